@@ -1,0 +1,146 @@
+/* apic/lapic.c: host local APIC driver. Each CPU on itself; the mode choice is made once by the
+ * BSP. Register numbers are the xAPIC MMIO offsets; in x2APIC mode register R is MSR 0x800 + R/16
+ * (SDM Vol. 3A, 11.12.1.2 "x2APIC Register Address Space"). */
+#include "apic/lapic.h"
+#include "arch/cpu.h"
+#include "lib/log.h"
+
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_EXTD (1ull << 10)
+#define APIC_BASE_EN (1ull << 11)
+#define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull
+
+enum {
+	REG_ID = 0x20,
+	REG_EOI = 0xb0,
+	REG_SVR = 0xf0,
+	REG_ESR = 0x280,
+	REG_ICR_LO = 0x300,
+	REG_ICR_HI = 0x310,
+};
+
+#define ICR_DELIVERY_FIXED (0u << 8)
+#define ICR_DELIVERY_NMI (4u << 8)
+#define ICR_DELIVERY_INIT (5u << 8)
+#define ICR_DELIVERY_STARTUP (6u << 8)
+#define ICR_SEND_PENDING (1u << 12) /* xAPIC only */
+#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_ALL_BUT_SELF (3u << 18)
+
+static bool use_x2apic;
+static bool ready;
+static uint64_t mmio_base;
+
+static uint32_t reg_read(uint32_t reg)
+{
+	if (use_x2apic)
+		return (uint32_t)rdmsr(0x800 + reg / 16);
+	return *(volatile uint32_t *)(mmio_base + reg);
+}
+
+static void reg_write(uint32_t reg, uint32_t v)
+{
+	if (use_x2apic)
+		wrmsr(0x800 + reg / 16, v);
+	else
+		*(volatile uint32_t *)(mmio_base + reg) = v;
+}
+
+void lapic_init(void)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+	bool bsp = base & APIC_BASE_BSP;
+
+	if (bsp) {
+		use_x2apic = (cpuid(1, 0).ecx & (1u << 21)) || (base & APIC_BASE_EXTD);
+		mmio_base = base & APIC_BASE_ADDR_MASK;
+	}
+	/* xAPIC → x2APIC must go through EN=1,EXTD=0 first (SDM Vol. 3A, 11.12.5 "x2APIC State
+	 * Transitions"); a firmware may also have left the APIC globally disabled. */
+	if (!(base & APIC_BASE_EN)) {
+		base |= APIC_BASE_EN;
+		wrmsr(MSR_IA32_APIC_BASE, base);
+	}
+	if (use_x2apic && !(base & APIC_BASE_EXTD))
+		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_EXTD);
+	/* Software-enable with the spurious vector 0xff. */
+	reg_write(REG_SVR, 0x100 | 0xff);
+	reg_write(REG_ESR, 0);
+	ready = true;
+	if (bsp)
+		log_info("lapic: %s mode, BSP APIC id %u%s", use_x2apic ? "x2APIC" : "xAPIC",
+			 lapic_id(), use_x2apic ? "" : " (the CPU has no x2APIC)");
+}
+
+bool lapic_ready(void)
+{
+	return ready;
+}
+
+bool lapic_x2apic(void)
+{
+	return use_x2apic;
+}
+
+uint64_t lapic_mmio_base(void)
+{
+	return mmio_base ? mmio_base : (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR_MASK);
+}
+
+uint32_t lapic_id(void)
+{
+	if (use_x2apic)
+		return (uint32_t)rdmsr(0x802);
+	return reg_read(REG_ID) >> 24;
+}
+
+void lapic_eoi(void)
+{
+	reg_write(REG_EOI, 0);
+}
+
+/* xAPIC: wait (bounded) until the previous IPI left; x2APIC has no delivery-status bit. */
+static void wait_icr_idle(void)
+{
+	if (use_x2apic)
+		return;
+	for (unsigned spin = 0; spin < 1000000; spin++) {
+		if (!(reg_read(REG_ICR_LO) & ICR_SEND_PENDING))
+			return;
+		cpu_relax();
+	}
+	log_warn("lapic: IPI still pending after a long wait");
+}
+
+static void send_ipi(uint32_t dest, uint32_t icr_lo)
+{
+	wait_icr_idle();
+	if (use_x2apic) {
+		wrmsr(0x830, ((uint64_t)dest << 32) | icr_lo);
+	} else {
+		reg_write(REG_ICR_HI, dest << 24);
+		reg_write(REG_ICR_LO, icr_lo);
+	}
+	wait_icr_idle();
+}
+
+void lapic_send_init(uint32_t apic_id)
+{
+	send_ipi(apic_id, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT);
+}
+
+void lapic_send_sipi(uint32_t apic_id, uint8_t page)
+{
+	send_ipi(apic_id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | page);
+}
+
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector)
+{
+	send_ipi(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+unsigned lapic_send_nmi_others(void)
+{
+	send_ipi(0, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
+	return 1;
+}

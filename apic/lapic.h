@@ -1,0 +1,24 @@
+/* apic/lapic.h: the host's own local APIC (Intel SDM Vol. 3A, chapter 11), in x2APIC mode when
+ * the CPU has it, else xAPIC through the UC-mapped MMIO page. Each CPU calls lapic_init() on
+ * itself; the BSP first, which picks the mode every CPU then uses. */
+#ifndef APIC_LAPIC_H
+#define APIC_LAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void lapic_init(void);
+bool lapic_ready(void);
+bool lapic_x2apic(void);
+uint32_t lapic_id(void);
+uint64_t lapic_mmio_base(void);
+void lapic_eoi(void);
+
+/* INIT and STARTUP IPIs for AP start-up (SDM Vol. 3A, 9.4.4). */
+void lapic_send_init(uint32_t apic_id);
+void lapic_send_sipi(uint32_t apic_id, uint8_t page);
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+/* NMI to every other CPU (the fault path); returns nonzero when sent. */
+unsigned lapic_send_nmi_others(void);
+
+#endif

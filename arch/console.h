@@ -1,0 +1,27 @@
+/* arch/console.h: the hypervisor's console: the serial line, with log lines prefixed by time and
+ * CPU and never interleaved between CPUs. Implements lib/log.h. Any CPU, any context. */
+#ifndef ARCH_CONSOLE_H
+#define ARCH_CONSOLE_H
+
+#include <stdbool.h>
+
+#include "lib/log.h"
+
+/* From the first C line: COM1, 115200 8N1. */
+void console_init_early(void);
+
+/* Boot option handlers (lib/cmdline.h signature): `console=` and `loglevel=`. */
+bool console_option(const char *value, void *ctx);
+bool console_loglevel_option(const char *value, void *ctx);
+
+/* After the command line was read: switch to the UART it named, if any (and say so on the old
+ * one), or explain why not. */
+void console_apply_options(void);
+
+/* The fault path: from now on this CPU writes without waiting for a lock another CPU may hold
+ * forever, and output bypasses the log level. */
+void console_enter_panic_mode(void);
+/* One line with the usual prefix, written even in panic mode. */
+void console_emergency_line(const char *text);
+
+#endif

@@ -1,0 +1,84 @@
+/* arch/main.c: the boot order, top to bottom. kmain() runs on the BSP, called by boot/entry.asm
+ * in 64-bit mode on the boot stack with interrupts off; the APs' path is ap_main() in arch/smp.c. */
+#include <stdint.h>
+
+#include "apic/lapic.h"
+#include "arch/acpi_host.h"
+#include "arch/console.h"
+#include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "arch/power.h"
+#include "arch/smp.h"
+#include "arch/time.h"
+#include "arch/trap.h"
+#include "boot/mb2.h"
+#include "lib/cmdline.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+
+#define MB2_BOOTLOADER_MAGIC 0x36d76289 /* Multiboot2 spec 3.3: in EAX at entry */
+
+void kmain(uint32_t magic, uint32_t info_phys);
+
+static struct boot_info boot_info;
+static const char *crash_request;
+
+static bool crash_option(const char *value, void *ctx)
+{
+	if (strcmp(value, "ud") && strcmp(value, "pf") && strcmp(value, "stack") &&
+	    strcmp(value, "panic"))
+		return false;
+	crash_request = value;
+	return true;
+}
+
+/* Every boot option, in one table (README, "Boot options"). */
+static const struct cmdline_opt boot_options[] = {
+	{ "console", console_option, "com1..com4, io:0xPORT or 0xPORT, optionally ,BAUD" },
+	{ "loglevel", console_loglevel_option, "error, warn, info or debug" },
+	{ "on_exit", power_on_exit_option, "halt or poweroff" },
+	{ "crash", crash_option, "ud, pf, stack or panic: fault on purpose (tests)" },
+};
+
+static void read_boot_info(uint32_t magic, uint32_t info_phys)
+{
+	if (magic != MB2_BOOTLOADER_MAGIC) {
+		log_error("boot: not started by a multiboot2 loader (EAX 0x%x, expected 0x%x); "
+			  "boot this image with GRUB's multiboot2 command", magic,
+			  MB2_BOOTLOADER_MAGIC);
+		hv_halt();
+	}
+	if (!mb2_parse((const void *)(uint64_t)info_phys, info_phys, &boot_info)) {
+		log_error("boot: the multiboot2 information at 0x%x is unusable", info_phys);
+		hv_halt();
+	}
+	log_info("boot: loaded by \"%s\", command line \"%s\"", boot_info.loader_name,
+		 boot_info.cmdline);
+}
+
+void kmain(uint32_t magic, uint32_t info_phys)
+{
+	percpu_init_bsp();
+	console_init_early();
+	log_info("hv: microhypervisor starting");
+	percpu_load(cpus[0]);
+	read_boot_info(magic, info_phys);
+	cmdline_parse(boot_info.cmdline, boot_options,
+		      sizeof(boot_options) / sizeof(boot_options[0]), 0);
+	console_apply_options();
+	time_calibrate();
+	mm_init(&boot_info);
+
+	struct acpi_host acpi;
+	acpi_host_init(&boot_info, &acpi);
+	lapic_init();
+	unsigned online = smp_start_aps(&boot_info, acpi.apic_ids, acpi.cpus_found);
+	log_info("cpus: %u of %u online", online, acpi.cpus_found);
+	log_info("smp: bring-up done %lu TSC ticks after the first instruction",
+		 time_ticks_since_boot());
+
+	if (crash_request)
+		trap_selftest(crash_request);
+	hv_finish();
+}

@@ -1,0 +1,113 @@
+/* arch/power.c: stopping the machine on purpose. BSP or the CPU that faulted; the other CPUs are
+ * halted already or stopped by NMI. Power-off is tried in the order that is right on real
+ * hardware first: ACPI S5 through the FADT's PM1 control blocks (ACPI 6.5, 7.4.2 "\_Sx (System
+ * States)" and 4.8.3.2 "PM1 Control Registers"), then the emulators' own exits: Bochs' shutdown
+ * port 0x8900 and QEMU's isa-debug-exit at 0xf4 (only when CPUID says QEMU/KVM). */
+#include "arch/cpu.h"
+#include "arch/power.h"
+#include "arch/time.h"
+#include "lib/log.h"
+#include "lib/string.h"
+
+#define PM1_SCI_EN (1u << 0)
+#define PM1_SLP_TYP_SHIFT 10
+#define PM1_SLP_EN (1u << 13)
+
+static struct power_s5 s5;
+static bool poweroff_on_exit;
+
+void power_set_s5(const struct power_s5 *v)
+{
+	s5 = *v;
+}
+
+bool power_on_exit_option(const char *value, void *ctx)
+{
+	if (!strcmp(value, "halt"))
+		poweroff_on_exit = false;
+	else if (!strcmp(value, "poweroff"))
+		poweroff_on_exit = true;
+	else
+		return false;
+	return true;
+}
+
+/* In legacy (non-ACPI) mode the chipset may ignore PM1 writes: ask the firmware to switch with
+ * ACPI_ENABLE written to SMI_CMD, and wait (bounded) for SCI_EN (ACPI 6.5, 16.3.1). */
+static void acpi_enable_mode(void)
+{
+	if (inw(s5.pm1a_cnt) & PM1_SCI_EN || !s5.smi_cmd || !s5.acpi_enable)
+		return;
+	outb(s5.smi_cmd, s5.acpi_enable);
+	for (int i = 0; i < 300 && !(inw(s5.pm1a_cnt) & PM1_SCI_EN); i++)
+		udelay(1000);
+}
+
+static void try_acpi_s5(void)
+{
+	if (!s5.valid || !s5.pm1a_cnt)
+		return;
+	acpi_enable_mode();
+	uint16_t a = inw(s5.pm1a_cnt) & ~(7u << PM1_SLP_TYP_SHIFT);
+	outw(s5.pm1a_cnt, a | (uint16_t)(s5.slp_typa << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN);
+	if (s5.pm1b_cnt) {
+		uint16_t b = inw(s5.pm1b_cnt) & ~(7u << PM1_SLP_TYP_SHIFT);
+		outw(s5.pm1b_cnt, b | (uint16_t)(s5.slp_typb << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN);
+	}
+	udelay(100000);
+}
+
+static bool running_under(const char *signature)
+{
+	if (!(cpuid(1, 0).ecx & (1u << 31)))
+		return false;
+	struct cpuid_regs r = cpuid(0x40000000, 0);
+	char sig[13];
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	sig[12] = 0;
+	return !strncmp(sig, signature, strlen(signature));
+}
+
+static void try_emulator_exits(void)
+{
+	/* Bochs: the bytes of "Shutdown" to port 0x8900 (Bochs' iodev/unmapped.cc). */
+	for (const char *p = "Shutdown"; *p; p++)
+		outb(0x8900, (uint8_t)*p);
+	udelay(10000);
+	/* QEMU isa-debug-exit, if the machine has one: QEMU exits with status (0 << 1) | 1. */
+	if (running_under("TCGTCGTCGTCG") || running_under("KVMKVMKVM"))
+		outb(0xf4, 0);
+	udelay(10000);
+}
+
+void hv_power_off(void)
+{
+	log_info("hv: power off");
+	irq_disable();
+	udelay(2000); /* let the UART's FIFO drain */
+	try_acpi_s5();
+	try_emulator_exits();
+	log_error("hv: power off did not work (no ACPI S5, no emulator exit); halting instead");
+	hv_halt();
+}
+
+void hv_halt(void)
+{
+	log_info("hv: halted");
+	cpu_halt_forever();
+}
+
+void hv_finish(void)
+{
+	if (poweroff_on_exit)
+		hv_power_off();
+	hv_halt();
+}
+
+void hv_stop_after_fault(void)
+{
+	/* The console is in panic mode, so logging here cannot wait on a stopped CPU. */
+	hv_finish();
+}

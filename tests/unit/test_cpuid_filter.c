@@ -1,0 +1,116 @@
+/* tests/unit/test_cpuid_filter.c: the guest's view of CPUID, from host answers of a real CPU. */
+#include "vmx/cpuid_filter.h"
+#include "vmx/hypercall.h"
+#include "tests/unit/test.h"
+
+/* CPUID.1 of a Skylake-SP host as Bochs' corei7_skylake_x model reports it (ECX from
+ * shared/notes/bochs-vmx-capabilities.txt; EDX a typical value with APIC, MCE, MCA, HTT set). */
+static const struct cpuid_result host_leaf1 = { 0x00050654, 0x03100800, 0x77faf3bf, 0xbfebfbff };
+
+static const struct cpuid_vcpu vcpu2_of4 = { .apic_id = 2, .nvcpus = 4, .apic_enabled = true };
+
+TEST(cpuid_leaf1_hides_what_is_not_virtualized)
+{
+	struct cpuid_result r = host_leaf1;
+
+	cpuid_filter(1, 0, &r, &vcpu2_of4);
+	CHECK_EQ(r.ecx & CPUID1_ECX_VMX, 0);
+	CHECK_EQ(r.ecx & CPUID1_ECX_SMX, 0);
+	CHECK_EQ(r.ecx & CPUID1_ECX_PDCM, 0);
+	CHECK_EQ(r.ecx & CPUID1_ECX_MONITOR, 0);
+	CHECK_EQ(r.ecx & CPUID1_ECX_X2APIC, 0);
+	CHECK_EQ(r.ecx & CPUID1_ECX_OSXSAVE, 0);
+	CHECK(r.ecx & CPUID1_ECX_HYPERVISOR);
+	CHECK_EQ(r.edx & (CPUID1_EDX_MCE | CPUID1_EDX_MCA), 0);
+	/* untouched bits stay: SSE3 (ECX 0), SSE2 (EDX 26) */
+	CHECK(r.ecx & 1);
+	CHECK(r.edx & (1u << 26));
+	/* unchanged stepping/family in EAX */
+	CHECK_EQ(r.eax, host_leaf1.eax);
+}
+
+TEST(cpuid_leaf1_reports_this_vcpu)
+{
+	struct cpuid_result r = host_leaf1;
+
+	cpuid_filter(1, 0, &r, &vcpu2_of4);
+	CHECK_EQ(r.ebx >> 24, 2);
+	CHECK_EQ((r.ebx >> 16) & 0xff, 4);
+	CHECK_EQ(r.ebx & 0xffff, host_leaf1.ebx & 0xffff);
+	CHECK(r.edx & CPUID1_EDX_APIC);
+	CHECK(r.edx & CPUID1_EDX_HTT);
+}
+
+TEST(cpuid_leaf1_follows_apic_enable_osxsave_and_x2apic_offer)
+{
+	struct cpuid_vcpu v = { .apic_id = 0, .nvcpus = 1, .apic_enabled = false, .osxsave = true,
+				.x2apic_offered = true };
+	struct cpuid_result r = host_leaf1;
+
+	cpuid_filter(1, 0, &r, &v);
+	CHECK_EQ(r.edx & CPUID1_EDX_APIC, 0);
+	CHECK_EQ(r.edx & CPUID1_EDX_HTT, 0);
+	CHECK(r.ecx & CPUID1_ECX_OSXSAVE);
+	CHECK(r.ecx & CPUID1_ECX_X2APIC);
+}
+
+TEST(cpuid_pmu_and_power_leaves_are_empty)
+{
+	static const uint32_t leaves[] = { 5, 6, 0xa, 0x12, 0x14 };
+
+	for (unsigned i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		struct cpuid_result r = { 0x07300403, 0xffffffff, 0x1234, 0x603 };
+		cpuid_filter(leaves[i], 0, &r, &vcpu2_of4);
+		CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
+	}
+}
+
+TEST(cpuid_hypervisor_leaves)
+{
+	struct cpuid_result r = { 1, 2, 3, 4 };
+	char sig[13] = { 0 };
+
+	cpuid_filter(0x40000000, 0, &r, &vcpu2_of4);
+	CHECK_EQ(r.eax, 0x40000001);
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	CHECK_STR(sig, HV_CPUID_SIGNATURE);
+	r = (struct cpuid_result){ 1, 2, 3, 4 };
+	cpuid_filter(0x40000001, 0, &r, &vcpu2_of4);
+	CHECK_EQ(r.eax, HC_ABI_VERSION);
+	r = (struct cpuid_result){ 1, 2, 3, 4 };
+	cpuid_filter(0x40000080, 0, &r, &vcpu2_of4);
+	CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+
+TEST(cpuid_leaf7_hides_sgx_pt_waitpkg)
+{
+	struct cpuid_result r = { 0, 0xffffffff, 0xffffffff, 0xffffffff };
+
+	cpuid_filter(7, 0, &r, &vcpu2_of4);
+	CHECK_EQ(r.ebx & ((1u << 2) | (1u << 25)), 0);
+	CHECK_EQ(r.ecx & ((1u << 5) | (1u << 16)), 0);
+	CHECK(r.ebx & (1u << 0)); /* FSGSBASE stays */
+	r = (struct cpuid_result){ 1, 1, 1, 1 };
+	cpuid_filter(7, 1, &r, &vcpu2_of4);
+	CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+
+TEST(cpuid_topology_matches_apic_ids)
+{
+	struct cpuid_result r;
+	struct cpuid_vcpu v = { .apic_id = 5, .nvcpus = 6 };
+
+	cpuid_filter(0xb, 0, &r, &v);
+	CHECK_EQ(r.edx, 5);
+	CHECK_EQ(r.ebx, 1);
+	CHECK_EQ((r.ecx >> 8) & 0xff, 1);
+	cpuid_filter(0xb, 1, &r, &v);
+	CHECK_EQ(r.eax, 3); /* 6 vCPUs need 3 bits of APIC id */
+	CHECK_EQ(r.ebx, 6);
+	CHECK_EQ((r.ecx >> 8) & 0xff, 2);
+	cpuid_filter(0xb, 2, &r, &v);
+	CHECK_EQ(r.ebx, 0);
+	CHECK_EQ((r.ecx >> 8) & 0xff, 0);
+}

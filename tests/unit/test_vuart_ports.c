@@ -1,0 +1,116 @@
+/* tests/unit/test_vuart_ports.c: the VM's port table and its virtual COM1. */
+#include "guest/vuart.h"
+#include "tests/unit/log_capture.h"
+#include "tests/unit/test.h"
+
+struct lines {
+	unsigned n;
+	char last[VUART_LINE_MAX + 1];
+};
+
+static void take_line(void *ctx, const char *line)
+{
+	struct lines *l = ctx;
+
+	l->n++;
+	strcpy(l->last, line);
+}
+
+static void send(const struct io_ports *t, const char *s)
+{
+	bool claimed;
+
+	for (; *s; s++)
+		io_ports_write(t, 0x3f8, 1, (uint8_t)*s, &claimed);
+}
+
+TEST(vuart_prints_whole_lines)
+{
+	struct io_ports t = { .count = 0 };
+	struct vuart u;
+	struct lines l = { 0, "" };
+
+	vuart_init(&u, take_line, &l);
+	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
+	CHECK(io_ports_register(&t, &r));
+	send(&t, "hello\r\n");
+	CHECK_EQ(l.n, 1);
+	CHECK_STR(l.last, "hello");
+	send(&t, "a\x1b[2Jb\n"); /* escape sequences cannot reach the console */
+	CHECK_STR(l.last, "a[2Jb");
+	send(&t, "partial");
+	CHECK_EQ(l.n, 2);
+	vuart_flush(&u);
+	CHECK_EQ(l.n, 3);
+	CHECK_STR(l.last, "partial");
+}
+
+TEST(vuart_splits_long_lines)
+{
+	struct io_ports t = { .count = 0 };
+	struct vuart u;
+	struct lines l = { 0, "" };
+	char longline[VUART_LINE_MAX + 11];
+
+	vuart_init(&u, take_line, &l);
+	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
+	io_ports_register(&t, &r);
+	memset(longline, 'x', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = 0;
+	send(&t, longline);
+	CHECK_EQ(l.n, 1);
+	CHECK_EQ(strlen(l.last), VUART_LINE_MAX);
+}
+
+TEST(vuart_registers)
+{
+	struct io_ports t = { .count = 0 };
+	struct vuart u;
+	struct lines l = { 0, "" };
+	bool claimed;
+
+	vuart_init(&u, take_line, &l);
+	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
+	io_ports_register(&t, &r);
+	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 0x60, 0x60); /* LSR: ready to send */
+	CHECK(claimed);
+	io_ports_write(&t, 0x3ff, 1, 0x5a, &claimed);
+	CHECK_EQ(io_ports_read(&t, 0x3ff, 1, &claimed), 0x5a);
+	/* divisor latch: DLAB routes ports 0/1 to the divisor, and THR writes print nothing */
+	io_ports_write(&t, 0x3fb, 1, 0x83, &claimed);
+	io_ports_write(&t, 0x3f8, 1, 0x01, &claimed);
+	io_ports_write(&t, 0x3f9, 1, 0x00, &claimed);
+	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 0x01);
+	io_ports_write(&t, 0x3fb, 1, 0x03, &claimed);
+	CHECK_EQ(io_ports_read(&t, 0x3fb, 1, &claimed), 0x03);
+	CHECK_EQ(l.n, 0);
+	CHECK_EQ(u.len, 0);
+}
+
+TEST(io_ports_unclaimed_read_all_ones)
+{
+	struct io_ports t = { .count = 0 };
+	bool claimed = true;
+
+	CHECK_EQ(io_ports_read(&t, 0x1234, 1, &claimed), 0xff);
+	CHECK(!claimed);
+	CHECK_EQ(io_ports_read(&t, 0x1234, 2, &claimed), 0xffff);
+	CHECK_EQ(io_ports_read(&t, 0x1234, 4, &claimed), 0xffffffffu);
+	io_ports_write(&t, 0x1234, 1, 0, &claimed);
+	CHECK(!claimed);
+}
+
+TEST(io_ports_refuse_overlap)
+{
+	struct io_ports t = { .count = 0 };
+	struct port_range a = { 0x600, 0x607, "pm", 0, 0, 0 };
+	struct port_range b = { 0x604, 0x605, "other", 0, 0, 0 };
+	struct port_range c = { 0x10, 0x0f, "empty", 0, 0, 0 };
+
+	test_log_clear();
+	CHECK(io_ports_register(&t, &a));
+	CHECK(!io_ports_register(&t, &b));
+	CHECK(test_log_find("overlaps pm") != NULL);
+	CHECK(!io_ports_register(&t, &c));
+	CHECK_EQ(t.count, 1);
+}

@@ -1,0 +1,131 @@
+/* vmx/msr_policy.c: the MSR policy table and the bitmap built from it. Pure.
+ * Pass-through is chosen only where it is safe with vCPUs pinned to CPUs: the MSR is switched by
+ * the VMCS on entry and exit (SYSENTER_*, FS/GS base, EFER and PAT with the load/save controls), or
+ * the hypervisor never uses it in root mode (KERNEL_GS_BASE: no SWAPGS; STAR/LSTAR/CSTAR/SFMASK:
+ * no SYSCALL; TSC_AUX: no RDTSCP). TSC reads pass; writes are emulated. */
+#include "vmx/msr_policy.h"
+
+#define R(first, last, name, rd, wr) { first, last, name, MSR_##rd, MSR_##wr }
+
+static const struct msr_policy_entry policy[] = {
+	R(0x00000010, 0x00000010, "IA32_TIME_STAMP_COUNTER", PASS, EMULATE),
+	R(0x00000017, 0x00000017, "IA32_PLATFORM_ID", EMULATE, GP),
+	R(0x0000001b, 0x0000001b, "IA32_APIC_BASE", EMULATE, EMULATE),
+	R(0x0000003a, 0x0000003a, "IA32_FEATURE_CONTROL", EMULATE, GP),
+	R(0x0000008b, 0x0000008b, "IA32_BIOS_SIGN_ID", EMULATE, EMULATE),
+	R(0x000000c1, 0x000000c8, "IA32_PMCx (no PMU)", GP, GP),
+	R(0x000000fe, 0x000000fe, "IA32_MTRRCAP", EMULATE, GP),
+	R(0x00000174, 0x00000174, "IA32_SYSENTER_CS", PASS, PASS),
+	R(0x00000175, 0x00000175, "IA32_SYSENTER_ESP", PASS, PASS),
+	R(0x00000176, 0x00000176, "IA32_SYSENTER_EIP", PASS, PASS),
+	R(0x00000186, 0x0000018d, "IA32_PERFEVTSELx (no PMU)", GP, GP),
+	R(0x000001a0, 0x000001a0, "IA32_MISC_ENABLE", EMULATE, EMULATE),
+	R(0x00000277, 0x00000277, "IA32_PAT", PASS, PASS),
+	R(0x000002ff, 0x000002ff, "IA32_MTRR_DEF_TYPE", EMULATE, EMULATE),
+	R(0x00000309, 0x0000030b, "IA32_FIXED_CTRx (no PMU)", GP, GP),
+	R(0x0000038d, 0x00000390, "IA32_PERF_GLOBAL_* (no PMU)", GP, GP),
+	R(0xc0000080, 0xc0000080, "IA32_EFER", PASS, PASS),
+	R(0xc0000081, 0xc0000081, "IA32_STAR", PASS, PASS),
+	R(0xc0000082, 0xc0000082, "IA32_LSTAR", PASS, PASS),
+	R(0xc0000083, 0xc0000083, "IA32_CSTAR", PASS, PASS),
+	R(0xc0000084, 0xc0000084, "IA32_FMASK", PASS, PASS),
+	R(0xc0000100, 0xc0000100, "IA32_FS_BASE", PASS, PASS),
+	R(0xc0000101, 0xc0000101, "IA32_GS_BASE", PASS, PASS),
+	R(0xc0000102, 0xc0000102, "IA32_KERNEL_GS_BASE", PASS, PASS),
+	R(0xc0000103, 0xc0000103, "IA32_TSC_AUX", PASS, PASS),
+};
+
+static const struct msr_policy_entry unknown = { 0, 0, "unknown", MSR_GP, MSR_GP };
+
+const struct msr_policy_entry *msr_policy_find(uint32_t msr)
+{
+	for (unsigned i = 0; i < sizeof(policy) / sizeof(policy[0]); i++)
+		if (msr >= policy[i].first && msr <= policy[i].last)
+			return &policy[i];
+	return &unknown;
+}
+
+const struct msr_policy_entry *msr_policy_table(unsigned *count)
+{
+	*count = sizeof(policy) / sizeof(policy[0]);
+	return policy;
+}
+
+bool msr_bitmap_in_range(uint32_t msr)
+{
+	return msr <= 0x1fff || (msr >= 0xc0000000 && msr <= 0xc0001fff);
+}
+
+/* Byte offset and bit of an in-range MSR's bit. */
+static unsigned bit_index(uint32_t msr, bool write)
+{
+	unsigned quarter = (msr >= 0xc0000000 ? 1 : 0) + (write ? 2 : 0);
+
+	return quarter * 1024 * 8 + (msr & 0x1fff);
+}
+
+void msr_bitmap_set_exit(uint8_t *bitmap, uint32_t msr, bool write, bool exits)
+{
+	if (!msr_bitmap_in_range(msr))
+		return;
+	unsigned b = bit_index(msr, write);
+	if (exits)
+		bitmap[b / 8] |= (uint8_t)(1u << (b % 8));
+	else
+		bitmap[b / 8] &= (uint8_t)~(1u << (b % 8));
+}
+
+bool msr_bitmap_exits(const uint8_t *bitmap, uint32_t msr, bool write)
+{
+	if (!msr_bitmap_in_range(msr))
+		return true;
+	unsigned b = bit_index(msr, write);
+	return bitmap[b / 8] & (1u << (b % 8));
+}
+
+void msr_bitmap_build(uint8_t *bitmap)
+{
+	for (unsigned i = 0; i < MSR_BITMAP_SIZE; i++)
+		bitmap[i] = 0xff;
+	for (unsigned i = 0; i < sizeof(policy) / sizeof(policy[0]); i++) {
+		for (uint32_t m = policy[i].first; m <= policy[i].last; m++) {
+			msr_bitmap_set_exit(bitmap, m, false, policy[i].read != MSR_PASS);
+			msr_bitmap_set_exit(bitmap, m, true, policy[i].write != MSR_PASS);
+		}
+	}
+}
+
+static const char *access_of(const uint8_t *bitmap, uint32_t msr)
+{
+	bool r = !msr_bitmap_exits(bitmap, msr, false), w = !msr_bitmap_exits(bitmap, msr, true);
+
+	return r && w ? "rw" : r ? "r-" : w ? "-w" : 0;
+}
+
+static unsigned describe_range(const uint8_t *bitmap, uint32_t lo, uint32_t hi,
+			       msr_bitmap_run_fn fn, void *ctx)
+{
+	unsigned runs = 0;
+	uint32_t start = 0;
+	const char *cur = 0;
+
+	for (uint32_t m = lo;; m++) {
+		const char *a = m <= hi ? access_of(bitmap, m) : 0;
+		if (cur && a != cur) {
+			fn(start, m - 1, cur, ctx);
+			runs++;
+		}
+		if (a != cur)
+			start = m;
+		cur = a;
+		if (m > hi)
+			break;
+	}
+	return runs;
+}
+
+unsigned msr_bitmap_describe(const uint8_t *bitmap, msr_bitmap_run_fn fn, void *ctx)
+{
+	return describe_range(bitmap, 0, 0x1fff, fn, ctx) +
+	       describe_range(bitmap, 0xc0000000, 0xc0001fff, fn, ctx);
+}

@@ -1,0 +1,42 @@
+/* vmx/msr_policy.h: the one MSR policy table (what a vCPU may read or write without a VM exit,
+ * what the hypervisor emulates, what raises #GP) and the MSR-bitmap layout built from it. Pure
+ * (host-tested). Writers of a live vCPU's bitmap go through vmx/vcpu_owner.h. */
+#ifndef VMX_MSR_POLICY_H
+#define VMX_MSR_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum msr_action {
+	MSR_GP = 0,  /* exit and inject #GP: not an MSR this VM has */
+	MSR_PASS,    /* no exit: the guest uses the real MSR, switched by the VMCS or unused by the host */
+	MSR_EMULATE, /* exit; vmx/exit_msr.c answers */
+};
+
+struct msr_policy_entry {
+	uint32_t first, last; /* an inclusive range of MSR indexes */
+	const char *name;
+	uint8_t read, write; /* enum msr_action */
+};
+
+/* The policy for one MSR; unlisted MSRs get the MSR_GP entry named "unknown". */
+const struct msr_policy_entry *msr_policy_find(uint32_t msr);
+const struct msr_policy_entry *msr_policy_table(unsigned *count);
+
+/* The MSR bitmap (Intel SDM Vol. 3C, 25.6.9 "MSR-Bitmap Address"): one 4 KiB page, four 1 KiB
+ * quarters: reads of 0x0-0x1fff, reads of 0xc0000000-0xc0001fff, then the same two for writes.
+ * A set bit means "VM exit". MSRs outside both ranges always exit. */
+#define MSR_BITMAP_SIZE 4096
+void msr_bitmap_build(uint8_t *bitmap);
+bool msr_bitmap_in_range(uint32_t msr);
+bool msr_bitmap_exits(const uint8_t *bitmap, uint32_t msr, bool write);
+/* Only for vmx/vcpu_owner.c (the checked writer) and the tests. */
+void msr_bitmap_set_exit(uint8_t *bitmap, uint32_t msr, bool write, bool exits);
+
+/* Lists what differs from "everything exits", grouped into runs of MSRs with the same access, one
+ * call per run (for the `msrbitmap` log dump and the shell). `access` is "r-", "-w" or "rw" for
+ * what passes without an exit. */
+typedef void (*msr_bitmap_run_fn)(uint32_t first, uint32_t last, const char *access, void *ctx);
+unsigned msr_bitmap_describe(const uint8_t *bitmap, msr_bitmap_run_fn fn, void *ctx);
+
+#endif

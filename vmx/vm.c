@@ -1,0 +1,167 @@
+/* vmx/vm.c: building the VM (BSP, once, before any vCPU runs) and stopping it (any vCPU).
+ * Guest RAM is one contiguous run of host pages mapped by the VM's EPT at GPA 0; the guest kernel
+ * and its modules come from the GRUB modules; the VM's devices register in its port table. */
+#include <stdarg.h>
+
+#include "arch/cpu.h"
+#include "guest/acpi_tables.h"
+#include "guest/layout.h"
+#include "guest/loader.h"
+#include "lib/log.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "mm/pmm.h"
+#include "vmx/ept.h"
+#include "vmx/hypercall.h"
+#include "vmx/msr_policy.h"
+#include "vmx/vm.h"
+#include "vmx/vm_devices.h"
+#include "vmx/vm_options.h"
+
+#define MIB (1ull << 20)
+
+static struct vm the_vm;
+
+void vm_lock_devices(struct vm *vm)
+{
+	while (!__sync_bool_compare_and_swap(&vm->dev_lock, 0, 1))
+		cpu_relax();
+}
+
+void vm_unlock_devices(struct vm *vm)
+{
+	__sync_lock_release(&vm->dev_lock);
+}
+
+/* Half of what is free, at most 1 GiB (and never above the 3 GiB MMIO hole), in 2 MiB steps. */
+static uint64_t default_ram_size(void)
+{
+	uint64_t size = pmm_free_bytes() / 2;
+
+	if (size > 1024 * MIB)
+		size = 1024 * MIB;
+	return size & ~(2 * MIB - 1);
+}
+
+static bool alloc_ram(struct vm *vm)
+{
+	uint64_t want = vm_options.mem_mib ? vm_options.mem_mib * MIB : default_ram_size();
+
+	if (want < 4 * MIB || want > GUEST_RAM_MAX) {
+		log_error("%s: guest RAM of %lu MiB is outside 4 MiB..%lu MiB", vm->name,
+			  want / MIB, GUEST_RAM_MAX / MIB);
+		return false;
+	}
+	vm->ram_hpa = pmm_alloc_pages(want / 4096, 2 * MIB);
+	if (!vm->ram_hpa) {
+		log_error("%s: cannot allocate %lu MiB of guest RAM (%lu MiB free); try vm.mem=",
+			  vm->name, want / MIB, pmm_free_bytes() / MIB);
+		return false;
+	}
+	vm->ram_size = want;
+	return true;
+}
+
+static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry)
+{
+	struct guest_module mods[BOOT_MAX_MODULES];
+	struct gmem gm = { (uint8_t *)vm->ram_hpa, vm->ram_size };
+	struct guest_acpi_params ap = { 0 };
+	uint64_t rsdp_gpa;
+	uint32_t acpi_len;
+
+	ap.base_gpa = GUEST_ACPI_BASE;
+	ap.ncpus = vm->nvcpus;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		ap.apic_ids[i] = i;
+	ap.pm1a_evt = GUEST_PORT_PM1A_EVT;
+	ap.pm1a_cnt = GUEST_PORT_PM1A_CNT;
+	ap.slp_typ_s5 = GUEST_SLP_TYP_S5;
+	if (!guest_acpi_build(&gm, &ap, &rsdp_gpa, &acpi_len))
+		return false;
+	for (unsigned i = 1; i < bi->mod_count; i++)
+		mods[i - 1] = (struct guest_module){ (const void *)bi->mods[i].start,
+						     bi->mods[i].end - bi->mods[i].start,
+						     bi->mods[i].cmdline };
+	struct guest_boot_params p = {
+		.kernel = (const void *)bi->mods[0].start,
+		.kernel_len = bi->mods[0].end - bi->mods[0].start,
+		.cmdline = bi->mods[0].cmdline,
+		.mods = mods,
+		.nmods = bi->mod_count - 1,
+		.rsdp_gpa = rsdp_gpa,
+		.rsdp = gmem_ptr(&gm, rsdp_gpa, 36),
+		.rsdp_len = 36,
+	};
+	return guest_load(&gm, &p, entry);
+}
+
+static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
+{
+	struct vcpu *v = mm_alloc(sizeof(*v));
+
+	if (!v)
+		return 0;
+	v->vm = vm;
+	v->id = id;
+	v->owner.cpu = id; /* vCPU k is pinned to CPU k */
+	v->vpid = (uint16_t)(id + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1 "VPIDs") */
+	v->vmcs_pa = pmm_alloc_page();
+	v->msr_bitmap = mm_alloc(MSR_BITMAP_SIZE);
+	if (!v->vmcs_pa || !v->msr_bitmap)
+		return 0;
+	msr_bitmap_build(v->msr_bitmap);
+	v->state = id == 0 ? VCPU_RUNNING : VCPU_WAIT_START;
+	return v;
+}
+
+static bool build_vm(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry)
+{
+	if (!alloc_ram(vm) || !ept_build_vm(vm))
+		return false;
+	if (!load_guest(vm, bi, entry))
+		return false;
+	vm->io_bitmap = mm_alloc(2 * 4096);
+	if (!vm->io_bitmap)
+		return false;
+	memset(vm->io_bitmap, 0xff, 2 * 4096); /* every port exits to the port table */
+	if (!vm_devices_register(vm))
+		return false;
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		vm->vcpus[i] = vcpu_create(vm, i);
+		if (!vm->vcpus[i]) {
+			log_error("%s: out of memory for vCPU %u", vm->name, i);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool vm_create(const struct boot_info *bi, unsigned ncpus_online)
+{
+	struct vm *vm = &the_vm;
+	struct guest_entry entry;
+
+	fmt_snprintf(vm->name, sizeof(vm->name), "vm%u", vm->id);
+	if (bi->mod_count == 0) {
+		log_warn("%s: no guest: give GRUB a multiboot kernel as the first module "
+			 "(module2 /boot/guest.elf ARGS)", vm->name);
+		return false;
+	}
+	vm->nvcpus = vm_options.cpus ? vm_options.cpus : ncpus_online;
+	if (vm->nvcpus > ncpus_online) {
+		log_warn("%s: vm.cpus=%u but only %u CPUs are online; using %u", vm->name,
+			 vm->nvcpus, ncpus_online, ncpus_online);
+		vm->nvcpus = ncpus_online;
+	}
+	if (!build_vm(vm, bi, &entry)) {
+		log_error("%s: not started", vm->name);
+		return false;
+	}
+	vcpu_set_entry_state(vm->vcpus[0], entry.eip, entry.eax, entry.ebx);
+	log_info("%s: %u vCPUs, %lu MiB RAM at host 0x%lx, %s kernel, entry 0x%x", vm->name,
+		 vm->nvcpus, vm->ram_size / MIB, vm->ram_hpa,
+		 entry.proto == GUEST_MULTIBOOT2 ? "multiboot2" : "multiboot", entry.eip);
+	return true;
+}

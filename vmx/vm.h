@@ -1,0 +1,92 @@
+/* vmx/vm.h: a VM and its vCPUs. The VM is built by the BSP before any vCPU runs; afterwards each
+ * vCPU's state belongs to its own physical CPU (vmx/vcpu_owner.h), and the VM-wide parts are
+ * either read-only (RAM layout, EPT, port table, I/O bitmaps) or behind vm->dev_lock (devices). */
+#ifndef VMX_VM_H
+#define VMX_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/percpu.h"
+#include "boot/bootinfo.h"
+#include "guest/vuart.h"
+#include "vmx/exit_reasons.h"
+#include "vmx/guest_regs.h"
+#include "vmx/io_ports.h"
+#include "vmx/vcpu_owner.h"
+
+enum vcpu_state {
+	VCPU_WAIT_START = 0, /* an AP before the guest starts it */
+	VCPU_RUNNING,
+	VCPU_HALTED, /* executed HLT; sleeps until an interrupt is pending */
+	VCPU_STOPPED,
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned id;    /* index in the VM; also its APIC id */
+	struct vcpu_owner owner;
+	struct guest_regs regs;
+
+	uint64_t vmcs_pa;
+	uint8_t *msr_bitmap; /* this vCPU's own page */
+	uint16_t vpid;
+	bool launched;
+
+	volatile int state;           /* enum vcpu_state */
+	volatile uint64_t pending[4]; /* external interrupt vectors waiting for injection */
+	volatile bool start_request;  /* HC_START_VCPU */
+	volatile uint32_t start_eip, start_eax;
+	bool halted_with_if_clear;
+
+	uint32_t proc_ctl; /* the primary processor-based controls as last written */
+	uint64_t cr0_shadow, cr4_shadow, cr0_mask, cr4_mask;
+	uint64_t mtrr_def_type;
+
+	uint32_t last_exit;
+	uint64_t exits[VMX_EXIT_REASON_MAX + 1];
+	unsigned io_logged; /* rate limit for unclaimed port messages */
+};
+
+struct vm {
+	unsigned id;
+	char name[8]; /* "vm0": the prefix of its lines on the console */
+
+	uint64_t ram_hpa, ram_size; /* guest RAM: GPA [0, ram_size) -> HPA [ram_hpa, ...) */
+	uint64_t ept_root, eptp;
+	uint8_t *io_bitmap; /* two pages, A then B: every port exits; never written after build */
+
+	struct io_ports ports;
+	struct vuart com1;
+	volatile int dev_lock;
+
+	unsigned nvcpus;
+	struct vcpu *vcpus[MAX_CPUS];
+
+	volatile bool stopping;
+	volatile unsigned stopped_vcpus;
+	bool poweroff; /* the guest asked for it (vs. a fault) */
+};
+
+/* Build the VM from the boot modules (the first is the guest kernel). False, with the reason on
+ * the console, when there is no guest or it cannot be loaded; the hypervisor carries on. */
+bool vm_create(const struct boot_info *bi, unsigned ncpus_online);
+/* Run the VM on every vCPU's CPU; returns on the BSP when every vCPU has stopped. */
+void vm_run(void);
+
+/* Stop the VM (any vCPU, any reason): logs "<vm>: stopped: <reason>" once, or for a guest
+ * power-off/reset the line the README documents, and makes every vCPU leave the guest. */
+void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vm_poweroff(struct vm *vm, const char *what);
+
+void vm_lock_devices(struct vm *vm);
+void vm_unlock_devices(struct vm *vm);
+
+/* Raise an external interrupt in a vCPU (HC_WAKE now, the virtual APIC later) and kick its CPU. */
+void vcpu_raise_interrupt(struct vcpu *v, uint8_t vector);
+/* Wake a vCPU's CPU so it looks at its vCPU's state (start, stop, pending interrupt). */
+void vcpu_kick(struct vcpu *v);
+
+#endif

@@ -1,0 +1,67 @@
+/* vmx/vm_devices.c: the VM's power and reset devices and the hookup of its COM1. Port handlers run
+ * on the CPU of the vCPU that accessed the port, with the VM's device lock held by the caller. */
+#include "lib/log.h"
+#include "vmx/hypercall.h"
+#include "vmx/vm.h"
+#include "vmx/vm_devices.h"
+
+#define PM1_SCI_EN (1u << 0)
+#define PM1_SLP_TYP(v) (((v) >> 10) & 7)
+#define PM1_SLP_EN (1u << 13)
+
+static void com1_line(void *ctx, const char *line)
+{
+	struct vm *vm = ctx;
+
+	log_info("%s: %s", vm->name, line);
+}
+
+/* PM1 control (ACPI 6.5, 4.8.3.2.1 "PM1 Control Registers"): SCI_EN reads as 1 because the FADT
+ * has no SMI_CMD (ACPI mode is always on); SLP_EN with the S5 type from the DSDT powers off. */
+static uint32_t pm1_read(void *dev, uint16_t port, unsigned size)
+{
+	return port == GUEST_PORT_PM1A_CNT ? PM1_SCI_EN : 0;
+}
+
+static void pm1_write(void *dev, uint16_t port, unsigned size, uint32_t value)
+{
+	struct vm *vm = dev;
+
+	if (port != GUEST_PORT_PM1A_CNT || !(value & PM1_SLP_EN))
+		return;
+	if (PM1_SLP_TYP(value) == GUEST_SLP_TYP_S5)
+		vm_poweroff(vm, "powered off");
+	else
+		log_warn("%s: sleep state with SLP_TYP %u is not supported; ignored", vm->name,
+			 PM1_SLP_TYP(value));
+}
+
+/* 0xcf9: bit 2 starts a reset (the PCH reset control register); 0x64: command 0xfe pulses the
+ * CPU reset line on a PC keyboard controller. Either resets the VM, which here stops it. */
+static void reset_write(void *dev, uint16_t port, unsigned size, uint32_t value)
+{
+	struct vm *vm = dev;
+
+	if ((port == GUEST_PORT_RESET && (value & 0x04)) || (port == 0x64 && value == 0xfe))
+		vm_poweroff(vm, "reset");
+}
+
+bool vm_devices_register(struct vm *vm)
+{
+	const struct port_range ranges[] = {
+		{ GUEST_PORT_PM1A_EVT, GUEST_PORT_PM1A_EVT + 3, "ACPI PM1a event", pm1_read, 0, vm },
+		{ GUEST_PORT_PM1A_CNT, GUEST_PORT_PM1A_CNT + 1, "ACPI PM1a control", pm1_read,
+		  pm1_write, vm },
+		{ GUEST_PORT_RESET, GUEST_PORT_RESET, "reset control", 0, reset_write, vm },
+		{ 0x64, 0x64, "keyboard controller command", 0, reset_write, vm },
+	};
+
+	vuart_init(&vm->com1, com1_line, vm);
+	struct port_range com1 = vuart_ports(&vm->com1, GUEST_PORT_COM1, "COM1");
+	if (!io_ports_register(&vm->ports, &com1))
+		return false;
+	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (!io_ports_register(&vm->ports, &ranges[i]))
+			return false;
+	return true;
+}

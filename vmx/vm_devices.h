@@ -1,0 +1,13 @@
+/* vmx/vm_devices.h: the VM's own devices and their ports: COM1 (guest/vuart.c), the ACPI PM1
+ * event/control blocks whose S5 write powers the VM off, and the reset ports (0xcf9, and the
+ * keyboard controller's pulse-reset command). Registered while the VM is built. */
+#ifndef VMX_VM_DEVICES_H
+#define VMX_VM_DEVICES_H
+
+#include <stdbool.h>
+
+struct vm;
+
+bool vm_devices_register(struct vm *vm);
+
+#endif

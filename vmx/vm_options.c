@@ -1,0 +1,26 @@
+/* vmx/vm_options.c: vm.cpus= and vm.mem= (README, "Boot options"). BSP, boot only. */
+#include "arch/percpu.h"
+#include "lib/cmdline.h"
+#include "vmx/vm_options.h"
+
+struct vm_options vm_options;
+
+bool vm_option_cpus(const char *value, void *ctx)
+{
+	uint64_t n;
+
+	if (!cmdline_parse_u64(value, &n) || n < 1 || n > MAX_CPUS)
+		return false;
+	vm_options.cpus = (unsigned)n;
+	return true;
+}
+
+bool vm_option_mem(const char *value, void *ctx)
+{
+	uint64_t mib;
+
+	if (!cmdline_parse_u64(value, &mib) || mib < 4 || mib > 3072 || mib % 2)
+		return false;
+	vm_options.mem_mib = mib;
+	return true;
+}
