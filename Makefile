@@ -22,7 +22,9 @@ PURE_SRCS := \
 	vmx/msr_policy.c \
 	vmx/io_ports.c \
 	guest/vuart.c \
-	vmx/vcpu_owner.c
+	vmx/vcpu_owner.c \
+	vmx/vmx_caps.c \
+	vmx/exit_reasons.c
 
 KERNEL_C_SRCS := \
 	$(PURE_SRCS) \
@@ -38,12 +40,27 @@ KERNEL_C_SRCS := \
 	arch/time.c \
 	arch/power.c \
 	apic/lapic.c \
-	mm/mm.c
+	mm/mm.c \
+	vmx/vmx.c \
+	vmx/vmcs_setup.c \
+	vmx/vmcs_check_host.c \
+	vmx/vcpu.c \
+	vmx/exit.c \
+	vmx/exit_cpuid.c \
+	vmx/exit_msr.c \
+	vmx/exit_io.c \
+	vmx/exit_cr.c \
+	vmx/hypercall.c \
+	vmx/ept.c \
+	vmx/vm.c \
+	vmx/vm_devices.c \
+	vmx/vm_options.c
 
 KERNEL_ASM_SRCS := \
 	boot/entry.asm \
 	boot/trampoline.asm \
-	arch/trap_entry.asm
+	arch/trap_entry.asm \
+	vmx/vmx_entry.asm
 
 UNIT_SRCS := \
 	tests/unit/main.c \

@@ -24,7 +24,7 @@ static volatile bool panic_mode;
 /* Set by the option handlers, applied by console_apply_options() once every option is read. */
 static struct console_spec requested;
 static bool requested_valid;
-static const char *requested_bad;
+static char requested_bad[32]; /* a copy: the parser's value does not outlive the call */
 
 void console_init_early(void)
 {
@@ -127,7 +127,7 @@ bool console_option(const char *value, void *ctx)
 		requested_valid = true;
 		return true;
 	}
-	requested_bad = value;
+	fmt_snprintf(requested_bad, sizeof(requested_bad), "%s", value);
 	return true; /* reported by console_apply_options(), with what we do instead */
 }
 
@@ -146,7 +146,7 @@ bool console_loglevel_option(const char *value, void *ctx)
 
 void console_apply_options(void)
 {
-	if (requested_bad)
+	if (requested_bad[0])
 		log_error("console: \"%s\" names no UART (use com1..com4, io:0xPORT or 0xPORT, "
 			  "optionally ,BAUD); staying on I/O port 0x%x", requested_bad, console_port);
 	if (!requested_valid)

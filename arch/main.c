@@ -16,6 +16,9 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/mm.h"
+#include "vmx/vm.h"
+#include "vmx/vm_options.h"
+#include "vmx/vmx.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289 /* Multiboot2 spec 3.3: in EAX at entry */
 
@@ -24,13 +27,18 @@ void kmain(uint32_t magic, uint32_t info_phys);
 static struct boot_info boot_info;
 static const char *crash_request;
 
+/* Keeps one of its own strings: the value the parser hands over does not outlive the call. */
 static bool crash_option(const char *value, void *ctx)
 {
-	if (strcmp(value, "ud") && strcmp(value, "pf") && strcmp(value, "stack") &&
-	    strcmp(value, "panic"))
-		return false;
-	crash_request = value;
-	return true;
+	static const char *const kinds[] = { "ud", "pf", "stack", "panic" };
+
+	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!strcmp(value, kinds[i])) {
+			crash_request = kinds[i];
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Every boot option, in one table (README, "Boot options"). */
@@ -38,6 +46,9 @@ static const struct cmdline_opt boot_options[] = {
 	{ "console", console_option, "com1..com4, io:0xPORT or 0xPORT, optionally ,BAUD" },
 	{ "loglevel", console_loglevel_option, "error, warn, info or debug" },
 	{ "on_exit", power_on_exit_option, "halt or poweroff" },
+	{ "vm.cpus", vm_option_cpus, "1 up to the number of CPUs" },
+	{ "vm.mem", vm_option_mem, "MiB of guest RAM, even, 4..3072" },
+	{ "apicv", vmx_apicv_option, "comma list of nopi, novid, noreg, nox2v, notpr, noapic; or off" },
 	{ "crash", crash_option, "ud, pf, stack or panic: fault on purpose (tests)" },
 };
 
@@ -80,5 +91,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
 
 	if (crash_request)
 		trap_selftest(crash_request);
+	if (vmx_init()) {
+		unsigned in_root = vmx_enable_all();
+		if (vm_create(&boot_info, in_root))
+			vm_run();
+	}
 	hv_finish();
 }

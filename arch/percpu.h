@@ -22,6 +22,10 @@ struct percpu {
 
 	uint64_t stack_base, stack_top; /* BSP: the kernel stack, for backtraces */
 
+	/* any: work for an idle CPU (smp_run_on); the CPU clears `work` when it takes it */
+	void (*volatile work)(void *arg);
+	void *volatile work_arg;
+
 	struct gdt gdt;
 	struct tss tss;
 	struct idt_gate idt[256];

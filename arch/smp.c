@@ -6,6 +6,7 @@
 #include "arch/percpu.h"
 #include "arch/smp.h"
 #include "arch/time.h"
+#include "arch/trap.h"
 #include "boot/trampoline.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -166,6 +167,36 @@ static void ap_main(struct percpu *p)
 	__asm__ volatile("" ::: "memory");
 	p->online = true;
 	log_info("smp: cpu%u online, APIC id %u", p->cpu, p->apic_id);
-	for (;;)
-		irq_enable_and_halt(); /* idle CPUs halt: spinning ones slow emulators down */
+	smp_idle();
+}
+
+void smp_idle(void)
+{
+	struct percpu *p = this_cpu();
+
+	for (;;) {
+		irq_disable();
+		void (*fn)(void *) = p->work;
+		if (fn) {
+			void *arg = p->work_arg;
+			p->work = 0;
+			fn(arg);
+			continue;
+		}
+		/* STI;HLT: a kick that arrives between the check and the HLT still wakes us. Idle
+		 * CPUs halt: spinning ones slow emulators down for everyone. */
+		irq_enable_and_halt();
+	}
+}
+
+bool smp_run_on(unsigned cpu, void (*fn)(void *), void *arg)
+{
+	struct percpu *p = cpu < MAX_CPUS ? cpus[cpu] : 0;
+
+	if (!p || !p->online || p->work)
+		return false;
+	p->work_arg = arg;
+	__atomic_store_n(&p->work, fn, __ATOMIC_RELEASE);
+	lapic_send_fixed(p->apic_id, VEC_IPI_KICK);
+	return true;
 }

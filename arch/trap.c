@@ -8,6 +8,7 @@
 #include "arch/console.h"
 #include "arch/cpu.h"
 #include "arch/power.h"
+#include "arch/time.h"
 #include "arch/trap.h"
 #include "lib/log.h"
 #include "lib/printf.h"
@@ -132,8 +133,10 @@ static __attribute__((noreturn)) void stop_machine_end(void)
 {
 	unsigned stopped = lapic_ready() ? lapic_send_nmi_others() : 0;
 
-	if (stopped)
+	if (stopped) {
 		log_error("hv: sent NMI to stop the other CPUs");
+		udelay(20000); /* let them say where they stopped before the machine goes away */
+	}
 	hv_stop_after_fault();
 }
 
@@ -154,16 +157,28 @@ static __attribute__((noreturn)) void handle_exception(struct trap_frame *f)
 	stop_machine_end();
 }
 
-static void handle_nmi(struct trap_frame *f)
+/* An NMI is how a faulting CPU stops the others; any other NMI is reported and ignored. */
+static void handle_nmi_at(uint64_t rip, const char *where)
 {
 	if (panic_cpu >= 0 && panic_cpu != (int)cpu_id()) {
 		char line[80];
 
-		fmt_snprintf(line, sizeof(line), "cpu%u: stopped (RIP 0x%lx)", cpu_id(), f->rip);
+		fmt_snprintf(line, sizeof(line), "cpu%u: stopped (%s RIP 0x%lx)", cpu_id(), where,
+			     rip);
 		console_emergency_line(line);
 		cpu_halt_forever();
 	}
-	log_warn("trap: unexpected NMI at RIP 0x%lx, ignored", f->rip);
+	log_warn("trap: unexpected NMI at %s RIP 0x%lx, ignored", where, rip);
+}
+
+static void handle_nmi(struct trap_frame *f)
+{
+	handle_nmi_at(f->rip, "hypervisor");
+}
+
+void trap_host_nmi(uint64_t guest_rip)
+{
+	handle_nmi_at(guest_rip, "guest");
 }
 
 void trap_dispatch(struct trap_frame *f)

@@ -23,6 +23,9 @@ void trap_init_idt(struct percpu *p);
 
 void trap_dispatch(struct trap_frame *f);
 
+/* A host NMI that arrived while this CPU ran a guest (NMI exiting). */
+void trap_host_nmi(uint64_t guest_rip);
+
 /* Stop the machine because something is wrong in the hypervisor: print why, with the registers
  * and a backtrace from here, stop the other CPUs and halt. For assertions and impossible states. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);

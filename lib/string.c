@@ -2,22 +2,21 @@
  * memset/memcpy/memmove/memcmp itself). Any context; no locks, no allocation. */
 #include "lib/string.h"
 
+/* REP STOSB/MOVSB: fast on every CPU with ERMSB, and one instruction for an emulator to run in
+ * bulk (zeroing a guest's RAM byte by byte takes Bochs seconds). */
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 
 #include "arch/cpu.h"
+#include "arch/smp.h"
+#include "arch/time.h"
 #include "guest/acpi_tables.h"
 #include "guest/layout.h"
 #include "guest/loader.h"
@@ -15,11 +17,12 @@
 #include "vmx/ept.h"
 #include "vmx/hypercall.h"
 #include "vmx/msr_policy.h"
+#include "vmx/vcpu.h"
 #include "vmx/vm.h"
 #include "vmx/vm_devices.h"
 #include "vmx/vm_options.h"
 
-#define MIB (1ull << 20)
+#define MIB (1ul << 20)
 
 static struct vm the_vm;
 
@@ -50,7 +53,7 @@ static bool alloc_ram(struct vm *vm)
 
 	if (want < 4 * MIB || want > GUEST_RAM_MAX) {
 		log_error("%s: guest RAM of %lu MiB is outside 4 MiB..%lu MiB", vm->name,
-			  want / MIB, GUEST_RAM_MAX / MIB);
+			  want / MIB, (uint64_t)(GUEST_RAM_MAX / MIB));
 		return false;
 	}
 	vm->ram_hpa = pmm_alloc_pages(want / 4096, 2 * MIB);
@@ -112,7 +115,7 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
 	if (!v->vmcs_pa || !v->msr_bitmap)
 		return 0;
 	msr_bitmap_build(v->msr_bitmap);
-	v->state = id == 0 ? VCPU_RUNNING : VCPU_WAIT_START;
+	v->state = VCPU_WAIT_START; /* vCPU 0 too: vm_create() gives it its start request */
 	return v;
 }
 
@@ -164,4 +167,71 @@ bool vm_create(const struct boot_info *bi, unsigned ncpus_online)
 		 vm->nvcpus, vm->ram_size / MIB, vm->ram_hpa,
 		 entry.proto == GUEST_MULTIBOOT2 ? "multiboot2" : "multiboot", entry.eip);
 	return true;
+}
+
+/* Every vCPU but 0 runs on its own CPU, handed over through smp_run_on(); vCPU 0 runs here on
+ * the BSP. Returns when every vCPU has stopped (bounded wait for the others after vCPU 0). */
+void vm_run(void)
+{
+	struct vm *vm = &the_vm;
+
+	for (unsigned i = 1; i < vm->nvcpus; i++) {
+		if (!smp_run_on(i, vcpu_run, vm->vcpus[i])) {
+			vm_stop(vm, "cpu%u cannot take vCPU %u", i, i);
+			vm->vcpus[i]->state = VCPU_STOPPED;
+			__atomic_add_fetch(&vm->stopped_vcpus, 1, __ATOMIC_SEQ_CST);
+		}
+	}
+	vcpu_run(vm->vcpus[0]);
+	uint64_t deadline = rdtsc() + time_tsc_hz();
+	while (vm->stopped_vcpus < vm->nvcpus && rdtsc() < deadline)
+		cpu_relax();
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		const struct vcpu *v = vm->vcpus[i];
+		uint64_t total = 0;
+		for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
+			total += v->exits[r];
+		log_info("%s: vCPU %u: %lu exits (CPUID %lu, I/O %lu, MSR %lu, HLT %lu, VMCALL %lu)",
+			 vm->name, i, total, v->exits[VMX_EXIT_CPUID],
+			 v->exits[VMX_EXIT_IO_INSTRUCTION],
+			 v->exits[VMX_EXIT_RDMSR] + v->exits[VMX_EXIT_WRMSR], v->exits[VMX_EXIT_HLT],
+			 v->exits[VMX_EXIT_VMCALL]);
+	}
+}
+
+static void stop_all(struct vm *vm)
+{
+	vm_lock_devices(vm);
+	vuart_flush(&vm->com1);
+	vm_unlock_devices(vm);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i])
+			vcpu_kick(vm->vcpus[i]);
+}
+
+void vm_stop(struct vm *vm, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	if (__atomic_exchange_n(&vm->stopping, true, __ATOMIC_SEQ_CST))
+		return; /* already stopping: the first reason is the one that counts */
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_error("%s: stopped: %s", vm->name, why);
+	stop_all(vm);
+}
+
+/* The guest's own power-off or reset: "vm0: powered off" / "vm0: reset". */
+void vm_poweroff(struct vm *vm, const char *what)
+{
+	if (__atomic_exchange_n(&vm->stopping, true, __ATOMIC_SEQ_CST))
+		return;
+	vm->poweroff = true;
+	vuart_flush(&vm->com1); /* the caller holds the device lock */
+	log_info("%s: %s", vm->name, what);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i])
+			vcpu_kick(vm->vcpus[i]);
 }

@@ -38,7 +38,7 @@ struct vcpu {
 	volatile int state;           /* enum vcpu_state */
 	volatile uint64_t pending[4]; /* external interrupt vectors waiting for injection */
 	volatile bool start_request;  /* HC_START_VCPU */
-	volatile uint32_t start_eip, start_eax;
+	volatile uint32_t start_eip, start_eax, start_ebx;
 	bool halted_with_if_clear;
 
 	uint32_t proc_ctl; /* the primary processor-based controls as last written */

@@ -1,0 +1,211 @@
+/* vmx/exit.c: the VM-exit dispatcher and the handlers that belong to no feature: host interrupts
+ * and NMIs arriving in the guest, HLT, the interrupt window, triple faults, INIT, instructions the
+ * guest must not have (VMX, MONITOR/MWAIT), cache flushes. Exits not in the table stop the VM with
+ * the reason's name: never "advance RIP and hope". */
+#include "apic/lapic.h"
+#include "arch/cpu.h"
+#include "arch/trap.h"
+#include "lib/log.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs_check_host.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+
+#define INTR_INFO_VALID (1u << 31)
+#define INTR_INFO_TYPE(i) (((i) >> 8) & 7)
+#define INTR_TYPE_NMI 2
+#define INTR_TYPE_SOFT_INTR 4
+#define INTR_TYPE_PRIV_SOFT_EXC 5
+#define INTR_TYPE_SOFT_EXC 6
+
+static uint64_t guest_rip(void)
+{
+	return vmcs_read_natural(VMCS_GUEST_RIP);
+}
+
+/* External interrupts exit with "acknowledge interrupt on exit": the host APIC delivered the
+ * vector to us, so it gets its EOI here. The kick vector only makes the loop look again. */
+static void exit_external_interrupt(struct vcpu *v)
+{
+	uint32_t info = vmcs_read32(VMCS_EXIT_INTR_INFO);
+	uint8_t vector = (uint8_t)info;
+
+	if (vector != VEC_SPURIOUS)
+		lapic_eoi();
+	if (vector != VEC_IPI_KICK && vector != VEC_SPURIOUS)
+		log_warn("%s: vCPU %u: host interrupt vector %u while in the guest", v->vm->name,
+			 v->id, vector);
+}
+
+/* Exceptions are not intercepted (the bitmap is 0), so this is an NMI: the host's. The fault
+ * path stops every CPU with one. */
+static void exit_exception_nmi(struct vcpu *v)
+{
+	uint32_t info = vmcs_read32(VMCS_EXIT_INTR_INFO);
+
+	if (INTR_INFO_TYPE(info) == INTR_TYPE_NMI) {
+		trap_host_nmi(guest_rip());
+		return;
+	}
+	vm_stop(v->vm, "vCPU %u: unexpected exception exit, vector %u, at RIP 0x%lx", v->id,
+		info & 0xff, guest_rip());
+}
+
+static void exit_interrupt_window(struct vcpu *v)
+{
+	/* The loop injects the pending interrupt before the next entry. */
+}
+
+static bool every_vcpu_dead(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		const struct vcpu *o = vm->vcpus[i];
+		if (o->state == VCPU_RUNNING || (o->state == VCPU_HALTED && !o->halted_with_if_clear))
+			return false;
+	}
+	return true;
+}
+
+/* HLT: the vCPU sleeps until an interrupt is pending (vmx/vcpu.c). With interrupts off it can
+ * only be woken by an NMI; when no vCPU of the VM can run any more, the VM is over. */
+static void exit_hlt(struct vcpu *v)
+{
+	bool if_set = vmcs_read_natural(VMCS_GUEST_RFLAGS) & RFLAGS_IF;
+
+	vcpu_skip_instruction(v);
+	v->halted_with_if_clear = !if_set;
+	v->state = VCPU_HALTED;
+	if (!if_set && every_vcpu_dead(v->vm))
+		vm_stop(v->vm, "every vCPU halted with interrupts disabled (last: vCPU %u at RIP "
+			       "0x%lx)", v->id, guest_rip());
+}
+
+static void exit_triple_fault(struct vcpu *v)
+{
+	vm_stop(v->vm, "triple fault on vCPU %u at RIP 0x%lx (CR0 0x%lx, IDTR limit %u)", v->id,
+		guest_rip(), vmcs_read_natural(VMCS_GUEST_CR0),
+		vmcs_read32(VMCS_GUEST_IDTR_LIMIT));
+}
+
+static void exit_init_signal(struct vcpu *v)
+{
+	vm_stop(v->vm, "vCPU %u received an INIT signal, which this hypervisor does not support "
+		       "in the guest's state (RIP 0x%lx)", v->id, guest_rip());
+}
+
+/* VMX instructions and MONITOR/MWAIT: hidden in CPUID, so #UD as on a CPU without them. */
+static void exit_undefined(struct vcpu *v)
+{
+	vcpu_inject_ud(v);
+}
+
+/* INVD would drop dirty lines the host may own: do a write-back flush instead. */
+static void exit_cache_flush(struct vcpu *v)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
+	vcpu_skip_instruction(v);
+}
+
+static void exit_rdpmc(struct vcpu *v)
+{
+	vcpu_inject_gp(v); /* no PMU is virtualized (CPUID leaf 0xA is empty) */
+}
+
+static void exit_entry_failed(struct vcpu *v)
+{
+	uint32_t basic = v->last_exit;
+
+	vm_stop(v->vm, "VM entry failed on vCPU %u: %s (exit qualification %lu)", v->id,
+		vmx_entry_failure_name(basic), vmcs_read_natural(VMCS_EXIT_QUALIFICATION));
+	vmcs_report_guest_problems(v);
+}
+
+static const exit_handler_fn exit_handlers[VMX_EXIT_REASON_MAX + 1] = {
+	[VMX_EXIT_EXCEPTION_NMI] = exit_exception_nmi,
+	[VMX_EXIT_EXTERNAL_INTERRUPT] = exit_external_interrupt,
+	[VMX_EXIT_TRIPLE_FAULT] = exit_triple_fault,
+	[VMX_EXIT_INIT] = exit_init_signal,
+	[VMX_EXIT_INTERRUPT_WINDOW] = exit_interrupt_window,
+	[VMX_EXIT_CPUID] = exit_cpuid,
+	[VMX_EXIT_HLT] = exit_hlt,
+	[VMX_EXIT_INVD] = exit_cache_flush,
+	[VMX_EXIT_RDPMC] = exit_rdpmc,
+	[VMX_EXIT_VMCALL] = exit_vmcall,
+	[VMX_EXIT_VMCLEAR] = exit_undefined,
+	[VMX_EXIT_VMLAUNCH] = exit_undefined,
+	[VMX_EXIT_VMPTRLD] = exit_undefined,
+	[VMX_EXIT_VMPTRST] = exit_undefined,
+	[VMX_EXIT_VMREAD] = exit_undefined,
+	[VMX_EXIT_VMRESUME] = exit_undefined,
+	[VMX_EXIT_VMWRITE] = exit_undefined,
+	[VMX_EXIT_VMXOFF] = exit_undefined,
+	[VMX_EXIT_VMXON] = exit_undefined,
+	[VMX_EXIT_CR_ACCESS] = exit_cr_access,
+	[VMX_EXIT_IO_INSTRUCTION] = exit_io,
+	[VMX_EXIT_RDMSR] = exit_rdmsr,
+	[VMX_EXIT_WRMSR] = exit_wrmsr,
+	[VMX_EXIT_ENTRY_FAIL_GUEST] = exit_entry_failed,
+	[VMX_EXIT_ENTRY_FAIL_MSR] = exit_entry_failed,
+	[VMX_EXIT_MWAIT] = exit_undefined,
+	[VMX_EXIT_MONITOR] = exit_undefined,
+	[VMX_EXIT_ENTRY_FAIL_MCE] = exit_entry_failed,
+	[VMX_EXIT_EPT_VIOLATION] = exit_ept_violation,
+	[VMX_EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
+	[VMX_EXIT_INVEPT] = exit_undefined,
+	[VMX_EXIT_INVVPID] = exit_undefined,
+	[VMX_EXIT_WBINVD] = exit_cache_flush,
+	[VMX_EXIT_XSETBV] = exit_xsetbv,
+};
+
+/* An exit in the middle of delivering an event (IDT-vectoring information valid) would lose the
+ * event: deliver it again on the next entry (SDM Vol. 3C, 28.2.4 "Information for VM Exits During
+ * Event Delivery"). */
+static void reinject_vectoring_event(void)
+{
+	uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12)); /* bit 12 is undefined there */
+	if (info & (1u << 11))
+		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
+	uint32_t type = INTR_INFO_TYPE(info);
+	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_PRIV_SOFT_EXC ||
+	    type == INTR_TYPE_SOFT_EXC)
+		vmcs_write32(VMCS_ENTRY_INSTRUCTION_LEN, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
+}
+
+void vmx_handle_exit(struct vcpu *v)
+{
+	uint32_t reason = vmcs_read32(VMCS_EXIT_REASON);
+	uint32_t basic = VMX_EXIT_REASON_BASIC(reason);
+	exit_handler_fn h = basic <= VMX_EXIT_REASON_MAX ? exit_handlers[basic] : 0;
+
+	v->last_exit = basic;
+	if (basic <= VMX_EXIT_REASON_MAX)
+		v->exits[basic]++;
+	if (!(reason & VMX_EXIT_REASON_ENTRY_FAILED))
+		reinject_vectoring_event();
+	if (!h) {
+		vm_stop(v->vm, "vCPU %u: VM exit %u (%s) is not handled, at RIP 0x%lx", v->id, basic,
+			vmx_exit_reason_name(basic), guest_rip());
+		return;
+	}
+	h(v);
+}
+
+/* VMLAUNCH/VMRESUME fell through: VMfailInvalid (no current VMCS) or VMfailValid with an error
+ * number; for invalid control or host-state fields, re-check our own values to name the field. */
+void vmx_report_entry_error(struct vcpu *v, int result)
+{
+	if (result == 1) {
+		vm_stop(v->vm, "vCPU %u: VM entry failed: VMfailInvalid (no current VMCS)", v->id);
+		return;
+	}
+	uint32_t err = vmcs_read32(VMCS_VM_INSTRUCTION_ERROR);
+	vm_stop(v->vm, "vCPU %u: VM entry failed: error %u (%s)", v->id, err,
+		vmx_insn_error_name(err));
+	vmcs_report_guest_problems(v);
+}

@@ -1,0 +1,23 @@
+/* vmx/exit.h: VM-exit dispatch. One table indexed by basic exit reason (vmx/exit.c); each handler
+ * lives in the file of its feature. All run on the vCPU's own CPU, in root mode. */
+#ifndef VMX_EXIT_H
+#define VMX_EXIT_H
+
+#include "vmx/vcpu.h"
+
+typedef void (*exit_handler_fn)(struct vcpu *v);
+
+void vmx_handle_exit(struct vcpu *v);
+
+/* The handlers, by file. */
+void exit_cpuid(struct vcpu *v);               /* vmx/exit_cpuid.c */
+void exit_rdmsr(struct vcpu *v);               /* vmx/exit_msr.c */
+void exit_wrmsr(struct vcpu *v);
+void exit_io(struct vcpu *v);                  /* vmx/exit_io.c */
+void exit_cr_access(struct vcpu *v);           /* vmx/exit_cr.c */
+void exit_xsetbv(struct vcpu *v);
+void exit_vmcall(struct vcpu *v);              /* vmx/hypercall.c */
+void exit_ept_violation(struct vcpu *v);       /* vmx/ept.c */
+void exit_ept_misconfig(struct vcpu *v);
+
+#endif

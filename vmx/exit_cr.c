@@ -1,0 +1,92 @@
+/* vmx/exit_cr.c: control-register exits (a guest write to a CR0/CR4 bit the guest/host masks keep,
+ * or CR3 access where the CPU forces CR3 exiting) and XSETBV. Exit qualification: SDM Vol. 3C,
+ * 28.2.1, Table "Exit Qualification for Control-Register Accesses". */
+#include "arch/cpu.h"
+#include "lib/log.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmcs_setup.h"
+#include "vmx/vmx_insn.h"
+
+/* General register n of the exit qualification's numbering (RAX, RCX, RDX, RBX, RSP, ...). */
+static uint64_t *gpr(struct vcpu *v, unsigned n)
+{
+	uint64_t *const regs[16] = {
+		&v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx, 0, &v->regs.rbp,
+		&v->regs.rsi, &v->regs.rdi, &v->regs.r8, &v->regs.r9, &v->regs.r10, &v->regs.r11,
+		&v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15,
+	};
+	return regs[n & 15];
+}
+
+static uint64_t read_gpr(struct vcpu *v, unsigned n)
+{
+	return n == 4 ? vmcs_read_natural(VMCS_GUEST_RSP) : *gpr(v, n);
+}
+
+static void write_gpr(struct vcpu *v, unsigned n, uint64_t value)
+{
+	if (n == 4)
+		vmcs_write_natural(VMCS_GUEST_RSP, value);
+	else
+		*gpr(v, n) = value;
+}
+
+static bool mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
+{
+	switch (cr) {
+	case 0:
+		return vmcs_guest_write_cr0(v, value);
+	case 3:
+		vmcs_write_natural(VMCS_GUEST_CR3, value);
+		return true;
+	case 4:
+		return vmcs_guest_write_cr4(v, value);
+	}
+	return false;
+}
+
+void exit_cr_access(struct vcpu *v)
+{
+	uint64_t q = vmcs_read_natural(VMCS_EXIT_QUALIFICATION);
+	unsigned cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
+	bool ok = true;
+
+	switch (type) {
+	case 0: /* MOV to CR */
+		ok = mov_to_cr(v, cr, read_gpr(v, reg));
+		break;
+	case 1: /* MOV from CR: only CR3 can exit this way */
+		write_gpr(v, reg, vmcs_read_natural(VMCS_GUEST_CR3));
+		break;
+	case 3: /* LMSW: the low four bits of CR0; PE can be set, not cleared */
+		ok = vmcs_guest_write_cr0(v, (v->cr0_shadow & ~0xeull) | ((q >> 16) & 0xf) |
+						     (v->cr0_shadow & 1));
+		break;
+	default: /* CLTS: TS is not in the mask, so this does not happen */
+		break;
+	}
+	if (!ok) {
+		vcpu_inject_gp(v);
+		return;
+	}
+	vcpu_skip_instruction(v);
+}
+
+/* XSETBV (SDM Vol. 2C, XSETBV): XCR0 only, x87 always on, AVX only with SSE, nothing the host's
+ * CPUID.(EAX=0DH,ECX=0) does not list; anything else is #GP as on hardware. */
+void exit_xsetbv(struct vcpu *v)
+{
+	uint32_t index = (uint32_t)v->regs.rcx;
+	uint64_t value = ((v->regs.rdx & 0xffffffff) << 32) | (v->regs.rax & 0xffffffff);
+	struct cpuid_regs r = cpuid(0xd, 0);
+	uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
+
+	if (index != 0 || !(value & 1) || (value & ~supported) ||
+	    ((value & 4) && !(value & 2))) {
+		vcpu_inject_gp(v);
+		return;
+	}
+	__asm__ volatile("xsetbv" : : "c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+	vcpu_skip_instruction(v);
+}

@@ -1,0 +1,49 @@
+/* vmx/exit_io.c: I/O instruction exits (every port exits: both I/O bitmaps are all ones),
+ * dispatched through the VM's port table. Exit qualification layout: SDM Vol. 3C, 28.2.1, Table
+ * "Exit Qualification for I/O Instructions". String and REP forms are not emulated: the VM is
+ * stopped with the reason rather than given wrong data. */
+#include "lib/log.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
+
+struct io_access {
+	unsigned size;
+	bool in, string;
+	uint16_t port;
+};
+
+static struct io_access decode(uint64_t q)
+{
+	return (struct io_access){ (unsigned)(q & 7) + 1, (q >> 3) & 1, (q >> 4) & 1,
+				   (uint16_t)(q >> 16) };
+}
+
+void exit_io(struct vcpu *v)
+{
+	struct io_access a = decode(vmcs_read_natural(VMCS_EXIT_QUALIFICATION));
+	struct vm *vm = v->vm;
+	uint32_t mask = a.size == 4 ? 0xffffffffu : (1u << (a.size * 8)) - 1;
+	bool claimed;
+
+	if (a.string) {
+		vm_stop(vm, "vCPU %u: string I/O (INS/OUTS) on port 0x%x is not supported", v->id,
+			a.port);
+		return;
+	}
+	vm_lock_devices(vm);
+	if (a.in) {
+		uint32_t val = io_ports_read(&vm->ports, a.port, a.size, &claimed);
+		v->regs.rax = (v->regs.rax & ~(uint64_t)mask) | (val & mask);
+	} else {
+		io_ports_write(&vm->ports, a.port, a.size, (uint32_t)v->regs.rax & mask, &claimed);
+	}
+	vm_unlock_devices(vm);
+	if (!claimed && v->io_logged < 16) {
+		v->io_logged++;
+		log_info("%s: vCPU %u: %s port 0x%x (%u bytes): no device there%s", vm->name, v->id,
+			 a.in ? "read from" : "write to", a.port, a.size,
+			 v->io_logged == 16 ? "; further such accesses are not logged" : "");
+	}
+	vcpu_skip_instruction(v);
+}

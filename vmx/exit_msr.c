@@ -1,0 +1,95 @@
+/* vmx/exit_msr.c: RDMSR/WRMSR exits, as the policy table in vmx/msr_policy.c says: emulate the
+ * MSRs marked so, raise #GP for the rest (with one log line per vCPU and MSR kind, so a guest
+ * probing MSRs does not flood the console). MSRs marked pass-through never exit. */
+#include "arch/cpu.h"
+#include "lib/log.h"
+#include "vmx/exit.h"
+#include "vmx/msr_policy.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
+
+#define APIC_BASE_DEFAULT 0xfee00000ull
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_EN (1ull << 11)
+#define MISC_ENABLE_FAST_STRINGS (1ull << 0)
+
+static unsigned gp_logged;
+
+static void gp(struct vcpu *v, uint32_t msr, bool write)
+{
+	if (gp_logged++ < 32)
+		log_info("%s: vCPU %u: %s of MSR 0x%x (%s) -> #GP", v->vm->name, v->id,
+			 write ? "WRMSR" : "RDMSR", msr, msr_policy_find(msr)->name);
+	vcpu_inject_gp(v);
+}
+
+static bool emulate_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	switch (msr) {
+	case 0x17: /* IA32_PLATFORM_ID */
+	case 0x8b: /* IA32_BIOS_SIGN_ID: no microcode to report */
+	case 0xfe: /* IA32_MTRRCAP: no variable or fixed MTRRs */
+		*value = 0;
+		return true;
+	case 0x1b: /* IA32_APIC_BASE: xAPIC, enabled, BSP flag on vCPU 0 (the virtual APIC comes
+		    * with the APIC virtualization work) */
+		*value = APIC_BASE_DEFAULT | APIC_BASE_EN | (v->id == 0 ? APIC_BASE_BSP : 0);
+		return true;
+	case 0x3a: /* IA32_FEATURE_CONTROL: locked, VMX off (no nested VMX) */
+		*value = 1;
+		return true;
+	case 0x1a0: /* IA32_MISC_ENABLE */
+		*value = MISC_ENABLE_FAST_STRINGS;
+		return true;
+	case 0x2ff: /* IA32_MTRR_DEF_TYPE */
+		*value = v->mtrr_def_type;
+		return true;
+	}
+	return false;
+}
+
+static bool emulate_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	switch (msr) {
+	case 0x10: /* TSC writes are ignored: the guest's TSC is the host's */
+		log_info("%s: vCPU %u: WRMSR to the TSC ignored", v->vm->name, v->id);
+		return true;
+	case 0x1b: /* IA32_APIC_BASE: only the value it has (the virtual APIC work adds modes) */
+		return (value & ~APIC_BASE_BSP) == (APIC_BASE_DEFAULT | APIC_BASE_EN);
+	case 0x8b: /* IA32_BIOS_SIGN_ID: written as 0 before CPUID to read the microcode level */
+	case 0x1a0:
+		return true;
+	case 0x2ff: /* IA32_MTRR_DEF_TYPE: E, FE and a valid type only (SDM Vol. 3A, 12.11.2.1) */
+		if (value & ~0xcffull)
+			return false;
+		v->mtrr_def_type = value;
+		return true;
+	}
+	return false;
+}
+
+void exit_rdmsr(struct vcpu *v)
+{
+	uint32_t msr = (uint32_t)v->regs.rcx;
+	uint64_t value;
+
+	if (msr_policy_find(msr)->read != MSR_EMULATE || !emulate_read(v, msr, &value)) {
+		gp(v, msr, false);
+		return;
+	}
+	v->regs.rax = (uint32_t)value;
+	v->regs.rdx = value >> 32;
+	vcpu_skip_instruction(v);
+}
+
+void exit_wrmsr(struct vcpu *v)
+{
+	uint32_t msr = (uint32_t)v->regs.rcx;
+	uint64_t value = ((v->regs.rdx & 0xffffffff) << 32) | (v->regs.rax & 0xffffffff);
+
+	if (msr_policy_find(msr)->write != MSR_EMULATE || !emulate_write(v, msr, value)) {
+		gp(v, msr, true);
+		return;
+	}
+	vcpu_skip_instruction(v);
+}

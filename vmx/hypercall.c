@@ -1,0 +1,66 @@
+/* vmx/hypercall.c: VMCALL exits: the hypercall ABI of vmx/hypercall.h (README, "Hypercalls").
+ * On the calling vCPU's CPU. Unknown calls return -HC_ENOSYS, as documented. */
+#include "lib/log.h"
+#include "vmx/exit.h"
+#include "vmx/hypercall.h"
+
+static int64_t hc_start_vcpu(struct vcpu *v, uint64_t index, uint64_t eip, uint64_t eax)
+{
+	struct vm *vm = v->vm;
+
+	if (index >= vm->nvcpus)
+		return -HC_EINVAL;
+	struct vcpu *t = vm->vcpus[index];
+	if (t->state != VCPU_WAIT_START || t->start_request)
+		return -HC_EBUSY;
+	vcpu_set_entry_state(t, (uint32_t)eip, (uint32_t)eax, 0);
+	vcpu_kick(t);
+	return 0;
+}
+
+static int64_t hc_exit_count(struct vcpu *v, uint64_t index, uint64_t reason)
+{
+	struct vcpu *t = index == 0xffffffff ? v : index < v->vm->nvcpus ? v->vm->vcpus[index] : 0;
+
+	if (!t || reason > VMX_EXIT_REASON_MAX)
+		return -HC_EINVAL;
+	return (int64_t)(t->exits[reason] & 0x7fffffff);
+}
+
+static int64_t hc_wake(struct vcpu *v, uint64_t index, uint64_t vector)
+{
+	if (index >= v->vm->nvcpus || vector < 32 || vector > 255)
+		return -HC_EINVAL;
+	vcpu_raise_interrupt(v->vm->vcpus[index], (uint8_t)vector);
+	return 0;
+}
+
+void exit_vmcall(struct vcpu *v)
+{
+	uint64_t nr = v->regs.rax & 0xffffffff, a = v->regs.rbx, b = v->regs.rcx, c = v->regs.rdx;
+	int64_t ret;
+
+	switch (nr) {
+	case HC_VERSION:
+		ret = HC_ABI_VERSION;
+		break;
+	case HC_START_VCPU:
+		ret = hc_start_vcpu(v, a, b, c);
+		break;
+	case HC_EXIT_COUNT:
+		ret = hc_exit_count(v, a & 0xffffffff, b);
+		break;
+	case HC_WAKE:
+		ret = hc_wake(v, a, b);
+		break;
+	case HC_VCPU_INFO:
+		ret = v->id;
+		v->regs.rbx = v->vm->nvcpus;
+		break;
+	default:
+		ret = -HC_ENOSYS;
+		break;
+	}
+	v->regs.rax = (uint64_t)ret;
+	vcpu_skip_instruction(v);
+}

@@ -1,0 +1,189 @@
+/* vmx/vcpu.c: one vCPU on its own physical CPU: loading its VMCS, the entry/exit loop, injecting
+ * pending interrupts, sleeping through HLT, and stopping. Root mode, the vCPU's CPU, interrupts off
+ * except while the CPU sleeps. */
+#include "apic/lapic.h"
+#include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "arch/time.h"
+#include "arch/trap.h"
+#include "lib/log.h"
+#include "vmx/exit.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmcs_setup.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+
+#define INTR_INFO_VALID (1u << 31)
+#define INTR_TYPE_EXTERNAL (0u << 8)
+#define INTR_TYPE_HW_EXCEPTION (3u << 8)
+#define INTR_HAS_ERROR (1u << 11)
+#define BLOCKING_STI_MOVSS 3u
+
+static struct vcpu *current[MAX_CPUS];
+
+struct vcpu *vcpu_current(void)
+{
+	return current[cpu_id()];
+}
+
+void vcpu_assert_owner(struct vcpu *v, const char *what)
+{
+	enum vcpu_owner_verdict r = vcpu_owner_check(&v->owner, cpu_id());
+
+	if (r != VCPU_OWNER_OK)
+		panic("design rule broken: %s of %s vCPU %u %s (on cpu%u, owner cpu%u)", what,
+		      v->vm->name, v->id, vcpu_owner_verdict_text(r), cpu_id(), v->owner.cpu);
+}
+
+void vcpu_set_proc_controls(struct vcpu *v, uint32_t proc)
+{
+	vcpu_assert_owner(v, "the processor-based controls");
+	v->proc_ctl = proc;
+	vmcs_write32(VMCS_CTRL_PROC_BASED, proc);
+}
+
+void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t ebx)
+{
+	v->start_eip = eip;
+	v->start_eax = eax;
+	v->start_ebx = ebx;
+	__atomic_store_n(&v->start_request, true, __ATOMIC_RELEASE);
+}
+
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	uint64_t rip = vmcs_read_natural(VMCS_GUEST_RIP);
+
+	vmcs_write_natural(VMCS_GUEST_RIP, rip + vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
+	/* The skipped instruction ends STI/MOV SS blocking, as executing it would have. */
+	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
+	if (intr & BLOCKING_STI_MOVSS)
+		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~BLOCKING_STI_MOVSS);
+}
+
+void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
+{
+	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+
+	if (has_error) {
+		info |= INTR_HAS_ERROR;
+		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
+}
+
+static bool has_pending(const struct vcpu *v)
+{
+	return v->pending[0] | v->pending[1] | v->pending[2] | v->pending[3];
+}
+
+static int take_highest_pending(struct vcpu *v)
+{
+	for (int w = 3; w >= 0; w--) {
+		uint64_t bits = v->pending[w];
+		if (bits) {
+			int bit = 63 - __builtin_clzll(bits);
+			__atomic_and_fetch(&v->pending[w], ~(1ull << bit), __ATOMIC_SEQ_CST);
+			return w * 64 + bit;
+		}
+	}
+	return -1;
+}
+
+/* Inject the highest pending interrupt if the guest can take one now (RFLAGS.IF set, no STI or
+ * MOV SS blocking, nothing else being injected); otherwise ask for an interrupt-window exit
+ * (SDM Vol. 3C, 26.7.5 "Interrupt-Window Exiting and Virtual-Interrupt Delivery"). */
+static void inject_pending(struct vcpu *v)
+{
+	if (!has_pending(v)) {
+		if (v->proc_ctl & PROC_INTR_WINDOW)
+			vcpu_set_proc_controls(v, v->proc_ctl & ~PROC_INTR_WINDOW);
+		return;
+	}
+	bool busy = vmcs_read32(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;
+	bool open = (vmcs_read_natural(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+		    !(vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) & BLOCKING_STI_MOVSS);
+	if (!busy && open) {
+		int vec = take_highest_pending(v);
+		vmcs_write32(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTERNAL | (uint32_t)vec);
+	}
+	bool want_window = has_pending(v);
+	if (want_window != !!(v->proc_ctl & PROC_INTR_WINDOW))
+		vcpu_set_proc_controls(v, want_window ? v->proc_ctl | PROC_INTR_WINDOW
+						      : v->proc_ctl & ~PROC_INTR_WINDOW);
+}
+
+void vcpu_raise_interrupt(struct vcpu *v, uint8_t vector)
+{
+	__atomic_or_fetch(&v->pending[vector / 64], 1ull << (vector % 64), __ATOMIC_SEQ_CST);
+	vcpu_kick(v);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	if (v->owner.cpu != cpu_id())
+		lapic_send_fixed(cpus[v->owner.cpu]->apic_id, VEC_IPI_KICK);
+}
+
+/* Whether the vCPU can enter the guest now; false means "sleep until kicked". */
+static bool ready_to_run(struct vcpu *v)
+{
+	if (v->state == VCPU_WAIT_START) {
+		if (!v->start_request)
+			return false;
+		v->start_request = false;
+		vmcs_load_flat32_state(v, v->start_eip, v->start_eax);
+		v->regs.rbx = v->start_ebx;
+		v->state = VCPU_RUNNING;
+	}
+	if (v->state == VCPU_HALTED) {
+		if (!has_pending(v))
+			return false;
+		v->state = VCPU_RUNNING;
+		v->halted_with_if_clear = false;
+	}
+	return true;
+}
+
+static void stop_self(struct vcpu *v)
+{
+	v->state = VCPU_STOPPED;
+	__atomic_add_fetch(&v->vm->stopped_vcpus, 1, __ATOMIC_SEQ_CST);
+	current[cpu_id()] = 0;
+}
+
+void vcpu_run(void *arg)
+{
+	struct vcpu *v = arg;
+
+	current[cpu_id()] = v;
+	if (!vmcs_setup(v)) {
+		vm_stop(v->vm, "vCPU %u: its VMCS could not be set up", v->id);
+		stop_self(v);
+		return;
+	}
+	for (;;) {
+		irq_disable();
+		if (v->vm->stopping)
+			break;
+		if (!ready_to_run(v)) {
+			irq_enable_and_halt(); /* a kick (or any interrupt) wakes us */
+			continue;
+		}
+		inject_pending(v);
+		if (!v->launched)
+			log_info("%s: vCPU %u: first VM entry %lu TSC ticks after the first instruction",
+				 v->vm->name, v->id, time_ticks_since_boot());
+		v->owner.in_guest = true;
+		int r = vmx_enter(&v->regs, v->launched);
+		v->owner.in_guest = false;
+		if (r) {
+			vmx_report_entry_error(v, r);
+			break;
+		}
+		v->launched = true;
+		vmx_handle_exit(v);
+	}
+	stop_self(v);
+}

@@ -1,0 +1,36 @@
+/* vmx/vcpu.h: running one vCPU on its own physical CPU: VMCS set-up, the entry/exit loop, event
+ * injection, HLT sleeping, and the helpers exit handlers share. Everything here runs on the vCPU's
+ * own CPU in root mode unless it says otherwise. */
+#ifndef VMX_VCPU_H
+#define VMX_VCPU_H
+
+#include <stdint.h>
+
+#include "vmx/vm.h"
+
+/* Where the vCPU starts: 32-bit flat protected mode at `eip` with EAX/EBX as given (the
+ * multiboot entry state, Multiboot spec 3.2). Before launch (BSP) or on the vCPU's CPU. */
+void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t ebx);
+
+/* The vCPU loop on its CPU (smp_run_on target); returns when the vCPU stops. */
+void vcpu_run(void *vcpu);
+
+/* For exit handlers. */
+void vcpu_skip_instruction(struct vcpu *v);
+void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+static inline void vcpu_inject_gp(struct vcpu *v)
+{
+	vcpu_inject_exception(v, 13, true, 0);
+}
+static inline void vcpu_inject_ud(struct vcpu *v)
+{
+	vcpu_inject_exception(v, 6, false, 0);
+}
+/* Write this vCPU's own primary processor-based controls (checked: vmx/vcpu_owner.h). */
+void vcpu_set_proc_controls(struct vcpu *v, uint32_t proc);
+/* The ownership assertion for writes of `what` in vCPU `v`'s structures. */
+void vcpu_assert_owner(struct vcpu *v, const char *what);
+
+struct vcpu *vcpu_current(void);
+
+#endif

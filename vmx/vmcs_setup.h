@@ -1,0 +1,19 @@
+/* vmx/vmcs_setup.h: a vCPU's VMCS, written in phases (host state, execution controls, exit and
+ * entry controls, guest state) on the vCPU's own CPU. */
+#ifndef VMX_VMCS_SETUP_H
+#define VMX_VMCS_SETUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+/* VMCLEAR, VMPTRLD and every field but the guest's start state. False (reported) on failure. */
+bool vmcs_setup(struct vcpu *v);
+/* The multiboot entry state: 32-bit flat protected mode, paging off, interrupts off. */
+void vmcs_load_flat32_state(struct vcpu *v, uint32_t eip, uint32_t eax);
+/* Apply a guest write of CR0/CR4 through the guest/host masks; false if it must raise #GP. */
+bool vmcs_guest_write_cr0(struct vcpu *v, uint64_t value);
+bool vmcs_guest_write_cr4(struct vcpu *v, uint64_t value);
+
+#endif
