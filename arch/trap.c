@@ -17,6 +17,7 @@
 extern const uint64_t trap_stubs[256];
 
 static volatile int panic_cpu = -1; /* the CPU that is stopping the machine, or -1 */
+static volatile unsigned cpus_stopped; /* CPUs that reported in after the stop NMI */
 
 /* Mnemonics and names of the architectural exceptions (SDM Vol. 3A, Table 6-1). */
 static const char *const exception_names[32] = {
@@ -135,7 +136,10 @@ static __attribute__((noreturn)) void stop_machine_end(void)
 
 	if (stopped) {
 		log_error("hv: sent NMI to stop the other CPUs");
-		udelay(20000); /* let them say where they stopped before the machine goes away */
+		/* Let them say where they stopped before the machine goes away (bounded: one may
+		 * be wedged with NMIs blocked). */
+		for (int i = 0; i < 1000 && cpus_stopped + 1 < cpu_count; i++)
+			udelay(1000);
 	}
 	hv_stop_after_fault();
 }
@@ -166,6 +170,7 @@ static void handle_nmi_at(uint64_t rip, const char *where)
 		fmt_snprintf(line, sizeof(line), "cpu%u: stopped (%s RIP 0x%lx)", cpu_id(), where,
 			     rip);
 		console_emergency_line(line);
+		__atomic_add_fetch(&cpus_stopped, 1, __ATOMIC_SEQ_CST);
 		cpu_halt_forever();
 	}
 	log_warn("trap: unexpected NMI at %s RIP 0x%lx, ignored", where, rip);

@@ -51,7 +51,8 @@ hv_secs() { local us=$1; printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 1000
 # Part 2: the system-test API. A file tests/system/NAME.sh sources this file, declares cases and
 # the assertions on them, and ends with finish_cases:
 #
-#   boot_case NAME [--status N] [--hv-args "ARGS"] [scripts/boot options...]
+#   boot_case NAME [--status N] [--hv-args "ARGS"] [--guest FILE [--guest-args "ARGS"]]
+#             [scripts/boot options...]
 #       Builds (or reuses) build/test-iso/<args>.iso from build/hypervisor.elf with those
 #       hypervisor arguments (mkiso --timeout 0) unless --iso is given, and boots it with
 #       scripts/boot in the background; the serial log is build/test-logs/NAME.log. The case
@@ -106,14 +107,16 @@ _hv_known_case() { [[ -n ${HV_CSTATE[$1]:-} ]]; }
 # test_iso ARGS: prints the path of the test ISO for these hypervisor arguments, (re)built when
 # missing or older than the ELF or scripts/mkiso. Output of a failed build goes to stderr.
 test_iso() {
-	local args=$1 name sum iso
-	name=$(printf '%s' "${args:-noargs}" | tr -c 'A-Za-z0-9=._-' '_' | cut -c1-80)
-	sum=$(printf '%s' "$args" | cksum | cut -d' ' -f1)
+	local args=$1 guest=${2:-} gargs=${3:-} name sum iso gopt=()
+	name=$(printf '%s' "${args:-noargs} ${guest##*/} $gargs" | tr -c 'A-Za-z0-9=._-' '_' | cut -c1-80)
+	sum=$(printf '%s|%s|%s' "$args" "$guest" "$gargs" | cksum | cut -d' ' -f1)
 	iso=$HV_TEST_ISOS/$name-$sum.iso
-	if [[ ! $iso -nt $HV_ELF || ! $iso -nt $HV_ROOT/scripts/mkiso ]]; then
+	[[ -n $guest ]] && gopt=(--guest "$guest" --guest-args "$gargs")
+	if [[ ! $iso -nt $HV_ELF || ! $iso -nt $HV_ROOT/scripts/mkiso ||
+		(-n $guest && ! $iso -nt $guest) ]]; then
 		mkdir -p "$HV_TEST_ISOS"
-		"$HV_ROOT/scripts/mkiso" --hv "$HV_ELF" --hv-args "$args" --timeout 0 -o "$iso" >&2 ||
-			return 1
+		"$HV_ROOT/scripts/mkiso" --hv "$HV_ELF" --hv-args "$args" "${gopt[@]}" --timeout 0 \
+			-o "$iso" >&2 || return 1
 	fi
 	printf '%s\n' "$iso"
 }
@@ -123,7 +126,7 @@ _hv_case_job() {
 	local base=$1 t0 st=0 pid
 	shift
 	t0=$(hv_now_us)
-	"$HV_ROOT/scripts/boot" "$@" --log "$base.log" >"$base.boot.out" 2>&1 </dev/null &
+	"$HV_ROOT/scripts/boot" --log "$base.log" "$@" >"$base.boot.out" 2>&1 </dev/null &
 	pid=$!
 	trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 143' TERM
 	wait "$pid" || st=$?
@@ -140,7 +143,7 @@ _hv_running() {
 }
 
 boot_case() {
-	local name=$1 st=0 args="" have_iso=0 iso base
+	local name=$1 st=0 args="" guest="" gargs="" have_iso=0 iso base
 	shift
 	[[ $name =~ ^[A-Za-z0-9._-]+$ ]] || hv_die "boot_case: bad case name '$name'"
 	_hv_known_case "$name" && hv_die "boot_case: case '$name' declared twice"
@@ -149,6 +152,8 @@ boot_case() {
 		case $1 in
 		--status) st=$2; shift 2 ;;
 		--hv-args) args=$2; shift 2 ;;
+		--guest) guest=$2; shift 2 ;;
+		--guest-args) gargs=$2; shift 2 ;;
 		*)
 			[[ $1 == --iso ]] && have_iso=1
 			boot_args+=("$1"); shift ;;
@@ -170,14 +175,14 @@ boot_case() {
 	base=$HV_TEST_LOGS/$name
 	rm -f "$base.log" "$base.log."* "$base.boot.out" "$base.status" "$base.time" "$base.mkiso.out"
 	if ((!have_iso)); then
-		if ! iso=$(test_iso "$args" 2>"$base.mkiso.out"); then
+		if ! iso=$(test_iso "$args" "$guest" "$gargs" 2>"$base.mkiso.out"); then
 			HV_CSTATE[$name]=failed-early
 			HV_CWHY[$name]="scripts/mkiso failed (${base#"$HV_ROOT"/}.mkiso.out):"$'\n'
 			HV_CWHY[$name]+="$(tail -n 20 "$base.mkiso.out")"$'\n'
 			return 0
 		fi
 		rm -f "$base.mkiso.out"
-		boot_args+=(--iso "$iso")
+		boot_args=(--iso "$iso" "${boot_args[@]}") # before any "-- EMULATOR ARGS"
 	fi
 	while (($(_hv_running) >= HV_TEST_JOBS)); do
 		_hv_reap_next

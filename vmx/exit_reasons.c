@@ -1,8 +1,10 @@
 /* vmx/exit_reasons.c: names for basic exit reasons, VM-entry failures, VM-instruction errors and
  * VMCS fields, for the console and the VMCS dump. Pure (host-tested); any context. */
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/log.h"
+#include "lib/string.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
@@ -168,8 +170,10 @@ const char *vmx_result_name(int result)
 
 void vmx_insn_report(const char *insn, uint32_t field, int result)
 {
-	const char *sep = field == VMX_NO_FIELD ? "" : " ";
-	const char *name = field == VMX_NO_FIELD ? "" : vmcs_field_name(field);
+	bool has_field = field != VMX_NO_FIELD &&
+			 (strcmp(insn, "VMREAD") == 0 || strcmp(insn, "VMWRITE") == 0);
+	const char *sep = has_field ? " " : "";
+	const char *name = has_field ? vmcs_field_name(field) : "";
 
 	if (result > 0)
 		log_error("vmx: %s%s%s failed: VMfailValid %d (%s)", insn, sep, name, result,

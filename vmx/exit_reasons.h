@@ -117,7 +117,8 @@ const char *vmx_result_name(int result);
 
 /* Logs one line about a failed VMX instruction, naming the field and the error: "vmx: VMWRITE
  * VMCS_GUEST_RIP failed: VMfailValid 12 (VMREAD/VMWRITE from/to unsupported VMCS component)".
- * Instructions without a field pass VMX_NO_FIELD (0 is VMCS_VPID). Called by vmx/vmx_insn.h. */
+ * `field` is named only for "VMREAD" and "VMWRITE" (where 0 is VMCS_VPID); other instructions
+ * pass VMX_NO_FIELD (0 is accepted too). Called by vmx/vmx_insn.h. */
 #define VMX_NO_FIELD 0xffffffffu
 void vmx_insn_report(const char *insn, uint32_t field, int result);
 

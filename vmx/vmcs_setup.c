@@ -109,7 +109,7 @@ bool vmcs_setup(struct vcpu *v)
 	vcpu_assert_owner(v, "the VMCS");
 	region[0] = vmx_revision_id(vmx_host_caps()); /* SDM Vol. 3C, 25.2 "Format of the VMCS Region" */
 	if ((r = vmx_vmclear(v->vmcs_pa)) != VMX_OK || (r = vmx_vmptrld(v->vmcs_pa)) != VMX_OK) {
-		vmx_insn_report("VMCLEAR/VMPTRLD", 0, r);
+		vmx_insn_report("VMCLEAR/VMPTRLD", VMX_NO_FIELD, r);
 		return false;
 	}
 	if (!setup_host_state() || !setup_exec_controls(v) || !setup_exit_entry_controls())

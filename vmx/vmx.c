@@ -164,7 +164,7 @@ static void enable_this_cpu(void *unused)
 	*(uint32_t *)vmxon_region[cpu] = vmx_revision_id(&host_caps);
 	int r = vmx_vmxon(vmxon_region[cpu]);
 	if (r != VMX_OK) {
-		vmx_insn_report("VMXON", 0, r);
+		vmx_insn_report("VMXON", VMX_NO_FIELD, r);
 		goto fail;
 	}
 	in_root[cpu] = true;

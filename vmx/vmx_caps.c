@@ -62,8 +62,9 @@ static bool cap_present(const struct vmx_caps *c, const struct cap_msr *m)
 	return m->present == ALWAYS || *(const bool *)((const char *)c + m->present);
 }
 
-/* Which optional MSRs exist, from the ones read so far (SDM Vol. 3D, A.2 "Reserved Controls and
- * Default Settings", A.3.3, A.10, A.11, A.3.4). */
+/* Which optional MSRs exist, from the ones read so far (SDM Vol. 3D, Appendix A: A.2 "Reserved
+ * Controls and Default Settings" for the TRUE_ MSRs, A.3.3 and A.3.4 for the secondary and
+ * tertiary controls, A.10 "VPID and EPT Capabilities", A.11 "VM Functions"). */
 static void caps_update_presence(struct vmx_caps *c)
 {
 	uint32_t proc_may1 = (uint32_t)(c->procbased >> 32);
@@ -146,8 +147,9 @@ static const struct ctl_want pin_wants[] = {
 	OPT(PIN_POSTED_INTR, "process posted interrupts", VMX_OPT_POSTED_INTR),
 };
 
-/* 25.6.2, primary controls. Ports and MSRs go through the VM's bitmaps; HLT sleeps the vCPU;
- * the PMU is hidden, so RDPMC exits where possible (else it #GPs through CR4.PCE=0 anyway). */
+/* 25.6.2, primary controls. Ports and MSRs go through the VM's bitmaps; HLT sleeps the vCPU.
+ * The PMU is hidden from the guest, so RDPMC exits where the CPU allows it (without the exit, a
+ * guest kernel's RDPMC would read the real counters). */
 static const struct ctl_want proc_wants[] = {
 	REQ(PROC_INTR_WINDOW, "interrupt-window exiting"),
 	REQ(PROC_HLT_EXITING, "HLT exiting"),
@@ -264,7 +266,8 @@ static bool compute_word(const struct vmx_caps *c, enum ctl_word_id w, unsigned 
 		const struct ctl_want *want = &cw->wants[i];
 
 		if (!want->required && (want->opt & mask_optional)) {
-			log_info("vmx: optional control %s turned off by a boot option", want->name);
+			log_info("vmx: optional control %s turned off by a boot option",
+				 want->name);
 		} else if (may1 & want->bit) {
 			*usable |= want->bit;
 			if (want->at_start)
@@ -343,7 +346,8 @@ static bool check_ept_vpid(const struct vmx_caps *c, uint32_t proc2, struct vmx_
 		ok &= need_cap(cap, VMX_EPT_PWL4, "EPT page-walk length 4");
 		ok &= need_cap(cap, VMX_EPT_WB, "the write-back EPT memory type");
 		ok &= need_cap(cap, VMX_EPT_INVEPT, "INVEPT");
-		if ((cap & VMX_EPT_INVEPT) && !(cap & (VMX_EPT_INVEPT_SINGLE | VMX_EPT_INVEPT_ALL))) {
+		if ((cap & VMX_EPT_INVEPT) &&
+		    !(cap & (VMX_EPT_INVEPT_SINGLE | VMX_EPT_INVEPT_ALL))) {
 			log_error("vmx: the CPU has INVEPT but neither its single-context nor its "
 				  "all-context type");
 			ok = false;

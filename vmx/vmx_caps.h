@@ -25,8 +25,9 @@ struct vmx_caps {
 typedef uint64_t (*vmx_rdmsr_fn)(uint32_t msr, void *ctx);
 void vmx_caps_read(struct vmx_caps *c, vmx_rdmsr_fn rdmsr, void *ctx);
 
-/* True when both CPUs report the same MSRs with the same values; otherwise false with `*which`
- * naming the first MSR that differs ("IA32_VMX_PROCBASED_CTLS2"). */
+/* True when both CPUs report the same MSRs with the same values (`*which` set to NULL);
+ * otherwise false with `*which` naming the first MSR that differs ("IA32_VMX_PROCBASED_CTLS2").
+ * `which` may be NULL. */
 bool vmx_caps_same(const struct vmx_caps *a, const struct vmx_caps *b, const char **which);
 
 /* IA32_VMX_BASIC (SDM Vol. 3D, A.1 "Basic VMX Information"). */

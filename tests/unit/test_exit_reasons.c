@@ -131,6 +131,9 @@ TEST(insn_results_and_reports)
 	CHECK(test_log_find("vmx: VMREAD VMCS_VPID failed: VMfailInvalid (no current VMCS)"));
 	vmx_insn_report("VMXON", VMX_NO_FIELD, VMX_FAIL_INVALID);
 	CHECK(test_log_find("vmx: VMXON failed: VMfailInvalid"));
+	vmx_insn_report("VMXOFF", 0, VMX_FAIL_INVALID); /* 0 from a fieldless instruction */
+	CHECK(test_log_find("vmx: VMXOFF failed: VMfailInvalid"));
+	CHECK(!test_log_find("VMXOFF VMCS_VPID"));
 	vmx_insn_report("VMPTRLD", VMX_NO_FIELD, 11);
 	CHECK(test_log_find("vmx: VMPTRLD failed: VMfailValid 11 (VMPTRLD with incorrect VMCS "
 			    "revision identifier)"));

@@ -343,7 +343,8 @@ static void check_full_apicv(enum model_id id)
 	CHECK(out.has_invept_single && out.has_invept_all);
 	CHECK(out.has_invvpid_addr && out.has_invvpid_single && out.has_invvpid_all);
 	CHECK(out.has_invvpid_single_globals);
-	/* x2APIC virtualization is usable but off at start: it excludes APIC-access virtualization */
+	/* x2APIC virtualization is usable but off at start: it excludes APIC-access
+	 * virtualization */
 	CHECK(!(out.proc2 & PROC2_VIRT_X2APIC));
 	CHECK(out.proc2 & PROC2_VIRT_APIC_ACCESS);
 	CHECK(!(out.entry & ENTRY_IA32E_GUEST));
@@ -502,7 +503,8 @@ TEST(vmx_controls_masks_turn_optional_features_off)
 	CHECK_EQ(out.proc2, 0x1013eb & ~(PROC2_VIRT_APIC_ACCESS | PROC2_APIC_REG_VIRT |
 					  PROC2_VIRT_INTR_DELIVERY));
 	CHECK(test_log_find("optional control use TPR shadow turned off by a boot option"));
-	CHECK(test_log_find("optional control virtual-interrupt delivery turned off by a boot option"));
+	CHECK(test_log_find("optional control virtual-interrupt delivery turned off by a boot "
+			    "option"));
 
 	/* Only the TPR shadow off: what needs it goes too, APIC-access virtualization stays. */
 	CHECK(compute(&c, VMX_OPT_TPR_SHADOW, &out));
@@ -511,7 +513,8 @@ TEST(vmx_controls_masks_turn_optional_features_off)
 	CHECK(test_log_find("optional control virtualize x2APIC mode needs use TPR shadow"));
 	CHECK(test_log_find("optional control virtual-interrupt delivery needs use TPR shadow"));
 
-	/* Neither kind of APIC virtualization: register virtualization and VID have nothing to do. */
+	/* Neither kind of APIC virtualization: register virtualization and VID have nothing to
+	 * do. */
 	CHECK(compute(&c, VMX_OPT_VIRT_APIC_ACCESS | VMX_OPT_VIRT_X2APIC, &out));
 	CHECK(out.has_tpr_shadow && !out.has_apic_reg_virt && !out.has_vid);
 	CHECK(test_log_find("APIC-register virtualization needs virtualize APIC accesses or"));
@@ -567,7 +570,8 @@ TEST(vmx_controls_ept_vpid_capabilities_are_checked)
 
 	c.ept_vpid &= ~(VMX_EPT_PWL4 | VMX_EPT_WB);
 	CHECK(!compute(&c, 0, &out));
-	CHECK(test_log_find("vmx: the CPU lacks EPT page-walk length 4 (IA32_VMX_EPT_VPID_CAP bit 6)"));
+	CHECK(test_log_find("vmx: the CPU lacks EPT page-walk length 4 (IA32_VMX_EPT_VPID_CAP "
+			    "bit 6)"));
 	CHECK(test_log_find("the write-back EPT memory type (IA32_VMX_EPT_VPID_CAP bit 14)"));
 
 	c = caps_of(HASWELL);
@@ -595,7 +599,8 @@ TEST(vmx_controls_bad_capabilities_are_refused_by_name)
 	/* a control the MSR says must be 1 and cannot be 1 */
 	c.true_pin &= ~((uint64_t)0x10 << 32);
 	CHECK(!compute(&c, 0, &out));
-	CHECK(test_log_find("vmx: the pin-based controls MSR is inconsistent: bits 0x10 must be 1"));
+	CHECK(test_log_find("vmx: the pin-based controls MSR is inconsistent: bits 0x10 must "
+			    "be 1"));
 
 	c = caps_of(HASWELL);
 	c.basic &= ~(0x1fffull << 32);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# tests/system/vmx.sh: the hypervisor proper, in Bochs (the only VMX machine here): every CPU in
+# VMX root operation, the default guest on 1 and 4 vCPUs, the test guest's suites (CPUID, MSR and
+# port policies, HLT wake-up, hypercalls, no hypervisor memory in the guest), guests that fault or
+# misbehave (stopped and explained, the hypervisor stays up), CPUs that cannot run it (Bochs' Penryn
+# without EPT, the AMD model) and QEMU without KVM (no VMX: a clear message and a clean power-off).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+
+hello=$HV_BUILD/guest/hello.elf
+vmtest=$HV_BUILD/guest/vmtest.elf
+bochs=(--emulator bochs --mem 128 --timeout 120)
+hv="on_exit=poweroff vm.mem=16"
+
+no_fault_lines() {
+	expect_no_line "$1" '(PANIC|EXCEPTION|design rule)'
+	expect_line "$1" '^hv: power off$'
+}
+
+for n in 1 4; do
+	c=bochs-hello-${n}cpu
+	boot_case "$c" --hv-args "$hv" --guest "$hello" "${bochs[@]}" --cpus "$n"
+	expect_count "$c" '^vmx: root mode on cpu \d+$' "$n"
+	expect_count "$c" '^vm0: vCPU \d+: first VM entry \d+ TSC ticks' "$n"
+	expect_line "$c" "^vm0: hello: all $n vCPUs said hello\$"
+	expect_line "$c" '^vm0: powered off$'
+	no_fault_lines "$c"
+done
+
+c=bochs-vmtest-4cpu
+boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=all" "${bochs[@]}" --cpus 4
+expect_line "$c" '^vm0: vmtest: \d+ passed, 0 failed$'
+expect_no_line "$c" '^vm0: vmtest: FAIL'
+expect_line "$c" '^vm0: powered off$'
+no_fault_lines "$c"
+
+# Guests that end badly: the VM is stopped with the reason, the hypervisor powers off cleanly.
+c=bochs-triple-fault
+boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=triplefault" "${bochs[@]}" --cpus 2
+expect_line "$c" '^vm0: stopped: triple fault on vCPU 0 at RIP 0x[0-9a-f]+'
+no_fault_lines "$c"
+
+c=bochs-ept-outside
+boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=ept-outside" "${bochs[@]}" --cpus 1
+expect_line "$c" '^vm0: stopped: EPT violation: vCPU 0 read at guest-physical 0xc0000000 '
+no_fault_lines "$c"
+
+c=bochs-guest-reset
+boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=reset" "${bochs[@]}" --cpus 1
+expect_line "$c" '^vm0: reset$'
+no_fault_lines "$c"
+
+c=bochs-halt-forever
+boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=halt-forever" "${bochs[@]}" --cpus 2
+expect_line "$c" '^vm0: stopped: every vCPU halted with interrupts disabled'
+no_fault_lines "$c"
+
+c=bochs-not-a-kernel
+boot_case "$c" --hv-args "$hv" --guest "$HV_ROOT/tests/system/data/not-a-kernel.txt" "${bochs[@]}" --cpus 1
+expect_line "$c" '^guest: .*not ELF'
+expect_line "$c" '^vm0: not started$'
+no_fault_lines "$c"
+
+# CPUs that cannot run the hypervisor: refused by name, then a clean power-off.
+c=bochs-penryn-no-ept
+boot_case "$c" --hv-args "$hv" --guest "$hello" "${bochs[@]}" --cpus 1 --model core2_penryn_t9600
+expect_line "$c" '^vmx: the CPU lacks the required control .*EPT'
+expect_line "$c" '^vmx: the CPU lacks the required control .*unrestricted guest'
+expect_no_line "$c" '^vm0: '
+no_fault_lines "$c"
+
+c=bochs-amd-no-vmx
+boot_case "$c" --hv-args "$hv" --guest "$hello" "${bochs[@]}" --cpus 1 --model ryzen
+expect_line "$c" '^vmx: this is an AMD CPU'
+no_fault_lines "$c"
+
+c=qemu-tcg-no-vmx
+boot_case "$c" --hv-args "$hv" --guest "$hello" --emulator qemu --firmware bios --machine pc \
+	--cpus 2 --mem 256 --timeout 45
+expect_line "$c" '^vmx: running in QEMU without KVM \(TCG\), which does not emulate VMX: run QEMU with -enable-kvm -cpu host'
+no_fault_lines "$c"
+
+finish_cases
