@@ -100,6 +100,24 @@ static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_e
 	return guest_load(&gm, &p, entry);
 }
 
+static void log_run(uint32_t first, uint32_t last, const char *access, void *ctx)
+{
+	const struct vcpu *v = ctx;
+
+	if (first == last)
+		log_debug("%s: msrbitmap vCPU %u: 0x%08x %s %s", v->vm->name, v->id, first, access,
+			  msr_policy_find(first)->name);
+	else
+		log_debug("%s: msrbitmap vCPU %u: 0x%08x-0x%08x %s", v->vm->name, v->id, first, last,
+			  access);
+}
+
+/* At debug level, what this vCPU reads or writes without an exit ("r-" read-only, "rw"). */
+static void msr_bitmap_log(struct vm *vm, struct vcpu *v)
+{
+	msr_bitmap_describe(v->msr_bitmap, log_run, v);
+}
+
 static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
 {
 	struct vcpu *v = mm_alloc(sizeof(*v));
@@ -115,6 +133,7 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
 	if (!v->vmcs_pa || !v->msr_bitmap)
 		return 0;
 	msr_bitmap_build(v->msr_bitmap);
+	msr_bitmap_log(vm, v);
 	v->state = VCPU_WAIT_START; /* vCPU 0 too: vm_create() gives it its start request */
 	return v;
 }
@@ -169,6 +188,34 @@ bool vm_create(const struct boot_info *bi, unsigned ncpus_online)
 	return true;
 }
 
+/* One line per vCPU: its exits by reason name, the most frequent first. */
+static void log_exit_counts(const struct vcpu *v)
+{
+	char line[200];
+	size_t n = 0;
+	uint64_t total = 0, shown = 0;
+
+	for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
+		total += v->exits[r];
+	for (uint64_t last = ~0ull; shown < total && n < sizeof(line) - 40;) {
+		uint64_t best = 0;
+		for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
+			if (v->exits[r] < last && v->exits[r] > best)
+				best = v->exits[r];
+		if (!best)
+			break;
+		for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
+			if (v->exits[r] == best) {
+				n += fmt_snprintf(line + n, sizeof(line) - n, " %s %lu",
+						  vmx_exit_reason_name(r), best);
+				shown += best;
+			}
+		last = best;
+	}
+	line[n] = 0;
+	log_info("%s: vCPU %u: %lu exits:%s", v->vm->name, v->id, total, line);
+}
+
 /* Every vCPU but 0 runs on its own CPU, handed over through smp_run_on(); vCPU 0 runs here on
  * the BSP. Returns when every vCPU has stopped (bounded wait for the others after vCPU 0). */
 void vm_run(void)
@@ -186,17 +233,8 @@ void vm_run(void)
 	uint64_t deadline = rdtsc() + time_tsc_hz();
 	while (vm->stopped_vcpus < vm->nvcpus && rdtsc() < deadline)
 		cpu_relax();
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		const struct vcpu *v = vm->vcpus[i];
-		uint64_t total = 0;
-		for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
-			total += v->exits[r];
-		log_info("%s: vCPU %u: %lu exits (CPUID %lu, I/O %lu, MSR %lu, HLT %lu, VMCALL %lu)",
-			 vm->name, i, total, v->exits[VMX_EXIT_CPUID],
-			 v->exits[VMX_EXIT_IO_INSTRUCTION],
-			 v->exits[VMX_EXIT_RDMSR] + v->exits[VMX_EXIT_WRMSR], v->exits[VMX_EXIT_HLT],
-			 v->exits[VMX_EXIT_VMCALL]);
-	}
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		log_exit_counts(vm->vcpus[i]);
 }
 
 static void stop_all(struct vm *vm)
