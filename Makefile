@@ -24,7 +24,8 @@ PURE_SRCS := \
 	guest/vuart.c \
 	vmx/vcpu_owner.c \
 	vmx/vmx_caps.c \
-	vmx/exit_reasons.c
+	vmx/exit_reasons.c \
+	vmx/ept_build.c
 
 KERNEL_C_SRCS := \
 	$(PURE_SRCS) \

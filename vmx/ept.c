@@ -1,72 +1,35 @@
-/* vmx/ept.c: building the VM's EPT and reporting EPT exits. Entry format: SDM Vol. 3C, 29.3.2
- * "EPT Translation Mechanism", tables "Format of an EPT PML4 Entry" ... "Format of an EPT
- * Page-Directory Entry that Maps a 2-MByte Page". */
+/* vmx/ept.c: the VM's EPT (built with vmx/ept_build.c) and the EPT exits. BSP while the VM is
+ * built; the exit handlers on the vCPU's CPU. */
 #include "lib/log.h"
-#include "mm/mm.h"
 #include "vmx/ept.h"
+#include "vmx/ept_build.h"
 #include "vmx/exit.h"
 #include "vmx/vm.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-#define EPT_RWX 7ull
-#define EPT_MT_WB (6ull << 3)
-#define EPT_LARGE (1ull << 7)
-#define EPT_ADDR_MASK 0x000ffffffffff000ull
-#define EPTP_WALK_4 (3ull << 3)
-#define PAGE_2M (2ull << 20)
-
 extern uint8_t __image_start[], __image_end[];
 
-static uint64_t *table_at(uint64_t *entry)
-{
-	if (!(*entry & EPT_RWX)) {
-		void *t = mm_alloc(4096);
-		if (!t)
-			return 0;
-		*entry = (uint64_t)t | EPT_RWX;
-	}
-	return (uint64_t *)(*entry & EPT_ADDR_MASK);
-}
-
-/* Map [gpa, gpa + size) to host memory at hpa, 2 MiB at a time. */
-static bool map_2m(uint64_t root, uint64_t gpa, uint64_t hpa, uint64_t size)
-{
-	for (uint64_t off = 0; off < size; off += PAGE_2M) {
-		uint64_t g = gpa + off;
-		uint64_t *pdpt = table_at(&((uint64_t *)root)[(g >> 39) & 511]);
-		uint64_t *pd = pdpt ? table_at(&pdpt[(g >> 30) & 511]) : 0;
-		if (!pd)
-			return false;
-		pd[(g >> 21) & 511] = (hpa + off) | EPT_LARGE | EPT_MT_WB | EPT_RWX;
-	}
-	return true;
-}
-
+/* Guest RAM at GPA 0, write-back, read/write/execute, in the largest pages the CPU offers. The
+ * image is passed as forbidden: the RAM comes from the page allocator, which never hands out the
+ * image, and ept_map() checks it anyway. */
 bool ept_build_vm(struct vm *vm)
 {
 	const struct vmx_controls *ctl = vmx_host_controls();
-	uint64_t img_lo = (uint64_t)__image_start, img_hi = (uint64_t)__image_end;
+	const struct ept_forbidden image = { (uint64_t)__image_start,
+					     (uint64_t)(__image_end - __image_start) };
+	struct ept e = { 0, &image, 1, ctl->has_ept_1g, ctl->has_ept_2m };
 
-	/* The design's promise: no hypervisor memory in a guest. The RAM comes from the page
-	 * allocator, which never hands out the image; check anyway, it costs nothing. */
-	if (vm->ram_hpa < img_hi && img_lo < vm->ram_hpa + vm->ram_size) {
-		log_error("%s: guest RAM would overlap the hypervisor image; refused", vm->name);
+	if (!ept_init(&e) || !ept_map(&e, 0, vm->ram_hpa, vm->ram_size, EPT_RWX | EPT_MT_WB)) {
+		log_error("%s: cannot build the EPT", vm->name);
 		return false;
 	}
-	if (!ctl->has_ept_2m || (vm->ram_hpa | vm->ram_size) & (PAGE_2M - 1)) {
-		log_error("%s: guest RAM needs 2 MiB EPT pages and 2 MiB alignment", vm->name);
-		return false;
-	}
-	vm->ept_root = (uint64_t)mm_alloc(4096);
-	if (!vm->ept_root || !map_2m(vm->ept_root, 0, vm->ram_hpa, vm->ram_size)) {
-		log_error("%s: out of memory for the EPT", vm->name);
-		return false;
-	}
-	vm->eptp = vm->ept_root | EPTP_WALK_4 | 6; /* write-back paging structures */
-	/* Translations cached for this EPTP by an earlier VM must go (SDM Vol. 3C, 29.4.3.1). */
-	vmx_invept(INVEPT_SINGLE_CONTEXT, vm->eptp);
+	vm->ept_root = e.root;
+	vm->eptp = ept_pointer(&e);
+	/* Translations cached for this EPTP by an earlier VM must go (SDM Vol. 3C, 29.4.3.1
+	 * "Operations that Invalidate Cached Mappings"). */
+	vmx_invept(ctl->has_invept_single ? INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXT, vm->eptp);
 	return true;
 }
 
