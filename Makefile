@@ -66,6 +66,7 @@ KERNEL_ASM_SRCS := \
 UNIT_SRCS := \
 	tests/unit/main.c \
 	tests/unit/log_capture.c \
+	tests/unit/phys_arena.c \
 	$(sort $(wildcard tests/unit/test_*.c))
 
 KERNEL_OBJS := $(KERNEL_C_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_ASM_SRCS:%.asm=$(BUILD)/%.o)
