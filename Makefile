@@ -25,7 +25,11 @@ PURE_SRCS := \
 	vmx/vcpu_owner.c \
 	vmx/vmx_caps.c \
 	vmx/exit_reasons.c \
-	vmx/ept_build.c
+	vmx/ept_build.c \
+	guest/elf.c \
+	guest/loader.c \
+	guest/mb_info.c \
+	guest/acpi_tables.c
 
 KERNEL_C_SRCS := \
 	$(PURE_SRCS) \
@@ -85,8 +89,8 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 HOST_CFLAGS := -std=c11 -O1 -g -DHOST_TEST -I. -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 
-.PHONY: all iso run test unit systest bench clean deps
-all: $(BUILD)/hypervisor.elf $(BUILD)/hypervisor.iso
+.PHONY: all iso run test unit systest bench clean deps guests
+all: $(BUILD)/hypervisor.elf $(BUILD)/hypervisor.iso guests
 
 iso: $(BUILD)/hypervisor.iso
 
@@ -101,8 +105,11 @@ $(BUILD)/%.o: %.asm
 $(BUILD)/hypervisor.elf: $(KERNEL_OBJS) linker.ld
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)
 
-$(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf scripts/mkiso
-	scripts/mkiso --hv $(BUILD)/hypervisor.elf -o $@
+# The ISO boots the default guest; scripts/mkiso builds others (README, "Running your own kernel").
+$(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf $(BUILD)/guest/hello.elf scripts/mkiso
+	scripts/mkiso --hv $(BUILD)/hypervisor.elf --guest $(BUILD)/guest/hello.elf -o $@
+
+include guest/guest.mk
 
 # Host unit tests: the pure sources compiled for the host under ASan/UBSan.
 $(BUILD)/host/%.o: %.c
