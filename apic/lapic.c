@@ -46,12 +46,22 @@ static void reg_write(uint32_t reg, uint32_t v)
 		*(volatile uint32_t *)(mmio_base + reg) = v;
 }
 
+/* The 8259 PICs: the hypervisor takes no legacy interrupts. A firmware may leave them routed
+ * through LINT0 (ExtINT) with the timer on vector 8, which would arrive as a VM exit or, in root
+ * mode, look like a double fault. Mask both (8259A data sheet, OCW1). */
+static void mask_legacy_pics(void)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
 void lapic_init(void)
 {
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
 	bool bsp = base & APIC_BASE_BSP;
 
 	if (bsp) {
+		mask_legacy_pics();
 		use_x2apic = (cpuid(1, 0).ecx & (1u << 21)) || (base & APIC_BASE_EXTD);
 		mmio_base = base & APIC_BASE_ADDR_MASK;
 	}

@@ -20,6 +20,14 @@ global _start, guest_ap_entry
 extern guest_main, guest_ap_main
 
 _start:
+	lgdt [gdt_ptr]			; the loader's GDTR may be invalid (Multiboot spec 3.2)
+	jmp 0x08:.flat
+.flat:	mov ecx, 0x10
+	mov ds, ecx
+	mov es, ecx
+	mov ss, ecx
+	mov fs, ecx
+	mov gs, ecx
 	mov esp, stacks + STACK_SIZE
 	push ebx
 	push eax
@@ -29,6 +37,13 @@ _start:
 	jmp .hang
 
 guest_ap_entry:
+	lgdt [gdt_ptr]
+	jmp 0x08:.flat_ap
+.flat_ap:
+	mov ecx, 0x10
+	mov ds, ecx
+	mov es, ecx
+	mov ss, ecx
 	cmp eax, GUEST_MAX_VCPUS
 	jae .hang_ap
 	mov esp, eax
@@ -41,6 +56,50 @@ guest_ap_entry:
 	cli
 	hlt
 	jmp .hang_ap
+
+; Interrupt stubs for the vectors the tests use: push a dummy error code where the CPU pushes
+; none, then the vector, and call guest_trap(frame). guest_trap may change frame->eip.
+global guest_trap_stubs
+extern guest_trap
+%macro STUB 1
+stub_%1:
+%if %1 != 8 && %1 != 10 && %1 != 11 && %1 != 12 && %1 != 13 && %1 != 14 && %1 != 17
+	push 0
+%endif
+	push %1
+	jmp trap_common
+%endmacro
+%assign v 0
+%rep 32
+	STUB v
+%assign v v+1
+%endrep
+	STUB 64
+trap_common:
+	pushad
+	push esp
+	call guest_trap
+	add esp, 4
+	popad
+	add esp, 8
+	iretd
+
+section .rodata
+align 8
+gdt:	dq 0
+	dq 0x00cf9a000000ffff		; 0x08 code
+	dq 0x00cf92000000ffff		; 0x10 data
+gdt_ptr:
+	dw gdt_ptr - gdt - 1
+	dd gdt
+align 4
+guest_trap_stubs:
+%assign v 0
+%rep 32
+	dd stub_%[v]
+%assign v v+1
+%endrep
+	dd stub_64
 
 section .bss
 alignb 16

@@ -49,6 +49,21 @@ void guest_print(const char *a, uint32_t n1, const char *b, uint32_t n2, const c
 	__atomic_store_n(&print_lock, 0, __ATOMIC_RELEASE);
 }
 
+void guest_print_pair(const char *a, const char *b, const char *c, uint32_t n, const char *d)
+{
+	while (__atomic_exchange_n(&print_lock, 1, __ATOMIC_ACQUIRE))
+		__asm__ volatile("pause");
+	puts(a);
+	puts(b);
+	if (c) {
+		puts(c);
+		putdec(n);
+		puts(d);
+	}
+	putc('\n');
+	__atomic_store_n(&print_lock, 0, __ATOMIC_RELEASE);
+}
+
 static bool sig_is(const uint8_t *p, const char *sig)
 {
 	for (int i = 0; i < 4; i++)
@@ -103,4 +118,29 @@ void guest_acpi_poweroff(void)
 		return;
 	}
 	outw((uint16_t)*(const uint32_t *)(fadt + 64), (uint16_t)((s5 << 10) | (1 << 13)));
+}
+
+extern const uint32_t guest_trap_stubs[33];
+
+struct gate {
+	uint16_t lo, sel;
+	uint8_t zero, attr;
+	uint16_t hi;
+} __attribute__((packed));
+
+static struct gate idt[0x41];
+
+void guest_idt_load(void)
+{
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) ptr = { sizeof(idt) - 1, (uint32_t)idt };
+
+	for (unsigned v = 0; v <= 0x40; v++) {
+		uint32_t h = v < 32 ? guest_trap_stubs[v] : v == 0x40 ? guest_trap_stubs[32] : 0;
+		if (h)
+			idt[v] = (struct gate){ (uint16_t)h, 0x08, 0, 0x8e, (uint16_t)(h >> 16) };
+	}
+	__asm__ volatile("lidt %0" : : "m"(ptr));
 }

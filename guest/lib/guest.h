@@ -43,9 +43,20 @@ static inline int32_t hypercall(uint32_t nr, uint32_t a, uint32_t b, uint32_t c,
 
 /* One whole line on COM1 under a lock, so vCPUs' lines do not mix. */
 void guest_print(const char *a, uint32_t n1, const char *b, uint32_t n2, const char *c);
+/* "a b" on one line, then "c n d" when c is given. */
+void guest_print_pair(const char *a, const char *b, const char *c, uint32_t n, const char *d);
 /* Find \_S5 and the PM1a control block through RSDP -> RSDT -> FACP -> DSDT; write S5. */
 void guest_acpi_poweroff(void);
 
 void guest_ap_entry(void);
+
+/* The stack guest_trap() sees (pushad, vector, error, then the CPU's frame). */
+struct guest_frame {
+	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
+	uint32_t vector, error, eip, cs, eflags;
+};
+/* Install an IDT on this vCPU with gates for vectors 0-31 and 0x40, all to guest_trap(). */
+void guest_idt_load(void);
+void guest_trap(struct guest_frame *f); /* defined by each guest */
 
 #endif
