@@ -83,16 +83,17 @@ static void explain_missing_vmx(void)
 	char vendor[13];
 
 	cpu_vendor(vendor);
-	if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
-		log_error("vmx: this is an AMD CPU (%s): it has AMD-V (SVM), not Intel VMX, which "
-			  "this hypervisor needs", vendor);
-	else if (cpuid_signature_is("TCGTCGTCGTCG"))
+	/* Emulators first: QEMU's TCG CPU models may even call themselves AMD. */
+	if (cpuid_signature_is("TCGTCGTCGTCG"))
 		log_error("vmx: running in QEMU without KVM (TCG), which does not emulate VMX: run "
 			  "QEMU with -enable-kvm -cpu host on an Intel host whose kvm_intel module "
 			  "has nested=1");
 	else if (cpuid_signature_is("KVMKVMKVM"))
 		log_error("vmx: KVM below does not pass VMX through: on the host load kvm_intel with "
 			  "nested=1 and start QEMU with -cpu host (or -cpu <model>,+vmx)");
+	else if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
+		log_error("vmx: this is an AMD CPU (%s): it has AMD-V (SVM), not Intel VMX, which "
+			  "this hypervisor needs", vendor);
 	else
 		log_error("vmx: the CPU (%s) does not report VMX (CPUID.1:ECX bit 5 is 0): an Intel "
 			  "CPU with VT-x is needed; under another hypervisor, enable nested VMX",
