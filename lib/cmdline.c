@@ -1,4 +1,4 @@
-/* lib/cmdline.c: boot command-line parsing (see lib/cmdline.h). Pure. */
+/* lib/cmdline.c: boot command-line parsing (see lib/cmdline.h). Pure; BSP, boot only. */
 #include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -21,6 +21,8 @@ bool cmdline_parse_u64(const char *s, uint64_t *out)
 	unsigned base = 10;
 	uint64_t v = 0;
 
+	if (!s)
+		return false;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		s += 2;
@@ -29,6 +31,7 @@ bool cmdline_parse_u64(const char *s, uint64_t *out)
 		return false;
 	for (; *s; s++) {
 		int d = digit_value(*s, base);
+		/* v * base + d must not pass UINT64_MAX */
 		if (d < 0 || v > (UINT64_MAX - (uint64_t)d) / base)
 			return false;
 		v = v * base + (uint64_t)d;
@@ -39,8 +42,10 @@ bool cmdline_parse_u64(const char *s, uint64_t *out)
 
 int cmdline_match(const char *s, const char *const *names, unsigned n)
 {
+	if (!s)
+		return -1;
 	for (unsigned i = 0; i < n; i++)
-		if (!strcmp(s, names[i]))
+		if (names[i] && !strcmp(s, names[i]))
 			return (int)i;
 	return -1;
 }
@@ -65,11 +70,12 @@ static unsigned apply_word(char *word, const struct cmdline_opt *opts, unsigned 
 			continue;
 		if (opts[i].set(value, ctx))
 			return 0;
-		log_warn("cmdline: bad value \"%s\" for %s (%s)", value, opts[i].key, opts[i].help);
+		log_warn("cmdline: bad value \"%s\" for %s (%s)", value, opts[i].key,
+			 opts[i].help ? opts[i].help : "no help");
 		return 1;
 	}
 	if (eq)
-		*eq = '=';
+		*eq = '='; /* report the word as it was written */
 	log_warn("cmdline: unknown option \"%s\" ignored", word);
 	return 1;
 }
@@ -78,24 +84,26 @@ unsigned cmdline_parse(const char *cmdline, const struct cmdline_opt *opts, unsi
 {
 	char word[CMDLINE_WORD_MAX + 1];
 	unsigned problems = 0;
+	const char *p = cmdline ? cmdline : "";
 
-	while (*cmdline) {
-		size_t len = 0;
-		while (is_space(*cmdline))
-			cmdline++;
-		if (!*cmdline)
+	for (;;) {
+		while (is_space(*p))
+			p++;
+		if (!*p)
 			break;
-		const char *start = cmdline;
-		while (*cmdline && !is_space(*cmdline))
-			cmdline++;
-		len = (size_t)(cmdline - start);
-		if (len > CMDLINE_WORD_MAX) {
-			log_warn("cmdline: option of %zu characters cut to %u", len, CMDLINE_WORD_MAX);
-			problems++;
+		const char *start = p;
+		while (*p && !is_space(*p))
+			p++;
+		size_t len = (size_t)(p - start);
+		if (len > CMDLINE_WORD_MAX)
 			len = CMDLINE_WORD_MAX;
-		}
 		memcpy(word, start, len);
 		word[len] = 0;
+		if (len < (size_t)(p - start)) {
+			log_warn("cmdline: option of %zu characters cut to %u: \"%s\"",
+				 (size_t)(p - start), CMDLINE_WORD_MAX, word);
+			problems++;
+		}
 		problems += apply_word(word, opts, n, ctx);
 	}
 	return problems;
