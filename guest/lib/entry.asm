@@ -1,107 +1,84 @@
-; guest/lib/entry.asm: the test guests' entry points. _start is where a multiboot loader enters
-; (Multiboot spec 3.2: 32-bit protected mode, flat segments, EAX magic, EBX info, no stack).
-; guest_ap_entry is where HC_START_VCPU starts the other vCPUs, with EAX = their vCPU index.
-; Each vCPU gets its own 16 KiB stack.
-
+; guest/lib/entry.asm: the multiboot (v1) header and the two ways into a guest kernel: _start on
+; vCPU 0 (from the loader) and guest_ap_entry on the others (from HC_START_VCPU). Both arrive in
+; 32-bit protected mode with paging and interrupts off and a flat CS, but with no usable GDTR or
+; stack (Multiboot spec 0.6.96, 3.2 "Machine state"), so each loads its own GDT and stack first.
 bits 32
-MB1_MAGIC equ 0x1badb002
-MB1_FLAGS equ 0x3		; page-aligned modules, memory information
-GUEST_MAX_VCPUS equ 64
-STACK_SIZE equ 16384
 
-section .multiboot
-align 4
-	dd MB1_MAGIC
-	dd MB1_FLAGS
-	dd -(MB1_MAGIC + MB1_FLAGS)
+MB_MAGIC        equ 0x1badb002
+MB_FLAG_MEMINFO equ 1 << 1     ; we want mem_lower/mem_upper and the memory map
+MB_FLAGS        equ MB_FLAG_MEMINFO ; bit 16 clear: the loader takes addresses from the ELF
 
-section .text
+SEL_CODE equ 0x08
+SEL_DATA equ 0x10
+
+extern guest_stacks, guest_stack_size, guest_max_vcpus
+extern guest_lib_start, guest_lib_ap_start
 global _start, guest_ap_entry
-extern guest_main, guest_ap_main
 
-_start:
-	lgdt [gdt_ptr]			; the loader's GDTR may be invalid (Multiboot spec 3.2)
-	jmp 0x08:.flat
-.flat:	mov ecx, 0x10
-	mov ds, ecx
-	mov es, ecx
-	mov ss, ecx
-	mov fs, ecx
-	mov gs, ecx
-	mov esp, stacks + STACK_SIZE
-	push ebx
-	push eax
-	call guest_main
-.hang:	cli
-	hlt
-	jmp .hang
-
-guest_ap_entry:
-	lgdt [gdt_ptr]
-	jmp 0x08:.flat_ap
-.flat_ap:
-	mov ecx, 0x10
-	mov ds, ecx
-	mov es, ecx
-	mov ss, ecx
-	cmp eax, GUEST_MAX_VCPUS
-	jae .hang_ap
-	mov esp, eax
-	inc esp
-	imul esp, esp, STACK_SIZE
-	add esp, stacks + STACK_SIZE
-	push eax
-	call guest_ap_main
-.hang_ap:
-	cli
-	hlt
-	jmp .hang_ap
-
-; Interrupt stubs for the vectors the tests use: push a dummy error code where the CPU pushes
-; none, then the vector, and call guest_trap(frame). guest_trap may change frame->eip.
-global guest_trap_stubs
-extern guest_trap
-%macro STUB 1
-stub_%1:
-%if %1 != 8 && %1 != 10 && %1 != 11 && %1 != 12 && %1 != 13 && %1 != 14 && %1 != 17
-	push 0
-%endif
-	push %1
-	jmp trap_common
-%endmacro
-%assign v 0
-%rep 32
-	STUB v
-%assign v v+1
-%endrep
-	STUB 64
-trap_common:
-	pushad
-	push esp
-	call guest_trap
-	add esp, 4
-	popad
-	add esp, 8
-	iretd
+; Multiboot spec 0.6.96, 3.1.1 "The layout of Multiboot header": 4-byte aligned, in the first
+; 8 KiB of the file; the linker script puts this section first.
+section .multiboot progbits alloc noexec nowrite align=4
+	dd MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
 
 section .rodata
 align 8
-gdt:	dq 0
-	dq 0x00cf9a000000ffff		; 0x08 code
-	dq 0x00cf92000000ffff		; 0x10 data
-gdt_ptr:
-	dw gdt_ptr - gdt - 1
+; Intel SDM Vol. 3A, 3.4.5 "Segment Descriptors": base 0, limit 4 GiB (G=1), 32-bit (D=1).
+gdt:
+	dq 0
+	dq 0x00cf9a000000ffff          ; 0x08: code, execute/read
+	dq 0x00cf92000000ffff          ; 0x10: data, read/write
+gdt_end:
+gdt_desc:
+	dw gdt_end - gdt - 1
 	dd gdt
-align 4
-guest_trap_stubs:
-%assign v 0
-%rep 32
-	dd stub_%[v]
-%assign v v+1
-%endrep
-	dd stub_64
 
-section .bss
-alignb 16
-stacks:	resb STACK_SIZE * (GUEST_MAX_VCPUS + 1)
+; Loads our GDT and reloads every segment register from it. Clobbers ECX only: EAX and EBX still
+; carry what the loader or HC_START_VCPU passed.
+%macro LOAD_FLAT_SEGMENTS 0
+	lgdt [gdt_desc]
+	jmp SEL_CODE:%%reload           ; a far jump is the way to reload CS
+%%reload:
+	mov cx, SEL_DATA
+	mov ds, cx
+	mov es, cx
+	mov fs, cx
+	mov gs, cx
+	mov ss, cx
+%endmacro
+
+section .text
+; vCPU 0: EAX = 0x2badb002, EBX = the multiboot information.
+_start:
+	cli
+	LOAD_FLAT_SEGMENTS
+	mov esp, guest_stacks            ; slot 0 of the stack area is vCPU 0's
+	add esp, [guest_stack_size]
+	cld                              ; the C ABI wants DF = 0
+	sub esp, 8                       ; ESP is 16-byte aligned at the call (i386 psABI)
+	push ebx
+	push eax
+	call guest_lib_start             ; guest_lib_start(magic, info)
+	jmp halt
+
+; Other vCPUs: EAX = the vCPU index (smp_start_vcpu() passes it). Slot EAX of the stack area is its
+; stack; an index that has no slot (or is 0, vCPU 0's) has no stack to run C on, so it halts.
+guest_ap_entry:
+	cli
+	LOAD_FLAT_SEGMENTS
+	test eax, eax
+	jz halt
+	cmp eax, [guest_max_vcpus]
+	jae halt
+	lea ecx, [eax + 1]
+	imul ecx, [guest_stack_size]
+	lea esp, [guest_stacks + ecx]    ; top of slot EAX
+	cld
+	sub esp, 12
+	push eax
+	call guest_lib_ap_start          ; guest_lib_ap_start(index)
+halt:
+	cli
+	hlt
+	jmp halt
+
 section .note.GNU-stack noalloc noexec nowrite progbits
