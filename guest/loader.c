@@ -109,7 +109,9 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
-/* Each segment inside RAM, outside the reserved low area, apart from every other segment. */
+/* Each segment inside RAM, clear of the VM's ACPI tables, apart from every other segment. The
+ * rest of the BIOS area below 1 MiB is RAM in this VM, so kernels linked at 1 MiB whose first
+ * segment starts with their ELF headers a page lower still load. */
 static bool place_segments(struct gmem *gm, const uint8_t *k, const struct elf_image *e,
 			   uint64_t *end)
 {
@@ -121,10 +123,10 @@ static bool place_segments(struct gmem *gm, const uint8_t *k, const struct elf_i
 				  "of RAM", i, s->paddr, s->paddr + s->memsz - 1, gm->size);
 			return false;
 		}
-		if (overlaps(s->paddr, s->memsz, GUEST_LOW_RAM_END,
-			     GUEST_HIGH_RAM_START - GUEST_LOW_RAM_END)) {
-			log_error("guest: segment %u at 0x%lx-0x%lx overlaps the reserved BIOS area "
-				  "0x9f000-0xfffff", i, s->paddr, s->paddr + s->memsz - 1);
+		if (overlaps(s->paddr, s->memsz, GUEST_ACPI_BASE, GUEST_ACPI_END - GUEST_ACPI_BASE)) {
+			log_error("guest: segment %u at 0x%lx-0x%lx overlaps the VM's ACPI tables at "
+				  "0x%lx-0x%lx", i, s->paddr, s->paddr + s->memsz - 1, GUEST_ACPI_BASE,
+				  GUEST_ACPI_END - 1);
 			return false;
 		}
 		for (unsigned j = 0; j < i; j++) {
