@@ -166,6 +166,10 @@ static inline bool cpu_has_long_mode_nx(void)
 /* Halts this CPU for good with interrupts off; only NMI/SMI/INIT can still reach it. */
 __attribute__((noreturn)) void cpu_halt_forever(void);
 
+/* Whether we run under a hypervisor whose CPUID leaf 0x40000000 signature starts with
+ * `signature` ("TCGTCGTCGTCG" for QEMU's TCG, "KVMKVMKVM" for KVM). */
+bool cpu_hypervisor_is(const char *signature);
+
 /* CPUID vendor string ("GenuineIntel", ...) into buf[13]. */
 void cpu_vendor(char buf[13]);
 

@@ -57,19 +57,6 @@ static void try_acpi_s5(void)
 	udelay(100000);
 }
 
-static bool running_under(const char *signature)
-{
-	if (!(cpuid(1, 0).ecx & (1u << 31)))
-		return false;
-	struct cpuid_regs r = cpuid(0x40000000, 0);
-	char sig[13];
-	memcpy(sig, &r.ebx, 4);
-	memcpy(sig + 4, &r.ecx, 4);
-	memcpy(sig + 8, &r.edx, 4);
-	sig[12] = 0;
-	return !strncmp(sig, signature, strlen(signature));
-}
-
 static void try_emulator_exits(void)
 {
 	/* Bochs: the bytes of "Shutdown" to port 0x8900 (Bochs' iodev/unmapped.cc). */
@@ -77,7 +64,7 @@ static void try_emulator_exits(void)
 		outb(0x8900, (uint8_t)*p);
 	udelay(10000);
 	/* QEMU isa-debug-exit, if the machine has one: QEMU exits with status (0 << 1) | 1. */
-	if (running_under("TCGTCGTCGTCG") || running_under("KVMKVMKVM"))
+	if (cpu_hypervisor_is("TCGTCGTCGTCG") || cpu_hypervisor_is("KVMKVMKVM"))
 		outb(0xf4, 0);
 	udelay(10000);
 }

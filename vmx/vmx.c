@@ -64,19 +64,6 @@ bool vmx_apicv_option(const char *value, void *ctx)
 	return true;
 }
 
-static bool cpuid_signature_is(const char *sig)
-{
-	if (!(cpuid(1, 0).ecx & (1u << 31)))
-		return false;
-	struct cpuid_regs r = cpuid(0x40000000, 0);
-	char s[13];
-	memcpy(s, &r.ebx, 4);
-	memcpy(s + 4, &r.ecx, 4);
-	memcpy(s + 8, &r.edx, 4);
-	s[12] = 0;
-	return !strncmp(s, sig, strlen(sig));
-}
-
 /* No VMX in CPUID: name the likely cause and the fix. */
 static void explain_missing_vmx(void)
 {
@@ -84,11 +71,11 @@ static void explain_missing_vmx(void)
 
 	cpu_vendor(vendor);
 	/* Emulators first: QEMU's TCG CPU models may even call themselves AMD. */
-	if (cpuid_signature_is("TCGTCGTCGTCG"))
+	if (cpu_hypervisor_is("TCGTCGTCGTCG"))
 		log_error("vmx: running in QEMU without KVM (TCG), which does not emulate VMX: run "
 			  "QEMU with -enable-kvm -cpu host on an Intel host whose kvm_intel module "
 			  "has nested=1");
-	else if (cpuid_signature_is("KVMKVMKVM"))
+	else if (cpu_hypervisor_is("KVMKVMKVM"))
 		log_error("vmx: KVM below does not pass VMX through: on the host load kvm_intel with "
 			  "nested=1 and start QEMU with -cpu host (or -cpu <model>,+vmx)");
 	else if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
