@@ -26,6 +26,7 @@ PURE_SRCS := \
 	vmx/vmx_caps.c \
 	vmx/exit_reasons.c \
 	vmx/ept_build.c \
+	vmx/guest_state_check.c \
 	guest/elf.c \
 	guest/loader.c \
 	guest/mb_info.c \
