@@ -3,6 +3,7 @@
  * memory only through the caller's acpi_map_fn. BSP, once, at boot; also host unit tests. */
 #include "arch/acpi.h"
 #include "lib/log.h"
+#include "lib/unaligned.h"
 #include "lib/string.h"
 
 #define RSDP_V1_LEN 20 /* ACPI 6.5, 5.2.5.3: the ACPI 1.0 part the first checksum covers */
@@ -21,31 +22,6 @@ struct acpi_ctx {
 	struct acpi_info *out;
 	bool tables_full_warned;
 };
-
-/* Table fields have no alignment guarantee: read them byte-wise. */
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* ACPI 6.5, 5.2.6: all bytes of a table, checksum included, add up to 0 mod 256. */
 static uint8_t checksum(const uint8_t *p, uint32_t len)
@@ -84,7 +60,7 @@ static const uint8_t *map_table(acpi_map_fn map, uint64_t phys, uint32_t *len_ou
 		return 0;
 	}
 	acpi_sig_str(t, sig);
-	len = rd32(t + 4);
+	len = get_u32(t + 4);
 	if (len < ACPI_SDT_HEADER_LEN || len > ACPI_TABLE_MAX_LEN) {
 		log_warn("acpi: table %s at 0x%lx has length %u (must be %u..%u), ignored", sig,
 			 phys, len, ACPI_SDT_HEADER_LEN, ACPI_TABLE_MAX_LEN);
@@ -183,7 +159,7 @@ static void madt_ioapic(struct acpi_ctx *c, const uint8_t *e)
 			 ACPI_MAX_IOAPICS, e[2]);
 		return;
 	}
-	out->ioapic[out->nioapics++] = (struct acpi_ioapic){ e[2], rd32(e + 4), rd32(e + 8) };
+	out->ioapic[out->nioapics++] = (struct acpi_ioapic){ e[2], get_u32(e + 4), get_u32(e + 8) };
 }
 
 /* The shortest entry of each type this parser reads. */
@@ -210,7 +186,7 @@ static void madt_entry(struct acpi_ctx *c, const uint8_t *e, uint32_t off)
 	}
 	switch (type) {
 	case 0:
-		madt_cpu(c, e[3], rd32(e + 4), type, off);
+		madt_cpu(c, e[3], get_u32(e + 4), type, off);
 		break;
 	case 1:
 		madt_ioapic(c, e);
@@ -219,10 +195,10 @@ static void madt_entry(struct acpi_ctx *c, const uint8_t *e, uint32_t off)
 		c->out->nisos++;
 		break;
 	case 5:
-		c->out->lapic_addr = rd64(e + 4);
+		c->out->lapic_addr = get_u64(e + 4);
 		break;
 	case 9:
-		madt_cpu(c, rd32(e + 4), rd32(e + 8), type, off);
+		madt_cpu(c, get_u32(e + 4), get_u32(e + 8), type, off);
 		break;
 	default:
 		log_debug("acpi: MADT entry type %u at offset %u not used", type, off);
@@ -244,8 +220,8 @@ static void parse_madt(struct acpi_ctx *c, const uint8_t *t, uint32_t len, uint6
 		return;
 	}
 	out->madt_found = true;
-	out->lapic_addr = rd32(t + 36);
-	out->pcat_compat = rd32(t + 40) & MADT_PCAT_COMPAT;
+	out->lapic_addr = get_u32(t + 36);
+	out->pcat_compat = get_u32(t + 40) & MADT_PCAT_COMPAT;
 	for (uint32_t off = MADT_ENTRIES; off < len; off += t[off + 1]) {
 		if (len - off < 2 || t[off + 1] < 2 || t[off + 1] > len - off) {
 			log_warn("acpi: MADT entry type %u at offset %u has length %u or runs "
@@ -263,12 +239,12 @@ static void parse_madt(struct acpi_ctx *c, const uint8_t *t, uint32_t len, uint6
 
 static uint32_t fadt_u32(const uint8_t *t, uint32_t len, uint32_t off)
 {
-	return off + 4 <= len ? rd32(t + off) : 0;
+	return off + 4 <= len ? get_u32(t + off) : 0;
 }
 
 static void read_gas(const uint8_t *p, struct acpi_gas *g)
 {
-	*g = (struct acpi_gas){ p[0], p[1], p[2], p[3], rd64(p + 4) };
+	*g = (struct acpi_gas){ p[0], p[1], p[2], p[3], get_u64(p + 4) };
 }
 
 /* X_PM1x_CNT_BLK (a GAS) replaces a zero PM1x_CNT_BLK; only an I/O port is of use to us. */
@@ -312,8 +288,8 @@ static void parse_fadt(struct acpi_ctx *c, const uint8_t *t, uint32_t len, uint6
 		out->reset_value = t[128];
 		out->reset_valid = true;
 	}
-	if (len >= 148 && rd64(t + 140))
-		out->dsdt = rd64(t + 140); /* X_DSDT */
+	if (len >= 148 && get_u64(t + 140))
+		out->dsdt = get_u64(t + 140); /* X_DSDT */
 	if (!out->pm1a_cnt)
 		out->pm1a_cnt = fadt_x_pm1(t, len, 172, "X_PM1a_CNT_BLK");
 	if (!out->pm1b_cnt)
@@ -483,7 +459,7 @@ static bool rsdp_v2_ok(const uint8_t *r, uint32_t rsdp_len)
 			 "as ACPI 1.0", r[15], rsdp_len, RSDP_V2_LEN);
 		return false;
 	}
-	len = rd32(r + 20);
+	len = get_u32(r + 20);
 	if (len < RSDP_V2_LEN || len > rsdp_len) {
 		log_warn("acpi: RSDP rev %u has length %u (%u bytes given, need %u..%u); using it "
 			 "as ACPI 1.0", r[15], len, rsdp_len, RSDP_V2_LEN, rsdp_len);
@@ -514,9 +490,9 @@ static bool check_rsdp(const uint8_t *r, uint32_t rsdp_len, struct rsdp_view *v,
 	for (int i = 0; i < 6; i++)
 		out->oem_id[i] = r[9 + i] ? printable(r[9 + i]) : ' ';
 	v->rev = out->rsdp_rev = r[15];
-	v->rsdt = rd32(r + 16);
+	v->rsdt = get_u32(r + 16);
 	v->v2 = v->rev >= 2 && rsdp_v2_ok(r, rsdp_len);
-	v->xsdt = v->v2 ? rd64(r + 24) : 0;
+	v->xsdt = v->v2 ? get_u64(r + 24) : 0;
 	return true;
 }
 
@@ -569,7 +545,7 @@ static void walk_root(struct acpi_ctx *c, const uint8_t *root, uint32_t len)
 		log_warn("acpi: %s ends with a partial entry; ignored", xsdt ? "XSDT" : "RSDT");
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *e = root + ACPI_SDT_HEADER_LEN + i * esize;
-		uint64_t phys = xsdt ? rd64(e) : rd32(e);
+		uint64_t phys = xsdt ? get_u64(e) : get_u32(e);
 
 		if (!phys) {
 			log_warn("acpi: %s entry %u is 0, ignored", xsdt ? "XSDT" : "RSDT", i);
@@ -623,7 +599,7 @@ bool acpi_find_rsdp_legacy(acpi_map_fn map, uint64_t *phys_out)
 {
 	/* The BDA word at 0x40E holds the EBDA's real-mode segment; the EBDA lies below 640 KiB. */
 	const uint8_t *bda = map(0x40e, 2);
-	uint64_t ebda = bda ? (uint64_t)rd16(bda) << 4 : 0;
+	uint64_t ebda = bda ? (uint64_t)get_u16(bda) << 4 : 0;
 
 	if (ebda >= 0x400 && ebda + 1024 <= 0xa0000 && scan_rsdp(map, ebda, 1024, phys_out))
 		return true;

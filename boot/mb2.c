@@ -3,6 +3,7 @@
  * anything else runs; also built for the host unit tests. Never reads outside total_size. */
 #include "boot/mb2.h"
 #include "lib/log.h"
+#include "lib/unaligned.h"
 #include "lib/string.h"
 
 #define MB2_FIXED_PART 8 /* total_size u32, reserved u32 */
@@ -26,24 +27,6 @@ struct mb2_parser {
 	unsigned mem_dropped;
 	unsigned mods_dropped;
 };
-
-/* The information is 8-aligned but its fields are not all naturally aligned (e.g. u64 at offset
- * 4 of a module string area); memcpy keeps UBSan and the compiler honest. */
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static bool has_nul(const char *s, uint32_t n)
 {
@@ -258,7 +241,7 @@ static void tag_module(struct mb2_parser *ps, const struct mb2_tag *t)
 
 	if (!tag_fits(t, 16, "module"))
 		return;
-	uint32_t start = rd32(t->p + 8), end = rd32(t->p + 12);
+	uint32_t start = get_u32(t->p + 8), end = get_u32(t->p + 12);
 	if (end < start) {
 		log_warn("mb2: module at offset %u ends (0x%x) before it starts (0x%x); skipped",
 			 t->off, end, start);
@@ -286,7 +269,7 @@ static void tag_mmap(struct mb2_parser *ps, const struct mb2_tag *t)
 {
 	if (!tag_fits(t, 16, "memory map"))
 		return;
-	uint32_t esize = rd32(t->p + 8), n;
+	uint32_t esize = get_u32(t->p + 8), n;
 	if (esize < MB2_MMAP_ENTRY || esize % 8) {
 		log_warn("mb2: memory map tag at offset %u has entry_size %u (need a multiple "
 			 "of 8, >= %u); ignored", t->off, esize, MB2_MMAP_ENTRY);
@@ -298,7 +281,7 @@ static void tag_mmap(struct mb2_parser *ps, const struct mb2_tag *t)
 			 t->off);
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *e = t->p + 16 + i * esize;
-		add_range(ps, rd64(e), rd64(e + 8), mmap_type(rd32(e + 16)));
+		add_range(ps, get_u64(e), get_u64(e + 8), mmap_type(get_u32(e + 16)));
 	}
 }
 
@@ -326,18 +309,18 @@ static uint32_t efi_mem_type(uint32_t efi)
 
 static void tag_efi_mmap(struct mb2_parser *ps, const struct mb2_tag *t)
 {
-	uint32_t dsize = rd32(t->p + 8), n = (t->size - 16) / dsize;
+	uint32_t dsize = get_u32(t->p + 8), n = (t->size - 16) / dsize;
 
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *d = t->p + 16 + i * dsize;
-		uint64_t base = rd64(d + 8), pages = rd64(d + 24), len = pages << EFI_PAGE_SHIFT;
+		uint64_t base = get_u64(d + 8), pages = get_u64(d + 24), len = pages << EFI_PAGE_SHIFT;
 
 		if (pages > UINT64_MAX >> EFI_PAGE_SHIFT) {
 			log_warn("mb2: EFI memory descriptor at 0x%lx has %lu pages; clamped", base,
 				 pages);
 			len = UINT64_MAX - base;
 		}
-		add_range(ps, base, len, efi_mem_type(rd32(d)));
+		add_range(ps, base, len, efi_mem_type(get_u32(d)));
 	}
 	ps->bi->mem_from_efi = true;
 }
@@ -347,7 +330,7 @@ static void note_efi_mmap(struct mb2_parser *ps, const struct mb2_tag *t)
 {
 	if (!tag_fits(t, 16, "EFI memory map"))
 		return;
-	uint32_t dsize = rd32(t->p + 8);
+	uint32_t dsize = get_u32(t->p + 8);
 	if (dsize < EFI_DESC_MIN) {
 		log_warn("mb2: EFI memory map tag at offset %u has descriptor_size %u (< %u); "
 			 "ignored", t->off, dsize, EFI_DESC_MIN);
@@ -364,10 +347,10 @@ static void tag_framebuffer(struct mb2_parser *ps, const struct mb2_tag *t)
 	if (!tag_fits(t, 30, "framebuffer"))
 		return;
 	fb->present = true;
-	fb->addr = rd64(t->p + 8);
-	fb->pitch = rd32(t->p + 16);
-	fb->width = rd32(t->p + 20);
-	fb->height = rd32(t->p + 24);
+	fb->addr = get_u64(t->p + 8);
+	fb->pitch = get_u32(t->p + 16);
+	fb->width = get_u32(t->p + 20);
+	fb->height = get_u32(t->p + 24);
 	fb->bpp = t->p[28];
 	fb->type = t->p[29];
 }
@@ -401,8 +384,8 @@ static void tag_simple(struct mb2_parser *ps, const struct mb2_tag *t)
 	case MB2_TAG_BASIC_MEMINFO:
 		if (!tag_fits(t, 16, "basic meminfo"))
 			break;
-		bi->basic_mem_lower_kib = rd32(t->p + 8);
-		bi->basic_mem_upper_kib = rd32(t->p + 12);
+		bi->basic_mem_lower_kib = get_u32(t->p + 8);
+		bi->basic_mem_upper_kib = get_u32(t->p + 12);
 		break;
 	case MB2_TAG_EFI64:
 		bi->efi64 = tag_fits(t, 16, "EFI64 system table");
@@ -452,7 +435,7 @@ static void walk_tags(struct mb2_parser *ps, const uint8_t *base, uint32_t total
 	uint32_t off = MB2_FIXED_PART;
 
 	while (off + MB2_TAG_HEADER <= total) {
-		struct mb2_tag t = { base + off, off, rd32(base + off), rd32(base + off + 4) };
+		struct mb2_tag t = { base + off, off, get_u32(base + off), get_u32(base + off + 4) };
 
 		if (t.size < MB2_TAG_HEADER) {
 			log_warn("mb2: tag type %u at offset %u has size %u (< 8); parsing stopped",
@@ -500,7 +483,7 @@ bool mb2_parse(const void *info, uint64_t info_phys, struct boot_info *out)
 		log_error("mb2: no boot information (NULL pointer)");
 		return false;
 	}
-	total = rd32(info);
+	total = get_u32(info);
 	if (total < MB2_FIXED_PART + MB2_TAG_HEADER || total > MB2_INFO_MAX_SIZE) {
 		log_error("mb2: boot information total_size %u is invalid (must be 16..%u)", total,
 			  MB2_INFO_MAX_SIZE);

@@ -4,19 +4,12 @@
 #include "guest/layout.h"
 #include "guest/loader.h"
 #include "lib/log.h"
+#include "lib/unaligned.h"
 
 #define MB1_HEADER_MAGIC 0x1badb002u
 #define MB2_HEADER_MAGIC 0xe85250d6u
 #define MB1_SEARCH 8192
 #define MB2_SEARCH 32768
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
 
 /* Multiboot2 header tags this loader can honour; a required tag it cannot is a refusal
  * (Multiboot2 spec 3.1.3-3.1.12). */
@@ -27,7 +20,7 @@ static bool mb2_header_ok(const uint8_t *h, uint32_t hlen, uint32_t *entry_overr
 		uint32_t size;
 		memcpy(&type, h + off, 2);
 		memcpy(&flags, h + off + 2, 2);
-		size = rd32(h + off + 4);
+		size = get_u32(h + off + 4);
 		if (type == 0)
 			return true;
 		if (size < 8 || size > hlen - off) {
@@ -37,7 +30,7 @@ static bool mb2_header_ok(const uint8_t *h, uint32_t hlen, uint32_t *entry_overr
 		bool optional = flags & 1;
 		if (type == 1 && !optional) {
 			for (uint32_t i = 8; i + 4 <= size; i += 4) {
-				uint32_t want = rd32(h + off + i);
+				uint32_t want = get_u32(h + off + i);
 				if (want > 6 && want != 14 && want != 15 && want != 5) {
 					log_error("guest: the kernel requires multiboot2 information tag "
 						  "%u, which this hypervisor does not provide", want);
@@ -45,7 +38,7 @@ static bool mb2_header_ok(const uint8_t *h, uint32_t hlen, uint32_t *entry_overr
 				}
 			}
 		} else if (type == 3 && size >= 12) {
-			*entry_override = rd32(h + off + 8);
+			*entry_override = get_u32(h + off + 8);
 		} else if ((type == 5 || type == 7 || type == 8 || type == 9) && !optional) {
 			log_error("guest: the kernel requires multiboot2 header tag %u (framebuffer or "
 				  "EFI), which this hypervisor does not provide", type);
@@ -62,10 +55,10 @@ static bool mb2_header_ok(const uint8_t *h, uint32_t hlen, uint32_t *entry_overr
 static int find_mb2(const uint8_t *k, uint64_t len, uint32_t *entry_override)
 {
 	for (uint64_t off = 0; off + 16 <= len && off < MB2_SEARCH; off += 8) {
-		if (rd32(k + off) != MB2_HEADER_MAGIC)
+		if (get_u32(k + off) != MB2_HEADER_MAGIC)
 			continue;
-		uint32_t arch = rd32(k + off + 4), hlen = rd32(k + off + 8);
-		if (rd32(k + off) + arch + hlen + rd32(k + off + 12)) {
+		uint32_t arch = get_u32(k + off + 4), hlen = get_u32(k + off + 8);
+		if (get_u32(k + off) + arch + hlen + get_u32(k + off + 12)) {
 			log_error("guest: multiboot2 header at 0x%lx has a bad checksum", off);
 			return -1;
 		}
@@ -82,10 +75,10 @@ static int find_mb2(const uint8_t *k, uint64_t len, uint32_t *entry_override)
 static int find_mb1(const uint8_t *k, uint64_t len)
 {
 	for (uint64_t off = 0; off + 12 <= len && off < MB1_SEARCH; off += 4) {
-		if (rd32(k + off) != MB1_HEADER_MAGIC)
+		if (get_u32(k + off) != MB1_HEADER_MAGIC)
 			continue;
-		uint32_t flags = rd32(k + off + 4);
-		if (MB1_HEADER_MAGIC + flags + rd32(k + off + 8)) {
+		uint32_t flags = get_u32(k + off + 4);
+		if (MB1_HEADER_MAGIC + flags + get_u32(k + off + 8)) {
 			log_error("guest: multiboot header at 0x%lx has a bad checksum", off);
 			return -1;
 		}
