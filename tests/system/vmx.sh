@@ -28,6 +28,14 @@ for n in 1 4; do
 	no_fault_lines "$c"
 done
 
+# vm.cpus= takes fewer vCPUs than CPUs: the VM and its MADT have 2, the machine 4.
+c=bochs-vm-cpus-2-of-4
+boot_case "$c" --hv-args "$hv vm.cpus=2" --guest "$hello" "${bochs[@]}" --cpus 4
+expect_count "$c" '^vmx: root mode on cpu \d+$' 4
+expect_line "$c" '^vm0: 2 vCPUs, 16 MiB RAM'
+expect_line "$c" '^vm0: hello: all 2 vCPUs said hello$'
+no_fault_lines "$c"
+
 c=bochs-vmtest-4cpu
 boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=all" "${bochs[@]}" --cpus 4
 expect_line "$c" '^vm0: vmtest: \d+ passed, 0 failed$'
