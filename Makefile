@@ -27,6 +27,7 @@ PURE_SRCS := \
 	vmx/exit_reasons.c \
 	vmx/ept_build.c \
 	vmx/guest_state_check.c \
+	apic/apic_base.c \
 	guest/elf.c \
 	guest/loader.c \
 	guest/mb_info.c \
