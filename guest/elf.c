@@ -1,98 +1,131 @@
-/* guest/elf.c: ELF parsing for the guest loader (see guest/elf.h). Fields are read with memcpy:
- * the image is a GRUB module with no alignment promise. */
+/* guest/elf.c: ELF parsing for the guest loader (see guest/elf.h). Header layouts: System V ABI
+ * "ELF Header" and "Program Header" (ELF32), ELF-64 Object File Format (ELF64). Fields are read
+ * with get_u*(): the image is a GRUB module with no alignment promise. Pure. */
 #include "guest/elf.h"
 #include "lib/log.h"
-#include "lib/string.h"
+#include "lib/unaligned.h"
 
+#define EI_CLASS 4
+#define EI_DATA 5
+#define ELFCLASS32 1
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define ET_EXEC 2
+#define EM_386 3
+#define EM_X86_64 62
 #define PT_LOAD 1
 
-static uint64_t rd(const uint8_t *p, unsigned size)
-{
-	uint64_t v = 0;
+#define EHDR32_SIZE 52
+#define EHDR64_SIZE 64
+#define PHDR32_SIZE 32
+#define PHDR64_SIZE 56
 
-	memcpy(&v, p, size);
-	return v;
-}
-
-static bool check_header(const uint8_t *b, uint64_t len, bool *is64)
+/* Identification, class, byte order, machine and type: everything before the program headers. */
+static bool check_ehdr(const uint8_t *b, size_t len, bool *is64)
 {
-	if (len < 52 || memcmp(b, "\177ELF", 4)) {
-		log_error("guest: not ELF (no \\177ELF magic at the start of the kernel module)");
+	if (len < 4 || memcmp(b, "\177ELF", 4)) {
+		log_error("guest: not ELF: the kernel does not start with the ELF magic \\177ELF");
 		return false;
 	}
-	*is64 = b[4] == 2;
-	if ((b[4] != 1 && b[4] != 2) || (*is64 && len < 64)) {
-		log_error("guest: ELF class %u is not 32- or 64-bit, or the header is truncated", b[4]);
+	if (len < EI_DATA + 1) {
+		log_error("guest: truncated ELF header: the kernel is only %zu bytes", len);
 		return false;
 	}
-	uint16_t machine = (uint16_t)rd(b + 18, 2), type = (uint16_t)rd(b + 16, 2);
-	if (b[5] != 1 || machine != (*is64 ? 62 : 3)) {
-		log_error("guest: ELF for machine %u (%s-endian), not x86 (3) / x86-64 (62)", machine,
-			  b[5] == 1 ? "little" : "big");
+	if (b[EI_CLASS] != ELFCLASS32 && b[EI_CLASS] != ELFCLASS64) {
+		log_error("guest: ELF class %u is neither 32-bit (1) nor 64-bit (2)", b[EI_CLASS]);
 		return false;
 	}
-	if (type != 2) {
-		log_error("guest: ELF type %u is not an executable (ET_EXEC)", type);
+	*is64 = b[EI_CLASS] == ELFCLASS64;
+	unsigned need = *is64 ? EHDR64_SIZE : EHDR32_SIZE;
+	if (len < need) {
+		log_error("guest: truncated ELF header: the kernel is %zu bytes, an ELF%s header "
+			  "is %u", len, *is64 ? "64" : "32", need);
+		return false;
+	}
+	if (b[EI_DATA] != ELFDATA2LSB) {
+		log_error("guest: ELF data encoding %u is not little-endian (1)", b[EI_DATA]);
+		return false;
+	}
+	uint16_t type = get_u16(b + 16), machine = get_u16(b + 18);
+	if (machine != (*is64 ? EM_X86_64 : EM_386)) {
+		log_error("guest: ELF%s machine %u is not %s", *is64 ? "64" : "32", machine,
+			  *is64 ? "x86-64 (EM_X86_64, 62)" : "x86 (EM_386, 3)");
+		return false;
+	}
+	if (type != ET_EXEC) {
+		log_error("guest: ELF type %u is not an executable (ET_EXEC, 2)", type);
 		return false;
 	}
 	return true;
 }
 
-static bool read_segment(const uint8_t *ph, bool is64, uint64_t len, struct elf_segment *s)
+/* PT_LOAD number `i` at `ph` (inside the file, checked by the caller). */
+static bool read_segment(const uint8_t *ph, bool is64, size_t len, unsigned i,
+			 struct elf_segment *s)
 {
-	s->offset = is64 ? rd(ph + 8, 8) : rd(ph + 4, 4);
-	s->paddr = is64 ? rd(ph + 24, 8) : rd(ph + 12, 4);
-	s->filesz = is64 ? rd(ph + 32, 8) : rd(ph + 16, 4);
-	s->memsz = is64 ? rd(ph + 40, 8) : rd(ph + 20, 4);
+	s->offset = is64 ? get_u64(ph + 8) : get_u32(ph + 4);
+	s->paddr = is64 ? get_u64(ph + 24) : get_u32(ph + 12);
+	s->filesz = is64 ? get_u64(ph + 32) : get_u32(ph + 16);
+	s->memsz = is64 ? get_u64(ph + 40) : get_u32(ph + 20);
 	if (s->filesz > s->memsz) {
-		log_error("guest: a segment's file size 0x%lx exceeds its memory size 0x%lx", s->filesz,
-			  s->memsz);
+		log_error("guest: ELF segment %u: file size 0x%lx exceeds its memory size 0x%lx", i,
+			  s->filesz, s->memsz);
 		return false;
 	}
 	if (s->offset > len || s->filesz > len - s->offset) {
-		log_error("guest: a segment's bytes (offset 0x%lx, 0x%lx bytes) lie outside the "
-			  "0x%lx-byte file: truncated?", s->offset, s->filesz, len);
+		log_error("guest: ELF segment %u: 0x%lx file bytes at offset 0x%lx lie outside the "
+			  "0x%zx-byte file (truncated kernel?)", i, s->filesz, s->offset, len);
 		return false;
 	}
-	if (s->paddr + s->memsz < s->paddr) {
-		log_error("guest: a segment's address range overflows");
+	/* ELF32 addresses are 32-bit: a segment may end at 4 GiB, not run past it. */
+	uint64_t limit = is64 ? UINT64_MAX : UINT32_MAX;
+	if (s->memsz && s->memsz - 1 > limit - s->paddr) {
+		log_error("guest: ELF segment %u: address 0x%lx + size 0x%lx overflows the %u-bit "
+			  "address space", i, s->paddr, s->memsz, is64 ? 64 : 32);
 		return false;
 	}
 	return true;
 }
 
-bool elf_parse(const void *img, uint64_t len, struct elf_image *out)
+bool elf_parse(const void *img, size_t len, struct elf_image *out)
 {
 	const uint8_t *b = img;
 	bool is64;
 
-	if (!check_header(b, len, &is64))
+	if (!check_ehdr(b, len, &is64))
 		return false;
-	uint64_t phoff = is64 ? rd(b + 32, 8) : rd(b + 28, 4);
-	unsigned phentsize = (unsigned)rd(b + (is64 ? 54 : 42), 2);
-	unsigned phnum = (unsigned)rd(b + (is64 ? 56 : 44), 2);
-	if (phentsize < (is64 ? 56u : 32u) || phoff > len || (uint64_t)phnum * phentsize > len - phoff) {
-		log_error("guest: the ELF program headers lie outside the file");
+	uint64_t phoff = is64 ? get_u64(b + 32) : get_u32(b + 28);
+	unsigned phentsize = get_u16(b + (is64 ? 54 : 42));
+	unsigned phnum = get_u16(b + (is64 ? 56 : 44));
+	unsigned need = is64 ? PHDR64_SIZE : PHDR32_SIZE;
+	if (phnum && phentsize < need) {
+		log_error("guest: ELF program header entry size %u is smaller than %u", phentsize,
+			  need);
+		return false;
+	}
+	if (phoff > len || (uint64_t)phnum * phentsize > len - phoff) {
+		log_error("guest: ELF program headers (%u of %u bytes at offset 0x%lx) lie outside "
+			  "the 0x%zx-byte file", phnum, phentsize, phoff, len);
 		return false;
 	}
 	out->is64 = is64;
-	out->entry = is64 ? rd(b + 24, 8) : rd(b + 24, 4);
+	out->entry = is64 ? get_u64(b + 24) : get_u32(b + 24);
 	out->nseg = 0;
 	for (unsigned i = 0; i < phnum; i++) {
 		const uint8_t *ph = b + phoff + (uint64_t)i * phentsize;
-		if (rd(ph, 4) != PT_LOAD)
+		if (get_u32(ph) != PT_LOAD)
 			continue;
 		if (out->nseg == ELF_MAX_SEGMENTS) {
-			log_error("guest: more than %u loadable segments", ELF_MAX_SEGMENTS);
+			log_error("guest: ELF has more than %u loadable (PT_LOAD) segments",
+				  ELF_MAX_SEGMENTS);
 			return false;
 		}
-		if (!read_segment(ph, is64, len, &out->seg[out->nseg]))
+		if (!read_segment(ph, is64, len, out->nseg, &out->seg[out->nseg]))
 			return false;
-		if (out->seg[out->nseg].memsz)
-			out->nseg++;
+		out->nseg++;
 	}
 	if (!out->nseg) {
-		log_error("guest: the ELF file has no loadable segment");
+		log_error("guest: ELF has no loadable (PT_LOAD) segment");
 		return false;
 	}
 	return true;

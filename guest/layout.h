@@ -1,4 +1,6 @@
-/* guest/layout.h: the guest-physical layout every VM gets (README, "The guest's machine"). */
+/* guest/layout.h: the guest-physical layout every VM gets (README, "The guest's machine"): where
+ * RAM, the BIOS area, the VM's ACPI tables and the local APIC lie, and the memory map that says
+ * so. Pure; BSP while the VM is built. */
 #ifndef GUEST_LAYOUT_H
 #define GUEST_LAYOUT_H
 
@@ -6,14 +8,22 @@
 
 #include "boot/bootinfo.h"
 
-#define GUEST_LOW_RAM_END 0x9f000ull    /* usable below, EBDA/VGA/BIOS area above */
+/* RAM is GPA [0, ram_size), all of it backed. The map calls [GUEST_LOW_RAM_END, 1 MiB) reserved
+ * (EBDA, VGA, BIOS area, as on a PC) although it is RAM, so a kernel that writes the VGA text
+ * buffer does not fault. */
+#define GUEST_LOW_RAM_END 0x9f000ull    /* usable below: 636 KiB */
 #define GUEST_HIGH_RAM_START 0x100000ull
-#define GUEST_ACPI_BASE 0xe0000ul       /* where an OS scans for the RSDP */
-#define GUEST_ACPI_END 0xf0000ul
-#define GUEST_APIC_BASE 0xfee00000ull
+#define GUEST_ACPI_BASE 0xe0000ul       /* RSDP first: an OS scans 0xe0000-0xfffff for it */
+#define GUEST_ACPI_END 0xf0000ul        /* every ACPI table lies below */
+#define GUEST_APIC_BASE 0xfee00000ull   /* local APIC page, reserved in the map */
+#define GUEST_APIC_SIZE 0x1000ull
 #define GUEST_RAM_MAX (3072ull << 20)   /* the MMIO hole starts at 3 GiB */
 
-/* The memory map the guest is told about; returns the number of ranges written. */
+#define GUEST_MEMMAP_MAX 4 /* ranges guest_memmap() writes at most */
+
+/* The memory map the guest is told about, sorted by base: [0, 0x9f000) usable, [0x9f000, 1 MiB)
+ * reserved, [1 MiB, ram_size) usable, the local APIC page reserved (ranges that would be empty
+ * for a tiny ram_size are left out). Returns the number of ranges written, at most max. */
 unsigned guest_memmap(uint64_t ram_size, struct mem_range *out, unsigned max);
 
 #endif

@@ -1,7 +1,8 @@
-/* guest/loader.h: loading a multiboot (v1) or multiboot2 ELF kernel into guest RAM with its
- * modules, command line, memory map and boot information, as the two specs define them (Multiboot
- * Specification 0.6.96, section 3; Multiboot2 Specification 1.0, section 3). Pure; BSP while the
- * VM is built. Every refusal is a "guest: ..." line that names the problem. */
+/* guest/loader.h: loading a multiboot (v1) or multiboot2 kernel into guest RAM with its modules,
+ * command line, memory map and boot information, as the two specs define them (Multiboot
+ * Specification 0.6.96, section 3; Multiboot2 Specification 1.0, section 3). ELF32 and ELF64
+ * kernels, or any image that gives its load addresses in its multiboot header. Pure; BSP while
+ * the VM is built. Every refusal is a "guest: ..." line that names the problem. */
 #ifndef GUEST_LOADER_H
 #define GUEST_LOADER_H
 
@@ -10,44 +11,43 @@
 
 #include "guest/gmem.h"
 
+#define GUEST_MAX_MODULES 16
+
 struct guest_module {
 	const void *data;
 	uint64_t len;
-	const char *cmdline; /* never NULL */
+	const char *cmdline; /* NULL is taken as "" */
 };
 
 struct guest_boot_params {
 	const void *kernel;
 	uint64_t kernel_len;
-	const char *cmdline; /* never NULL */
+	const char *cmdline; /* never NULL (NULL is taken as "") */
 	const struct guest_module *mods;
-	unsigned nmods;
-	uint64_t rsdp_gpa; /* the guest's RSDP (multiboot2 ACPI tags); 0 if none */
-	const void *rsdp;
-	uint32_t rsdp_len;
+	unsigned nmods; /* at most GUEST_MAX_MODULES */
+	uint64_t rsdp_gpa; /* the guest's RSDP; informational */
+	const void *rsdp;  /* a copy for the multiboot2 ACPI tags; NULL: no tags */
+	uint32_t rsdp_len; /* 20 (ACPI 1.0) or 36 (2.0+) */
 };
 
 enum guest_proto { GUEST_MULTIBOOT1 = 1, GUEST_MULTIBOOT2 = 2 };
 
-/* The entry state: 32-bit protected mode at eip with EAX/EBX as below. */
+/* The entry state: 32-bit protected mode, paging off, at eip with EAX/EBX as below (Multiboot
+ * 0.6.96, 3.2 "Machine state"; Multiboot2 1.0, 3.3 "I386 machine state"). */
 struct guest_entry {
 	enum guest_proto proto;
-	uint32_t eip, eax, ebx;
-	uint64_t kernel_end, info_gpa, info_len;
+	uint32_t eip, eax, ebx; /* ebx = info_gpa */
+	uint64_t kernel_end;    /* one past the highest kernel byte (bss included) */
+	uint64_t info_gpa, info_len; /* the boot information structure */
 };
 
 #define MB1_BOOTLOADER_MAGIC 0x2badb002u
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 
+/* Loads p->kernel into gm (guest RAM up to GUEST_RAM_MAX): the kernel's segments at their
+ * physical addresses, then the modules page-aligned after the kernel (never below 1 MiB), then
+ * the strings, memory map and boot information. False, after a "guest: ..." error, when the
+ * kernel is malformed, asks for something this VM does not provide, or does not fit. */
 bool guest_load(struct gmem *gm, const struct guest_boot_params *p, struct guest_entry *out);
-
-/* Internal to the loader (guest/mb_info.c): the boot information in guest memory at `*cursor`
- * (moved past it). */
-bool mb1_build_info(struct gmem *gm, const struct guest_boot_params *p, uint64_t *cursor,
-		    uint64_t *info);
-bool mb2_build_info(struct gmem *gm, const struct guest_boot_params *p, uint64_t *cursor,
-		    uint64_t *info);
-uint64_t guest_place_modules(struct gmem *gm, const struct guest_boot_params *p, uint64_t cursor,
-			     uint64_t *mod_gpa);
 
 #endif

@@ -1,160 +1,215 @@
-/* guest/mb_info.c: the boot information a multiboot or multiboot2 kernel finds in EBX: modules
- * copied after the kernel, then the strings, the memory map and the information structure, all
- * inside guest RAM and below what the memory map calls usable. Layouts: Multiboot spec 0.6.96,
- * 3.3 "Boot information format"; Multiboot2 spec 1.0, 3.6 "Boot information". */
+/* guest/mb_info.c: what a multiboot or multiboot2 kernel finds in guest RAM besides itself: the
+ * modules, page aligned after the kernel, then the strings, the memory map and the boot
+ * information structure EBX points at, all below the end of RAM and inside what the map calls
+ * usable. Layouts: Multiboot 0.6.96, 3.3 "Boot information format"; Multiboot2 1.0, 3.6 "Boot
+ * information format". Pure; BSP while the VM is built. */
 #include "guest/layout.h"
-#include "guest/loader.h"
+#include "guest/loader_priv.h"
 #include "lib/log.h"
 
 #define LOADER_NAME "microhypervisor"
-#define KIB 1024ull
+#define PAGE 4096ull
 
-static bool too_small(void)
-{
-	log_error("guest: the kernel, its modules and the boot information do not fit in guest RAM "
-		  "(raise vm.mem=)");
-	return false;
-}
+#define MB1_INFO_SIZE 116 /* up to and including color_info */
+#define MB1_INFO_MEM (1u << 0)
+#define MB1_INFO_CMDLINE (1u << 2)
+#define MB1_INFO_MODS (1u << 3)
+#define MB1_INFO_MMAP (1u << 6)
+#define MB1_INFO_LOADER_NAME (1u << 9)
+#define MB1_MOD_SIZE 16   /* mod_start, mod_end, string, reserved */
+#define MB1_MMAP_SIZE 24  /* size (= 20, not counting itself), base_addr, length, type */
+
+#define MB2_TAG_END 0
+#define MB2_TAG_CMDLINE 1
+#define MB2_TAG_LOADER_NAME 2
+#define MB2_TAG_MODULE 3
+#define MB2_TAG_BASIC_MEMINFO 4
+#define MB2_TAG_MMAP 6
+#define MB2_TAG_ACPI_OLD 14
+#define MB2_TAG_ACPI_NEW 15
+#define MB2_MMAP_ENTRY_SIZE 24 /* base_addr, length, type, reserved */
+#define RSDP_V1_LEN 20         /* the ACPI 1.0 part (ACPI 6.5, 5.2.5.3) */
+#define RSDP_V2_LEN 36
 
 unsigned guest_memmap(uint64_t ram_size, struct mem_range *out, unsigned max)
 {
-	const struct mem_range map[] = {
-		{ 0, GUEST_LOW_RAM_END, MEM_USABLE },
-		{ GUEST_LOW_RAM_END, GUEST_HIGH_RAM_START - GUEST_LOW_RAM_END, MEM_RESERVED },
-		{ GUEST_HIGH_RAM_START, ram_size - GUEST_HIGH_RAM_START, MEM_USABLE },
-		{ GUEST_APIC_BASE, 4096, MEM_RESERVED },
-	};
+	struct mem_range map[GUEST_MEMMAP_MAX];
+	uint64_t low = ram_size < GUEST_LOW_RAM_END ? ram_size : GUEST_LOW_RAM_END;
 	unsigned n = 0;
 
-	for (; n < 4 && n < max; n++)
-		out[n] = map[n];
+	if (low)
+		map[n++] = (struct mem_range){ 0, low, MEM_USABLE };
+	map[n++] = (struct mem_range){ GUEST_LOW_RAM_END, GUEST_HIGH_RAM_START - GUEST_LOW_RAM_END,
+				       MEM_RESERVED };
+	if (ram_size > GUEST_HIGH_RAM_START)
+		map[n++] = (struct mem_range){ GUEST_HIGH_RAM_START,
+					       ram_size - GUEST_HIGH_RAM_START, MEM_USABLE };
+	map[n++] = (struct mem_range){ GUEST_APIC_BASE, GUEST_APIC_SIZE, MEM_RESERVED };
+	if (n > max)
+		n = max;
+	for (unsigned i = 0; i < n; i++)
+		out[i] = map[i];
 	return n;
 }
 
-/* Copy `len` bytes to the cursor (aligned to `align`), return their GPA or 0 if they don't fit. */
-static uint64_t put(struct gmem *gm, uint64_t *cursor, const void *src, uint64_t len,
-		    uint64_t align)
+uint64_t guest_cursor_put(struct guest_cursor *c, const void *src, uint64_t len, uint64_t align)
 {
-	uint64_t at = (*cursor + align - 1) & ~(align - 1);
+	uint64_t at = (c->at + align - 1) & ~(align - 1);
 
-	if (!gmem_write(gm, at, src, len))
+	if (!c->ok || at < c->at || !gmem_write(c->gm, at, src, len)) {
+		c->ok = false;
 		return 0;
-	*cursor = at + len;
+	}
+	c->at = at + len;
 	return at;
 }
 
-static uint64_t put_string(struct gmem *gm, uint64_t *cursor, const char *s)
+static uint32_t put_str(struct guest_cursor *c, const char *s)
 {
-	return put(gm, cursor, s, strlen(s) + 1, 1);
+	if (!s)
+		s = "";
+	return (uint32_t)guest_cursor_put(c, s, strlen(s) + 1, 1);
 }
 
-/* Modules, page aligned, after the kernel; their GPAs in mod_gpa[]. Returns the new cursor or 0. */
-uint64_t guest_place_modules(struct gmem *gm, const struct guest_boot_params *p, uint64_t cursor,
-			     uint64_t *mod_gpa)
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static bool info_too_big(const struct guest_cursor *c)
+{
+	log_error("guest: the boot information does not fit in the guest's 0x%lx bytes of RAM "
+		  "after the kernel and modules (raise vm.mem=)", c->gm->size);
+	return false;
+}
+
+bool guest_place_modules(struct guest_cursor *c, const struct guest_boot_params *p,
+			 uint32_t *mod_gpa)
 {
 	for (unsigned i = 0; i < p->nmods; i++) {
-		mod_gpa[i] = put(gm, &cursor, p->mods[i].data, p->mods[i].len, 4096);
-		if (!mod_gpa[i] && p->mods[i].len)
-			return 0;
+		uint64_t from = c->at;
+		mod_gpa[i] = (uint32_t)guest_cursor_put(c, p->mods[i].data, p->mods[i].len, PAGE);
+		if (!c->ok) {
+			log_error("guest: module %u (0x%lx bytes) does not fit in the guest's "
+				  "0x%lx bytes of RAM after 0x%lx (raise vm.mem=)", i,
+				  p->mods[i].len, c->gm->size, from);
+			return false;
+		}
 	}
-	return cursor;
-}
-
-static uint32_t mem_upper_kib(const struct gmem *gm)
-{
-	return (uint32_t)((gm->size - GUEST_HIGH_RAM_START) / KIB);
-}
-
-bool mb1_build_info(struct gmem *gm, const struct guest_boot_params *p, uint64_t *cursor,
-		    uint64_t *info)
-{
-	uint64_t mod_gpa[16] = { 0 };
-	uint8_t mods[16 * 16] = { 0 }, mmap[4 * 24], mbi[128] = { 0 };
-	struct mem_range map[4];
-	unsigned nmap = guest_memmap(gm->size, map, 4);
-
-	if (p->nmods > 16 || !(*cursor = guest_place_modules(gm, p, *cursor, mod_gpa)))
-		return too_small();
-	for (unsigned i = 0; i < p->nmods; i++) {
-		uint32_t f[4] = { (uint32_t)mod_gpa[i], (uint32_t)(mod_gpa[i] + p->mods[i].len),
-				  (uint32_t)put_string(gm, cursor, p->mods[i].cmdline), 0 };
-		memcpy(mods + i * 16, f, 16);
-	}
-	for (unsigned i = 0; i < nmap; i++) {
-		uint32_t size = 20, type = map[i].type;
-		memcpy(mmap + i * 24, &size, 4);
-		memcpy(mmap + i * 24 + 4, &map[i].base, 8);
-		memcpy(mmap + i * 24 + 12, &map[i].len, 8);
-		memcpy(mmap + i * 24 + 20, &type, 4);
-	}
-	uint32_t f[17] = {
-		(1u << 0) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 9), /* mem, cmdline, mods, mmap, name */
-		(uint32_t)(GUEST_LOW_RAM_END / KIB), mem_upper_kib(gm), 0,
-		(uint32_t)put_string(gm, cursor, p->cmdline), p->nmods,
-		(uint32_t)put(gm, cursor, mods, p->nmods * 16 + 16, 16), 0, 0, 0, 0, nmap * 24,
-		(uint32_t)put(gm, cursor, mmap, nmap * 24, 8), 0, 0, 0,
-		(uint32_t)put_string(gm, cursor, LOADER_NAME),
-	};
-	memcpy(mbi, f, sizeof(f));
-	*info = put(gm, cursor, mbi, sizeof(mbi), 8);
-	if (!*info || !f[4] || !f[6] || !f[12] || !f[16])
-		return too_small();
 	return true;
 }
 
-/* Appends one multiboot2 tag (header + payload + 8-byte padding) to buf. */
-static void tag(uint8_t *buf, uint32_t *len, uint32_t type, const void *a, uint32_t alen,
-		const void *b, uint32_t blen)
+/* KiB of RAM from 1 MiB up to the first hole: the end of RAM, below the 3 GiB MMIO hole. */
+static uint32_t mem_upper_kib(const struct gmem *gm)
 {
-	uint32_t size = 8 + alen + blen;
-
-	memcpy(buf + *len, &type, 4);
-	memcpy(buf + *len + 4, &size, 4);
-	if (alen)
-		memcpy(buf + *len + 8, a, alen);
-	if (blen)
-		memcpy(buf + *len + 8 + alen, b, blen);
-	*len = (*len + size + 7) & ~7u;
+	return (uint32_t)((gm->size - GUEST_HIGH_RAM_START) / 1024);
 }
 
-bool mb2_build_info(struct gmem *gm, const struct guest_boot_params *p, uint64_t *cursor,
-		    uint64_t *info)
+/* The memory map in the multiboot (v1) layout: each entry's size field counts what follows it. */
+static unsigned mb1_mmap(const struct gmem *gm, uint8_t *out)
 {
-	static uint8_t buf[8192];
-	uint64_t mod_gpa[16] = { 0 };
-	struct mem_range map[4];
-	unsigned nmap = guest_memmap(gm->size, map, 4);
-	uint32_t len = 8;
-	uint32_t meminfo[2] = { (uint32_t)(GUEST_LOW_RAM_END / KIB), mem_upper_kib(gm) };
-	uint32_t mmap_hdr[2] = { 24, 0 };
-	uint8_t entries[4 * 24] = { 0 };
+	struct mem_range map[GUEST_MEMMAP_MAX];
+	unsigned n = guest_memmap(gm->size, map, GUEST_MEMMAP_MAX);
 
-	if (p->nmods > 16 || !(*cursor = guest_place_modules(gm, p, *cursor, mod_gpa)))
-		return too_small();
-	memset(buf, 0, sizeof(buf));
-	tag(buf, &len, 1, p->cmdline, (uint32_t)strlen(p->cmdline) + 1, 0, 0);
-	tag(buf, &len, 2, LOADER_NAME, sizeof(LOADER_NAME), 0, 0);
-	tag(buf, &len, 4, meminfo, 8, 0, 0);
-	for (unsigned i = 0; i < nmap; i++) {
-		memcpy(entries + i * 24, &map[i].base, 8);
-		memcpy(entries + i * 24 + 8, &map[i].len, 8);
-		memcpy(entries + i * 24 + 16, &map[i].type, 4);
+	for (unsigned i = 0; i < n; i++, out += MB1_MMAP_SIZE) {
+		put32(out, MB1_MMAP_SIZE - 4);
+		put64(out + 4, map[i].base);
+		put64(out + 12, map[i].len);
+		put32(out + 20, map[i].type);
 	}
-	tag(buf, &len, 6, mmap_hdr, 8, entries, nmap * 24);
+	return n;
+}
+
+bool guest_mb1_info(struct guest_cursor *c, const struct guest_boot_params *p,
+		    const uint32_t *mod_gpa, uint64_t *info, uint64_t *info_len)
+{
+	uint8_t mbi[MB1_INFO_SIZE] = { 0 }, mods[GUEST_MAX_MODULES * MB1_MOD_SIZE] = { 0 };
+	uint8_t mmap[GUEST_MEMMAP_MAX * MB1_MMAP_SIZE];
+	unsigned nmap = mb1_mmap(c->gm, mmap);
+
 	for (unsigned i = 0; i < p->nmods; i++) {
-		size_t slen = strlen(p->mods[i].cmdline) + 1;
-		if (len + 16 + slen + 64 > sizeof(buf))
-			return too_small();
-		uint32_t range[2] = { (uint32_t)mod_gpa[i], (uint32_t)(mod_gpa[i] + p->mods[i].len) };
-		tag(buf, &len, 3, range, 8, p->mods[i].cmdline, (uint32_t)slen);
+		put32(mods + i * MB1_MOD_SIZE, mod_gpa[i]);
+		put32(mods + i * MB1_MOD_SIZE + 4, (uint32_t)(mod_gpa[i] + p->mods[i].len));
+		put32(mods + i * MB1_MOD_SIZE + 8, put_str(c, p->mods[i].cmdline));
 	}
-	if (p->rsdp && p->rsdp_len >= 20) {
-		tag(buf, &len, 14, p->rsdp, 20, 0, 0);
-		if (p->rsdp_len >= 36)
-			tag(buf, &len, 15, p->rsdp, p->rsdp_len, 0, 0);
+	put32(mbi, MB1_INFO_MEM | MB1_INFO_CMDLINE | MB1_INFO_MODS | MB1_INFO_MMAP |
+		   MB1_INFO_LOADER_NAME);
+	put32(mbi + 4, (uint32_t)(GUEST_LOW_RAM_END / 1024));
+	put32(mbi + 8, mem_upper_kib(c->gm));
+	put32(mbi + 16, put_str(c, p->cmdline));
+	put32(mbi + 20, p->nmods);
+	put32(mbi + 24, (uint32_t)guest_cursor_put(c, mods, p->nmods * MB1_MOD_SIZE, 8));
+	put32(mbi + 44, nmap * MB1_MMAP_SIZE);
+	put32(mbi + 48, (uint32_t)guest_cursor_put(c, mmap, nmap * MB1_MMAP_SIZE, 8));
+	put32(mbi + 64, put_str(c, LOADER_NAME));
+	*info = guest_cursor_put(c, mbi, sizeof(mbi), 8);
+	*info_len = sizeof(mbi);
+	return c->ok ? true : info_too_big(c);
+}
+
+/* One boot information tag: header, payload a then b, the next tag 8-aligned (3.6.1). */
+static void mb2_tag(struct guest_cursor *c, uint32_t type, const void *a, uint32_t alen,
+		    const void *b, uint32_t blen)
+{
+	uint32_t hdr[2] = { type, 8 + alen + blen };
+
+	guest_cursor_put(c, hdr, sizeof(hdr), 8);
+	guest_cursor_put(c, a, alen, 1);
+	guest_cursor_put(c, b, blen, 1);
+}
+
+static void mb2_mmap_tag(struct guest_cursor *c)
+{
+	struct mem_range map[GUEST_MEMMAP_MAX];
+	unsigned n = guest_memmap(c->gm->size, map, GUEST_MEMMAP_MAX);
+	uint8_t entries[GUEST_MEMMAP_MAX * MB2_MMAP_ENTRY_SIZE] = { 0 };
+	uint32_t hdr[2] = { MB2_MMAP_ENTRY_SIZE, 0 }; /* entry_size, entry_version */
+
+	for (unsigned i = 0; i < n; i++) {
+		put64(entries + i * MB2_MMAP_ENTRY_SIZE, map[i].base);
+		put64(entries + i * MB2_MMAP_ENTRY_SIZE + 8, map[i].len);
+		put32(entries + i * MB2_MMAP_ENTRY_SIZE + 16, map[i].type);
 	}
-	tag(buf, &len, 0, 0, 0, 0, 0);
-	memcpy(buf, &len, 4);
-	*info = put(gm, cursor, buf, len, 8);
-	return *info ? true : too_small();
+	mb2_tag(c, MB2_TAG_MMAP, hdr, sizeof(hdr), entries, n * MB2_MMAP_ENTRY_SIZE);
+}
+
+static void mb2_string_tag(struct guest_cursor *c, uint32_t type, const void *head,
+			   uint32_t head_len, const char *s)
+{
+	if (!s)
+		s = "";
+	mb2_tag(c, type, head, head_len, s, (uint32_t)strlen(s) + 1);
+}
+
+bool guest_mb2_info(struct guest_cursor *c, const struct guest_boot_params *p,
+		    const uint32_t *mod_gpa, uint64_t *info, uint64_t *info_len)
+{
+	uint32_t fixed[2] = { 0, 0 }; /* total_size (below), reserved */
+	uint32_t meminfo[2] = { (uint32_t)(GUEST_LOW_RAM_END / 1024), mem_upper_kib(c->gm) };
+
+	*info = guest_cursor_put(c, fixed, sizeof(fixed), 8);
+	mb2_string_tag(c, MB2_TAG_CMDLINE, 0, 0, p->cmdline);
+	mb2_string_tag(c, MB2_TAG_LOADER_NAME, 0, 0, LOADER_NAME);
+	mb2_tag(c, MB2_TAG_BASIC_MEMINFO, meminfo, sizeof(meminfo), 0, 0);
+	mb2_mmap_tag(c);
+	for (unsigned i = 0; i < p->nmods; i++) {
+		uint32_t range[2] = { mod_gpa[i], (uint32_t)(mod_gpa[i] + p->mods[i].len) };
+		mb2_string_tag(c, MB2_TAG_MODULE, range, sizeof(range), p->mods[i].cmdline);
+	}
+	if (p->rsdp && p->rsdp_len >= RSDP_V1_LEN)
+		mb2_tag(c, MB2_TAG_ACPI_OLD, p->rsdp, RSDP_V1_LEN, 0, 0);
+	if (p->rsdp && p->rsdp_len >= RSDP_V2_LEN)
+		mb2_tag(c, MB2_TAG_ACPI_NEW, p->rsdp, p->rsdp_len, 0, 0);
+	mb2_tag(c, MB2_TAG_END, 0, 0, 0, 0);
+	if (!c->ok)
+		return info_too_big(c);
+	*info_len = c->at - *info;
+	uint32_t total = (uint32_t)*info_len;
+	gmem_write(c->gm, *info, &total, sizeof(total));
+	return true;
 }
