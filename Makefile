@@ -27,7 +27,13 @@ PURE_SRCS := \
 	vmx/exit_reasons.c \
 	vmx/ept_build.c \
 	vmx/guest_state_check.c \
+	vmx/mmio_decode.c \
+	vmx/guest_walk.c \
 	apic/apic_base.c \
+	apic/vlapic.c \
+	apic/vlapic_regs.c \
+	apic/vlapic_timer.c \
+	apic/vlapic_dest.c \
 	guest/elf.c \
 	guest/loader.c \
 	guest/mb_info.c \
@@ -52,6 +58,11 @@ KERNEL_C_SRCS := \
 	vmx/vmcs_setup.c \
 	vmx/vmcs_check_host.c \
 	vmx/vcpu.c \
+	vmx/vapic.c \
+	vmx/vapic_irq.c \
+	vmx/vapic_ipi.c \
+	vmx/vapic_msr.c \
+	vmx/exit_apic.c \
 	vmx/exit.c \
 	vmx/exit_cpuid.c \
 	vmx/exit_msr.c \

@@ -92,6 +92,11 @@ static void write_line(const char *text)
 	write_raw("\n");
 }
 
+bool log_enabled(enum log_level level)
+{
+	return level <= console_level;
+}
+
 void log_printf(enum log_level level, const char *fmt, ...)
 {
 	char line[LINE_MAX];

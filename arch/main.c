@@ -48,6 +48,7 @@ static const struct cmdline_opt boot_options[] = {
 	{ "on_exit", power_on_exit_option, "halt or poweroff" },
 	{ "vm.cpus", vm_option_cpus, "1 up to the number of CPUs" },
 	{ "vm.mem", vm_option_mem, "MiB of guest RAM, even, 4..3072" },
+	{ "vm.apic", vm_option_apic, "xapic, x2apic or x2apic-locked" },
 	{ "apicv", vmx_apicv_option, "comma list of nopi, novid, noreg, nox2v, notpr, noapic; or off" },
 	{ "crash", crash_option, "ud, pf, stack or panic: fault on purpose (tests)" },
 };

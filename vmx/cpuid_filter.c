@@ -20,6 +20,8 @@ static void filter_leaf1(struct cpuid_result *r, const struct cpuid_vcpu *v)
 		r->ecx |= CPUID1_ECX_OSXSAVE;
 	if (v->x2apic_offered)
 		r->ecx |= CPUID1_ECX_X2APIC;
+	if (v->tsc_deadline)
+		r->ecx |= CPUID1_ECX_TSC_DEADLINE;
 	r->edx &= ~(CPUID1_EDX_MCE | CPUID1_EDX_MCA | CPUID1_EDX_APIC | CPUID1_EDX_HTT);
 	if (v->apic_enabled)
 		r->edx |= CPUID1_EDX_APIC;
@@ -31,7 +33,7 @@ static void filter_leaf1(struct cpuid_result *r, const struct cpuid_vcpu *v)
 }
 
 /* Leaf 7 subleaf 0 (SDM Vol. 2A, CPUID, Table 3-8). */
-static void filter_leaf7(uint32_t subleaf, struct cpuid_result *r)
+static void filter_leaf7(uint32_t subleaf, struct cpuid_result *r, const struct cpuid_vcpu *v)
 {
 	if (subleaf != 0) {
 		zero(r);
@@ -44,6 +46,9 @@ static void filter_leaf7(uint32_t subleaf, struct cpuid_result *r)
 	r->ecx &= ~((1u << 5) |  /* WAITPKG: UMWAIT would sleep the host CPU */
 		    (1u << 16) | /* LA57 */
 		    (1u << 30)); /* SGX launch control */
+	r->edx &= ~(1u << 29); /* IA32_ARCH_CAPABILITIES: only when emulated */
+	if (v->arch_caps)
+		r->edx |= 1u << 29;
 }
 
 static unsigned bits_for(unsigned n)
@@ -75,7 +80,7 @@ static void topology_leaf(uint32_t subleaf, struct cpuid_result *r, const struct
 	}
 }
 
-static void hypervisor_leaf(uint32_t leaf, struct cpuid_result *r)
+static void hypervisor_leaf(uint32_t leaf, struct cpuid_result *r, const struct cpuid_vcpu *v)
 {
 	char sig[12] = { 0 };
 
@@ -88,6 +93,9 @@ static void hypervisor_leaf(uint32_t leaf, struct cpuid_result *r)
 		memcpy(&r->edx, sig + 8, 4);
 	} else if (leaf == CPUID_HV_BASE + 1) {
 		r->eax = HC_ABI_VERSION;
+	} else if (leaf == CPUID_HV_TIMING) {
+		r->eax = v->tsc_khz;
+		r->ebx = v->tsc_khz;
 	}
 }
 
@@ -95,7 +103,7 @@ void cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
 		  const struct cpuid_vcpu *v)
 {
 	if (leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_BASE + 0xff) {
-		hypervisor_leaf(leaf, r);
+		hypervisor_leaf(leaf, r, v);
 		return;
 	}
 	switch (leaf) {
@@ -110,7 +118,7 @@ void cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
 		zero(r);
 		break;
 	case 7:
-		filter_leaf7(subleaf, r);
+		filter_leaf7(subleaf, r, v);
 		break;
 	case 0xb:
 	case 0x1f:

@@ -17,6 +17,9 @@ struct cpuid_vcpu {
 	bool apic_enabled;   /* IA32_APIC_BASE.EN: CPUID.1:EDX.APIC follows it, as on hardware */
 	bool osxsave;        /* the guest's CR4.OSXSAVE */
 	bool x2apic_offered; /* the VM offers x2APIC (APIC virtualization) */
+	bool tsc_deadline;   /* the virtual APIC timer has TSC-deadline mode */
+	bool arch_caps;      /* IA32_ARCH_CAPABILITIES is emulated (CPUID.7.0:EDX[29]) */
+	uint32_t tsc_khz;    /* leaf 0x40000010: the TSC and APIC timer rate */
 };
 
 /* Rewrites `r` (on input the host's answer to leaf/subleaf) into the guest's. */
@@ -38,6 +41,7 @@ void cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
 #define CPUID1_EDX_HTT (1u << 28)
 
 #define CPUID_HV_BASE 0x40000000u
-#define CPUID_HV_MAX 0x40000001u
+#define CPUID_HV_MAX 0x40000010u
+#define CPUID_HV_TIMING 0x40000010u /* EAX TSC kHz, EBX APIC timer kHz (as VMware, KVM) */
 
 #endif

@@ -4,6 +4,7 @@
 #include "vmx/ept.h"
 #include "vmx/ept_build.h"
 #include "vmx/exit.h"
+#include "vmx/vapic.h"
 #include "vmx/vm.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
@@ -33,13 +34,29 @@ bool ept_build_vm(struct vm *vm)
 	return true;
 }
 
-/* The guest touched a guest-physical address with no mapping: outside its RAM (MMIO this VM does
- * not have, or a probe for someone else's memory). Stop and say exactly where. */
+/* One more 4 KiB page in the VM's EPT while the VM is built (the APIC-access page): WB, RWX. */
+bool ept_map_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
+{
+	const struct ept_forbidden image = { (uint64_t)__image_start,
+					     (uint64_t)(__image_end - __image_start) };
+	struct ept e = { vm->ept_root, &image, 1, false, false };
+
+	return ept_map(&e, gpa, hpa, 4096, EPT_RWX | EPT_MT_WB);
+}
+
+/* The guest touched a guest-physical address with no mapping: its local APIC page where the CPU
+ * does not virtualize it (emulated, vmx/exit_apic.c), or outside its RAM (MMIO this VM does not
+ * have, or a probe for someone else's memory): stop and say exactly where. */
 void exit_ept_violation(struct vcpu *v)
 {
 	uint64_t q = vmcs_read_natural(VMCS_EXIT_QUALIFICATION);
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYS_ADDR);
 	const char *access = (q & 2) ? "write" : (q & 4) ? "instruction fetch" : "read";
+
+	if (!(q & 4) && vapic_mmio_claims(v, gpa)) {
+		vapic_mmio_emulate(v, gpa);
+		return;
+	}
 
 	vm_stop(v->vm, "EPT violation: vCPU %u %s at guest-physical 0x%lx (guest RAM ends at "
 		       "0x%lx) from RIP 0x%lx", v->id, access, gpa, v->vm->ram_size,

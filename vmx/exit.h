@@ -19,5 +19,8 @@ void exit_xsetbv(struct vcpu *v);
 void exit_vmcall(struct vcpu *v);              /* vmx/hypercall.c */
 void exit_ept_violation(struct vcpu *v);       /* vmx/ept.c */
 void exit_ept_misconfig(struct vcpu *v);
+void exit_apic_access(struct vcpu *v);         /* vmx/exit_apic.c */
+void exit_apic_write(struct vcpu *v);
+void exit_apic_recheck(struct vcpu *v);
 
 #endif

@@ -5,12 +5,11 @@
 #include "lib/log.h"
 #include "vmx/exit.h"
 #include "vmx/msr_policy.h"
+#include "vmx/vapic.h"
+#include "vmx/vm_options.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
-#define APIC_BASE_DEFAULT 0xfee00000ull
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_EN (1ull << 11)
 #define MISC_ENABLE_FAST_STRINGS (1ull << 0)
 
 static unsigned gp_logged;
@@ -31,9 +30,12 @@ static bool emulate_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case 0xfe: /* IA32_MTRRCAP: no variable or fixed MTRRs */
 		*value = 0;
 		return true;
-	case 0x1b: /* IA32_APIC_BASE: xAPIC, enabled, BSP flag on vCPU 0 (the virtual APIC comes
-		    * with the APIC virtualization work) */
-		*value = APIC_BASE_DEFAULT | APIC_BASE_EN | (v->id == 0 ? APIC_BASE_BSP : 0);
+	case 0x10a: /* IA32_ARCH_CAPABILITIES: only XAPIC_DISABLE_STATUS (bit 21), with
+		     * vm.apic=x2apic-locked */
+		*value = vm_options.apic == VM_APIC_X2APIC_LOCKED ? 1ull << 21 : 0;
+		return true;
+	case 0xbd: /* IA32_XAPIC_DISABLE_STATUS: LEGACY_XAPIC_DISABLED */
+		*value = vm_options.apic == VM_APIC_X2APIC_LOCKED;
 		return true;
 	case 0x3a: /* IA32_FEATURE_CONTROL: locked, VMX off (no nested VMX) */
 		*value = 1;
@@ -54,8 +56,6 @@ static bool emulate_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	case 0x10: /* TSC writes are ignored: the guest's TSC is the host's */
 		log_info("%s: vCPU %u: WRMSR to the TSC ignored", v->vm->name, v->id);
 		return true;
-	case 0x1b: /* IA32_APIC_BASE: only the value it has (the virtual APIC work adds modes) */
-		return (value & ~APIC_BASE_BSP) == (APIC_BASE_DEFAULT | APIC_BASE_EN);
 	case 0x8b: /* IA32_BIOS_SIGN_ID: written as 0 before CPUID to read the microcode level */
 	case 0x1a0:
 		return true;
@@ -72,8 +72,14 @@ void exit_rdmsr(struct vcpu *v)
 {
 	uint32_t msr = (uint32_t)v->regs.rcx;
 	uint64_t value;
+	bool apic_gp;
 
-	if (msr_policy_find(msr)->read != MSR_EMULATE || !emulate_read(v, msr, &value)) {
+	if (vapic_rdmsr(v, msr, &value, &apic_gp)) {
+		if (apic_gp) {
+			vcpu_inject_gp(v);
+			return;
+		}
+	} else if (msr_policy_find(msr)->read != MSR_EMULATE || !emulate_read(v, msr, &value)) {
 		gp(v, msr, false);
 		return;
 	}
@@ -86,8 +92,14 @@ void exit_wrmsr(struct vcpu *v)
 {
 	uint32_t msr = (uint32_t)v->regs.rcx;
 	uint64_t value = ((v->regs.rdx & 0xffffffff) << 32) | (v->regs.rax & 0xffffffff);
+	bool apic_gp;
 
-	if (msr_policy_find(msr)->write != MSR_EMULATE || !emulate_write(v, msr, value)) {
+	if (vapic_wrmsr(v, msr, value, &apic_gp)) {
+		if (apic_gp) {
+			vcpu_inject_gp(v);
+			return;
+		}
+	} else if (msr_policy_find(msr)->write != MSR_EMULATE || !emulate_write(v, msr, value)) {
 		gp(v, msr, true);
 		return;
 	}

@@ -10,14 +10,16 @@
 enum hypercall {
 	HC_VERSION = 0,    /* -> HC_ABI_VERSION */
 	HC_START_VCPU = 1, /* EBX vCPU index, ECX entry EIP (32-bit flat protected mode, as a
-			    * multiboot entry), EDX the new vCPU's EAX -> 0. Until the virtual
-			    * APIC's INIT-SIPI-SIPI exists, this starts the APs. */
-	HC_EXIT_COUNT = 2, /* EBX vCPU index (0xffffffff: the caller), ECX basic exit reason ->
-			    * that vCPU's count of such exits (low 31 bits) */
+			    * multiboot entry), EDX the new vCPU's EAX -> 0. A shortcut for
+			    * INIT-SIPI-SIPI through the virtual APIC, which starts APs too. */
+	HC_EXIT_COUNT = 2, /* EBX vCPU index (0xffffffff: the caller), ECX basic exit reason or
+			    * HC_EXIT_ALL -> that vCPU's count of such exits (low 31 bits) */
 	HC_WAKE = 3,       /* EBX vCPU index, ECX vector 32..255: raise that external interrupt in
 			    * the vCPU (it wakes a HLT) -> 0 */
 	HC_VCPU_INFO = 4,  /* -> EAX the caller's vCPU index, EBX the VM's vCPU count */
 };
+
+#define HC_EXIT_ALL 0xffff /* HC_EXIT_COUNT: every reason */
 
 #define HC_ENOSYS 1 /* no such call */
 #define HC_EINVAL 2 /* an argument is out of range */

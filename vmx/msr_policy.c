@@ -3,6 +3,7 @@
  * the VMCS on entry and exit (SYSENTER_*, FS/GS base, EFER and PAT with the load/save controls), or
  * the hypervisor never uses it in root mode (KERNEL_GS_BASE: no SWAPGS; STAR/LSTAR/CSTAR/SFMASK:
  * no SYSCALL; TSC_AUX: no RDTSCP). TSC reads pass; writes are emulated. */
+#include "apic/vlapic.h"
 #include "vmx/msr_policy.h"
 
 #define R(first, last, name, rd, wr) { first, last, name, MSR_##rd, MSR_##wr }
@@ -13,8 +14,10 @@ static const struct msr_policy_entry policy[] = {
 	R(0x0000001b, 0x0000001b, "IA32_APIC_BASE", EMULATE, EMULATE),
 	R(0x0000003a, 0x0000003a, "IA32_FEATURE_CONTROL", EMULATE, GP),
 	R(0x0000008b, 0x0000008b, "IA32_BIOS_SIGN_ID", EMULATE, EMULATE),
+	R(0x000000bd, 0x000000bd, "IA32_XAPIC_DISABLE_STATUS", EMULATE, GP),
 	R(0x000000c1, 0x000000c8, "IA32_PMCx (no PMU)", GP, GP),
 	R(0x000000fe, 0x000000fe, "IA32_MTRRCAP", EMULATE, GP),
+	R(0x0000010a, 0x0000010a, "IA32_ARCH_CAPABILITIES", EMULATE, GP),
 	R(0x00000174, 0x00000174, "IA32_SYSENTER_CS", PASS, PASS),
 	R(0x00000175, 0x00000175, "IA32_SYSENTER_ESP", PASS, PASS),
 	R(0x00000176, 0x00000176, "IA32_SYSENTER_EIP", PASS, PASS),
@@ -22,6 +25,10 @@ static const struct msr_policy_entry policy[] = {
 	R(0x000001a0, 0x000001a0, "IA32_MISC_ENABLE", EMULATE, EMULATE),
 	R(0x00000277, 0x00000277, "IA32_PAT", PASS, PASS),
 	R(0x000002ff, 0x000002ff, "IA32_MTRR_DEF_TYPE", EMULATE, EMULATE),
+	R(0x000006e0, 0x000006e0, "IA32_TSC_DEADLINE", EMULATE, EMULATE),
+	/* The x2APIC registers: emulated by the virtual APIC; while a vCPU is in x2APIC mode its
+	 * own bitmap opens what the CPU virtualizes (msr_bitmap_x2apic()). */
+	R(0x00000800, 0x000008ff, "x2APIC registers", EMULATE, EMULATE),
 	R(0x00000309, 0x0000030b, "IA32_FIXED_CTRx (no PMU)", GP, GP),
 	R(0x0000038d, 0x00000390, "IA32_PERF_GLOBAL_* (no PMU)", GP, GP),
 	R(0xc0000080, 0xc0000080, "IA32_EFER", PASS, PASS),
@@ -128,4 +135,22 @@ unsigned msr_bitmap_describe(const uint8_t *bitmap, msr_bitmap_run_fn fn, void *
 {
 	return describe_range(bitmap, 0, 0x1fff, fn, ctx) +
 	       describe_range(bitmap, 0xc0000000, 0xc0001fff, fn, ctx);
+}
+
+/* What a vCPU in x2APIC mode reads or writes without an exit (SDM Vol. 3C, 30.5 "Virtualizing
+ * MSR-Based APIC Accesses"): with "virtualize x2APIC mode" a read of 808H (TPR) comes from the
+ * virtual-APIC page; with APIC-register virtualization every other readable register does too,
+ * except the current count, which only the emulation knows; TPR writes are virtualized with the
+ * TPR shadow, EOI and SELF IPI writes with virtual-interrupt delivery. MSRs that are not
+ * registers stay closed: with the bit clear their RDMSR/WRMSR would reach the real x2APIC. */
+void msr_bitmap_x2apic(uint8_t *bitmap, const struct msr_x2apic_open *o)
+{
+	for (uint32_t m = VLAPIC_MSR_BASE; m <= VLAPIC_MSR_LAST; m++) {
+		bool rd = o && o->virt_x2apic &&
+			  (m == 0x808 || (o->reg_virt && m != 0x839 && vlapic_x2apic_readable(m)));
+		bool wr = o && o->virt_x2apic &&
+			  ((m == 0x808 && o->tpr) || ((m == 0x80b || m == 0x83f) && o->vid));
+		msr_bitmap_set_exit(bitmap, m, false, !rd);
+		msr_bitmap_set_exit(bitmap, m, true, !wr);
+	}
 }

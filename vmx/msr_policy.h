@@ -33,6 +33,16 @@ bool msr_bitmap_exits(const uint8_t *bitmap, uint32_t msr, bool write);
 /* Only for vmx/vcpu_owner.c (the checked writer) and the tests. */
 void msr_bitmap_set_exit(uint8_t *bitmap, uint32_t msr, bool write, bool exits);
 
+/* The x2APIC range (0x800-0x8ff) of a vCPU's bitmap for its APIC mode: everything exits (NULL:
+ * xAPIC or disabled mode, or no "virtualize x2APIC mode"), or what the CPU virtualizes opens. */
+struct msr_x2apic_open {
+	bool virt_x2apic; /* "virtualize x2APIC mode" */
+	bool reg_virt;    /* APIC-register virtualization */
+	bool tpr;         /* use TPR shadow */
+	bool vid;         /* virtual-interrupt delivery */
+};
+void msr_bitmap_x2apic(uint8_t *bitmap, const struct msr_x2apic_open *o);
+
 /* Lists what differs from "everything exits", grouped into runs of MSRs with the same access, one
  * call per run (for the `msrbitmap` log dump and the shell). `access` is "r-", "-w" or "rw" for
  * what passes without an exit. */

@@ -8,6 +8,8 @@
 #include "arch/trap.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
+#include "vmx/msr_policy.h"
+#include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmcs_setup.h"
@@ -43,6 +45,21 @@ void vcpu_set_proc_controls(struct vcpu *v, uint32_t proc)
 	vmcs_write32(VMCS_CTRL_PROC_BASED, proc);
 }
 
+void vcpu_set_proc2_controls(struct vcpu *v, uint32_t proc2)
+{
+	vcpu_assert_owner(v, "the secondary processor-based controls");
+	if (proc2 == v->proc2_ctl && v->launched)
+		return;
+	v->proc2_ctl = proc2;
+	vmcs_write32(VMCS_CTRL_PROC_BASED2, proc2);
+}
+
+void vcpu_set_msr_bitmap_x2apic(struct vcpu *v, const struct msr_x2apic_open *open)
+{
+	vcpu_assert_owner(v, "the MSR bitmap");
+	msr_bitmap_x2apic(v->msr_bitmap, open);
+}
+
 void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t ebx)
 {
 	v->start_eip = eip;
@@ -73,50 +90,9 @@ void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint3
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
 }
 
-static bool has_pending(const struct vcpu *v)
-{
-	return v->pending[0] | v->pending[1] | v->pending[2] | v->pending[3];
-}
-
-static int take_highest_pending(struct vcpu *v)
-{
-	for (int w = 3; w >= 0; w--) {
-		uint64_t bits = v->pending[w];
-		if (bits) {
-			int bit = 63 - __builtin_clzll(bits);
-			__atomic_and_fetch(&v->pending[w], ~(1ull << bit), __ATOMIC_SEQ_CST);
-			return w * 64 + bit;
-		}
-	}
-	return -1;
-}
-
-/* Inject the highest pending interrupt if the guest can take one now (RFLAGS.IF set, no STI or
- * MOV SS blocking, nothing else being injected); otherwise ask for an interrupt-window exit
- * (SDM Vol. 3C, 26.7.5 "Interrupt-Window Exiting and Virtual-Interrupt Delivery"). */
-static void inject_pending(struct vcpu *v)
-{
-	if (!has_pending(v)) {
-		if (v->proc_ctl & PROC_INTR_WINDOW)
-			vcpu_set_proc_controls(v, v->proc_ctl & ~PROC_INTR_WINDOW);
-		return;
-	}
-	bool busy = vmcs_read32(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;
-	bool open = (vmcs_read_natural(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
-		    !(vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) & BLOCKING_STI_MOVSS);
-	if (!busy && open) {
-		int vec = take_highest_pending(v);
-		vmcs_write32(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTERNAL | (uint32_t)vec);
-	}
-	bool want_window = has_pending(v);
-	if (want_window != !!(v->proc_ctl & PROC_INTR_WINDOW))
-		vcpu_set_proc_controls(v, want_window ? v->proc_ctl | PROC_INTR_WINDOW
-						      : v->proc_ctl & ~PROC_INTR_WINDOW);
-}
-
 void vcpu_raise_interrupt(struct vcpu *v, uint8_t vector)
 {
-	__atomic_or_fetch(&v->pending[vector / 64], 1ull << (vector % 64), __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&v->extint[vector / 64], 1ull << (vector % 64), __ATOMIC_SEQ_CST);
 	vcpu_kick(v);
 }
 
@@ -126,24 +102,33 @@ void vcpu_kick(struct vcpu *v)
 		lapic_send_fixed(cpus[v->owner.cpu]->apic_id, VEC_IPI_KICK);
 }
 
-/* Whether the vCPU can enter the guest now; false means "sleep until kicked". */
+/* Whether the vCPU can enter the guest now; false means "sleep until kicked" (or until its
+ * timer, vcpu_sleep()). A SIPI (vmx/vapic_irq.c) or HC_START_VCPU starts a waiting vCPU. */
 static bool ready_to_run(struct vcpu *v)
 {
-	if (v->state == VCPU_WAIT_START) {
-		if (!v->start_request)
-			return false;
+	if (v->state == VCPU_WAIT_START && v->start_request) {
 		v->start_request = false;
 		vmcs_load_flat32_state(v, v->start_eip, v->start_eax);
 		v->regs.rbx = v->start_ebx;
 		v->state = VCPU_RUNNING;
 	}
-	if (v->state == VCPU_HALTED) {
-		if (!has_pending(v))
-			return false;
+	if (v->state == VCPU_HALTED && vapic_wakes_halt(v)) {
 		v->state = VCPU_RUNNING;
 		v->halted_with_if_clear = false;
 	}
-	return true;
+	return v->state == VCPU_RUNNING;
+}
+
+/* A vCPU that cannot run sleeps with interrupts on: a kick ends the HLT. With its APIC timer
+ * armed it polls the TSC instead (the host has no timer of its own to wake it). */
+static void vcpu_sleep(struct vcpu *v)
+{
+	if (vapic_next_timer(v) && v->state == VCPU_HALTED) {
+		irq_enable();
+		cpu_relax();
+		return;
+	}
+	irq_enable_and_halt();
 }
 
 static void stop_self(struct vcpu *v)
@@ -167,11 +152,12 @@ void vcpu_run(void *arg)
 		irq_disable();
 		if (v->vm->stopping)
 			break;
+		vapic_take_requests(v);
 		if (!ready_to_run(v)) {
-			irq_enable_and_halt(); /* a kick (or any interrupt) wakes us */
+			vcpu_sleep(v);
 			continue;
 		}
-		inject_pending(v);
+		vapic_before_entry(v);
 		if (!v->launched)
 			log_info("%s: vCPU %u: first VM entry %lu TSC ticks after the first instruction",
 				 v->vm->name, v->id, time_ticks_since_boot());

@@ -28,6 +28,10 @@ static inline void vcpu_inject_ud(struct vcpu *v)
 }
 /* Write this vCPU's own primary processor-based controls (checked: vmx/vcpu_owner.h). */
 void vcpu_set_proc_controls(struct vcpu *v, uint32_t proc);
+/* The secondary controls and the x2APIC range of the MSR bitmap, likewise checked. */
+void vcpu_set_proc2_controls(struct vcpu *v, uint32_t proc2);
+struct msr_x2apic_open;
+void vcpu_set_msr_bitmap_x2apic(struct vcpu *v, const struct msr_x2apic_open *open);
 /* The ownership assertion for writes of `what` in vCPU `v`'s structures. */
 void vcpu_assert_owner(struct vcpu *v, const char *what);
 

@@ -17,6 +17,7 @@
 #include "vmx/ept.h"
 #include "vmx/hypercall.h"
 #include "vmx/msr_policy.h"
+#include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
 #include "vmx/vm_devices.h"
@@ -113,9 +114,10 @@ static void log_run(uint32_t first, uint32_t last, const char *access, void *ctx
 }
 
 /* At debug level, what this vCPU reads or writes without an exit ("r-" read-only, "rw"). */
-static void msr_bitmap_log(struct vm *vm, struct vcpu *v)
+void vm_log_msr_bitmap(const struct vcpu *v)
 {
-	msr_bitmap_describe(v->msr_bitmap, log_run, v);
+	if (log_enabled(LOG_DEBUG))
+		msr_bitmap_describe(v->msr_bitmap, log_run, (void *)v);
 }
 
 static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
@@ -130,17 +132,18 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
 	v->vpid = (uint16_t)(id + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1 "VPIDs") */
 	v->vmcs_pa = pmm_alloc_page();
 	v->msr_bitmap = mm_alloc(MSR_BITMAP_SIZE);
-	if (!v->vmcs_pa || !v->msr_bitmap)
+	if (!v->vmcs_pa || !v->msr_bitmap || !vapic_vcpu_create(v))
 		return 0;
-	msr_bitmap_build(v->msr_bitmap);
-	msr_bitmap_log(vm, v);
+	if (vm_options.apic != VM_APIC_XAPIC) /* vm.apic=x2apic: as firmware that enabled it */
+		vlapic_set_base(&v->apic, v->apic.apic_base | APIC_BASE_EXTD);
+	msr_bitmap_build(v->msr_bitmap); /* the x2APIC range opens with the mode (vmx/vapic.c) */
 	v->state = VCPU_WAIT_START; /* vCPU 0 too: vm_create() gives it its start request */
 	return v;
 }
 
 static bool build_vm(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry)
 {
-	if (!alloc_ram(vm) || !ept_build_vm(vm))
+	if (!alloc_ram(vm) || !ept_build_vm(vm) || !vapic_vm_create(vm))
 		return false;
 	if (!load_guest(vm, bi, entry))
 		return false;

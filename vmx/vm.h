@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "apic/vlapic.h"
 #include "arch/percpu.h"
 #include "boot/bootinfo.h"
 #include "guest/vuart.h"
@@ -36,12 +37,29 @@ struct vcpu {
 	bool launched;
 
 	volatile int state;           /* enum vcpu_state */
-	volatile uint64_t pending[4]; /* external interrupt vectors waiting for injection */
-	volatile bool start_request;  /* HC_START_VCPU */
-	volatile uint32_t start_eip, start_eax, start_ebx;
 	bool halted_with_if_clear;
 
+	/* Requests from any CPU, taken on the vCPU's own CPU before its next entry (vmx/vapic_irq.c):
+	 * nothing another CPU does touches the vCPU's VMCS, MSR bitmap or virtual-APIC page. */
+	volatile uint64_t pending[4]; /* fixed interrupt vectors for its virtual APIC's IRR */
+	volatile uint64_t extint[4];  /* HC_WAKE: external interrupts that bypass the APIC, as
+				       * a legacy PIC's through LINT0 in ExtINT mode would */
+	volatile bool nmi_request;
+	volatile bool init_request;
+	volatile uint16_t sipi_request; /* 0x100 | vector */
+	volatile bool start_request;  /* HC_START_VCPU */
+	volatile uint32_t start_eip, start_eax, start_ebx;
+
+	/* The virtual local APIC (apic/vlapic.h) on this vCPU's own virtual-APIC page. */
+	struct vlapic apic;
+	uint8_t *vapic_page;
+	bool nmi_pending;      /* latched NMI waiting for NMI blocking to end (at most one) */
+	bool apic_mmio_direct; /* "virtualize APIC accesses" on in this vCPU's VMCS */
+
 	uint32_t proc_ctl; /* the primary processor-based controls as last written */
+	uint32_t proc2_ctl; /* the secondary ones */
+	uint32_t tpr_threshold; /* as last written */
+	bool want_intr_window;
 	uint64_t cr0_shadow, cr4_shadow, cr0_mask, cr4_mask;
 	uint64_t mtrr_def_type;
 
@@ -56,6 +74,11 @@ struct vm {
 
 	uint64_t ram_hpa, ram_size; /* guest RAM: GPA [0, ram_size) -> HPA [ram_hpa, ...) */
 	uint64_t ept_root, eptp;
+	/* The APIC-access page (SDM Vol. 3C, 30.4): this VM's alone, mapped in its EPT at
+	 * GUEST_APIC_BASE from creation to the end and never remapped; 0 when the CPU cannot
+	 * virtualize APIC accesses (the page is then left unmapped and accesses exit as EPT
+	 * violations). */
+	uint64_t apic_access_hpa;
 	uint8_t *io_bitmap; /* two pages, A then B: every port exits; never written after build */
 
 	struct io_ports ports;
@@ -81,10 +104,13 @@ void vm_run(void);
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vm_poweroff(struct vm *vm, const char *what);
 
+/* At debug level: "vm0: msrbitmap vCPU N: ..." lines, what the vCPU's bitmap lets through. */
+void vm_log_msr_bitmap(const struct vcpu *v);
+
 void vm_lock_devices(struct vm *vm);
 void vm_unlock_devices(struct vm *vm);
 
-/* Raise an external interrupt in a vCPU (HC_WAKE now, the virtual APIC later) and kick its CPU. */
+/* Raise an external interrupt in a vCPU (HC_WAKE: not through its APIC) and kick its CPU. */
 void vcpu_raise_interrupt(struct vcpu *v, uint8_t vector);
 /* Wake a vCPU's CPU so it looks at its vCPU's state (start, stop, pending interrupt). */
 void vcpu_kick(struct vcpu *v);

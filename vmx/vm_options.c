@@ -1,6 +1,7 @@
-/* vmx/vm_options.c: vm.cpus= and vm.mem= (README, "Boot options"). BSP, boot only. */
+/* vmx/vm_options.c: vm.cpus=, vm.mem= and vm.apic= (README, "Boot options"). BSP, boot only. */
 #include "arch/percpu.h"
 #include "lib/cmdline.h"
+#include "lib/string.h"
 #include "vmx/vm_options.h"
 
 struct vm_options vm_options;
@@ -23,4 +24,18 @@ bool vm_option_mem(const char *value, void *ctx)
 		return false;
 	vm_options.mem_mib = mib;
 	return true;
+}
+
+/* vm.apic=xapic|x2apic|x2apic-locked. */
+bool vm_option_apic(const char *value, void *ctx)
+{
+	static const char *const names[] = { "xapic", "x2apic", "x2apic-locked" };
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(value, names[i]) == 0) {
+			vm_options.apic = i;
+			return true;
+		}
+	}
+	return false;
 }

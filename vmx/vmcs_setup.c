@@ -6,6 +6,7 @@
 #include "arch/percpu.h"
 #include "lib/log.h"
 #include "vmx/ept.h"
+#include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmcs_setup.h"
@@ -64,15 +65,14 @@ static bool setup_exec_controls(struct vcpu *v)
 	bool ok = true;
 
 	setup_cr_masks(v);
-	/* The window exits are turned on only while an event waits (vmx/vcpu.c). The APIC
-	 * virtualization controls need this vCPU's virtual-APIC page and the VM's APIC-access page,
-	 * which the virtual APIC brings; until then the guest's APIC is not virtualized. */
-	v->proc_ctl = ctl->proc & ~(PROC_INTR_WINDOW | PROC_NMI_WINDOW | PROC_TPR_SHADOW);
-	uint32_t proc2 = ctl->proc2 & ~(PROC2_VIRT_APIC_ACCESS | PROC2_VIRT_X2APIC |
-					PROC2_APIC_REG_VIRT | PROC2_VIRT_INTR_DELIVERY);
+	/* The window exits are turned on only while an event waits (vmx/vapic_irq.c); "virtualize
+	 * APIC accesses" and "virtualize x2APIC mode" follow the vCPU's APIC mode (vmx/vapic.c).
+	 * Posted interrupts are not used: interrupts between vCPUs go through requests and a kick. */
+	v->proc_ctl = ctl->proc & ~(PROC_INTR_WINDOW | PROC_NMI_WINDOW);
+	v->proc2_ctl = ctl->proc2 & ~(PROC2_VIRT_APIC_ACCESS | PROC2_VIRT_X2APIC);
 	ok &= vmcs_write32(VMCS_CTRL_PIN_BASED, ctl->pin & ~PIN_POSTED_INTR);
 	ok &= vmcs_write32(VMCS_CTRL_PROC_BASED, v->proc_ctl);
-	ok &= vmcs_write32(VMCS_CTRL_PROC_BASED2, proc2);
+	ok &= vmcs_write32(VMCS_CTRL_PROC_BASED2, v->proc2_ctl);
 	ok &= vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
 	ok &= vmcs_write32(VMCS_CR3_TARGET_COUNT, 0);
 	ok &= vmcs_write64(VMCS_IO_BITMAP_A, (uint64_t)v->vm->io_bitmap);
@@ -112,52 +112,45 @@ bool vmcs_setup(struct vcpu *v)
 		vmx_insn_report("VMCLEAR/VMPTRLD", VMX_NO_FIELD, r);
 		return false;
 	}
-	if (!setup_host_state() || !setup_exec_controls(v) || !setup_exit_entry_controls())
+	if (!setup_host_state() || !setup_exec_controls(v) || !setup_exit_entry_controls() ||
+	    !vapic_setup_vmcs(v))
 		return false;
 	/* This VPID may hold translations from an earlier VM on this CPU. */
 	vmx_invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
 	return true;
 }
 
-static void write_segment(uint32_t sel_field, uint16_t sel, uint32_t ar)
+static void write_segment(uint32_t sel_field, uint16_t sel, uint64_t base, uint32_t limit,
+			  uint32_t ar)
 {
 	/* The guest-state encodings of one segment are 2 apart per register, in the same order for
 	 * selector, limit, access rights and base (SDM Vol. 3D, Appendix B). */
 	uint32_t idx = (sel_field - VMCS_GUEST_ES_SEL) / 2;
 
 	vmcs_write16(sel_field, sel);
-	vmcs_write32(VMCS_GUEST_ES_LIMIT + idx * 2, 0xffffffff);
+	vmcs_write32(VMCS_GUEST_ES_LIMIT + idx * 2, limit);
 	vmcs_write32(VMCS_GUEST_ES_AR + idx * 2, ar);
-	vmcs_write_natural(VMCS_GUEST_ES_BASE + idx * 2, 0);
+	vmcs_write_natural(VMCS_GUEST_ES_BASE + idx * 2, base);
 }
 
-void vmcs_load_flat32_state(struct vcpu *v, uint32_t eip, uint32_t eax)
+static void write_flat_segment(uint32_t sel_field, uint16_t sel, uint32_t ar)
+{
+	write_segment(sel_field, sel, 0, 0xffffffff, ar);
+}
+
+/* What both start states share (SDM Vol. 3A, 9.1.1 "Processor State After Reset"): no paging,
+ * TR usable (VM entry requires it even in real mode, SDM Vol. 3C, 27.3.1.2: a busy 32-bit TSS at
+ * 0), LDTR unusable, interrupts off, no pending events. */
+static void load_start_state(struct vcpu *v, uint64_t cr0, uint64_t rip, uint32_t table_limit)
 {
 	const struct vmx_caps *c = vmx_host_caps();
-	uint64_t cr0 = (1ull << 0) | (1ull << 4); /* PE, ET */
 
-	vcpu_assert_owner(v, "the guest state");
-	write_segment(VMCS_GUEST_CS_SEL, 0x10, 0xc09b); /* 32-bit code, present, accessed */
-	write_segment(VMCS_GUEST_DS_SEL, 0x18, 0xc093);
-	write_segment(VMCS_GUEST_ES_SEL, 0x18, 0xc093);
-	write_segment(VMCS_GUEST_SS_SEL, 0x18, 0xc093);
-	write_segment(VMCS_GUEST_FS_SEL, 0x18, 0xc093);
-	write_segment(VMCS_GUEST_GS_SEL, 0x18, 0xc093);
-	/* TR must be usable for VM entry even though the guest has no TSS yet (SDM Vol. 3C,
-	 * 27.3.1.2 "Checks on Guest Segment Registers"): a busy 32-bit TSS at 0. */
-	vmcs_write16(VMCS_GUEST_TR_SEL, 0);
-	vmcs_write32(VMCS_GUEST_TR_LIMIT, 0xffff);
-	vmcs_write32(VMCS_GUEST_TR_AR, 0x8b);
-	vmcs_write_natural(VMCS_GUEST_TR_BASE, 0);
-	vmcs_write16(VMCS_GUEST_LDTR_SEL, 0);
-	vmcs_write32(VMCS_GUEST_LDTR_LIMIT, 0);
-	vmcs_write32(VMCS_GUEST_LDTR_AR, 0x10000); /* unusable */
-	vmcs_write_natural(VMCS_GUEST_LDTR_BASE, 0);
-	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, 0);
+	write_segment(VMCS_GUEST_TR_SEL, 0, 0, 0xffff, 0x8b);
+	write_segment(VMCS_GUEST_LDTR_SEL, 0, 0, 0, 0x10000);
+	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, table_limit);
 	vmcs_write_natural(VMCS_GUEST_GDTR_BASE, 0);
-	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, 0);
+	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, table_limit);
 	vmcs_write_natural(VMCS_GUEST_IDTR_BASE, 0);
-
 	v->cr0_shadow = cr0;
 	v->cr4_shadow = 0;
 	vmcs_write_natural(VMCS_GUEST_CR0, (cr0 | (c->cr0_fixed0 & ~CR0_PE_PG)) & (c->cr0_fixed1 | CR0_PE_PG));
@@ -167,7 +160,7 @@ void vmcs_load_flat32_state(struct vcpu *v, uint32_t eip, uint32_t eax)
 	vmcs_write_natural(VMCS_GUEST_CR3, 0);
 	vmcs_write_natural(VMCS_GUEST_DR7, 0x400);
 	vmcs_write_natural(VMCS_GUEST_RSP, 0);
-	vmcs_write_natural(VMCS_GUEST_RIP, eip);
+	vmcs_write_natural(VMCS_GUEST_RIP, rip);
 	vmcs_write_natural(VMCS_GUEST_RFLAGS, 0x2);
 	vmcs_write_natural(VMCS_GUEST_PENDING_DBG, 0);
 	vmcs_write64(VMCS_GUEST_EFER, 0);
@@ -178,9 +171,38 @@ void vmcs_load_flat32_state(struct vcpu *v, uint32_t eip, uint32_t eax)
 	vmcs_write_natural(VMCS_GUEST_SYSENTER_EIP, 0);
 	vmcs_write32(VMCS_GUEST_ACTIVITY_STATE, 0);
 	vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, 0);
 	vmcs_write32(VMCS_CTRL_ENTRY, vmx_host_controls()->entry & ~ENTRY_IA32E_GUEST);
-	v->regs.rax = eax;
 	v->mtrr_def_type = 0;
+}
+
+void vmcs_load_flat32_state(struct vcpu *v, uint32_t eip, uint32_t eax)
+{
+	vcpu_assert_owner(v, "the guest state");
+	write_flat_segment(VMCS_GUEST_CS_SEL, 0x10, 0xc09b); /* 32-bit code, present, accessed */
+	write_flat_segment(VMCS_GUEST_DS_SEL, 0x18, 0xc093);
+	write_flat_segment(VMCS_GUEST_ES_SEL, 0x18, 0xc093);
+	write_flat_segment(VMCS_GUEST_SS_SEL, 0x18, 0xc093);
+	write_flat_segment(VMCS_GUEST_FS_SEL, 0x18, 0xc093);
+	write_flat_segment(VMCS_GUEST_GS_SEL, 0x18, 0xc093);
+	load_start_state(v, (1ull << 0) | (1ull << 4), eip, 0); /* PE, ET */
+	v->regs.rax = eax;
+}
+
+/* After INIT and a SIPI (SDM Vol. 3A, 9.4.4.1 and Table 9-1): real mode at vector:0000, CS base
+ * vector << 12, 64 KiB segments, CR0 60000010H, EDX the processor signature. Real mode needs
+ * "unrestricted guest", which every CPU that runs a VM here has. */
+void vmcs_load_sipi_state(struct vcpu *v, uint8_t vector)
+{
+	vcpu_assert_owner(v, "the guest state");
+	write_segment(VMCS_GUEST_CS_SEL, (uint16_t)(vector << 8), (uint64_t)vector << 12, 0xffff, 0x9b);
+	write_segment(VMCS_GUEST_DS_SEL, 0, 0, 0xffff, 0x93);
+	write_segment(VMCS_GUEST_ES_SEL, 0, 0, 0xffff, 0x93);
+	write_segment(VMCS_GUEST_SS_SEL, 0, 0, 0xffff, 0x93);
+	write_segment(VMCS_GUEST_FS_SEL, 0, 0, 0xffff, 0x93);
+	write_segment(VMCS_GUEST_GS_SEL, 0, 0, 0xffff, 0x93);
+	load_start_state(v, 0x60000010ull, 0, 0xffff);
+	v->regs = (struct guest_regs){ .rdx = cpuid(1, 0).eax };
 }
 
 /* MOV to CR0 (or LMSW) that touched a masked bit: the guest keeps its value in the read shadow,

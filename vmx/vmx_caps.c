@@ -145,6 +145,7 @@ static const struct ctl_want pin_wants[] = {
 	REQ(PIN_NMI_EXITING, "NMI exiting"),
 	REQ(PIN_VIRTUAL_NMIS, "virtual NMIs"),
 	OPT(PIN_POSTED_INTR, "process posted interrupts", VMX_OPT_POSTED_INTR),
+	OPT(PIN_PREEMPTION_TIMER, "VMX-preemption timer", 0),
 };
 
 /* 25.6.2, primary controls. Ports and MSRs go through the VM's bitmaps; HLT sleeps the vCPU.
@@ -415,6 +416,7 @@ static void fill_features(const uint32_t *usable, struct vmx_controls *out)
 	out->has_xsaves = usable[W_PROC2] & PROC2_XSAVES;
 	out->has_wbinvd_exiting = usable[W_PROC2] & PROC2_WBINVD_EXITING;
 	out->has_posted_intr = usable[W_PIN] & PIN_POSTED_INTR;
+	out->has_preemption_timer = usable[W_PIN] & PIN_PREEMPTION_TIMER;
 }
 
 bool vmx_compute_controls(const struct vmx_caps *c, unsigned mask_optional,
@@ -435,6 +437,7 @@ bool vmx_compute_controls(const struct vmx_caps *c, unsigned mask_optional,
 	out->exit = word[W_EXIT];
 	out->entry = word[W_ENTRY];
 	fill_features(usable, out);
+	out->preemption_shift = (unsigned)(c->misc & 0x1f);
 	return ok;
 }
 

@@ -55,6 +55,10 @@ struct vmx_controls {
 
 	bool has_tpr_shadow, has_virt_apic_access, has_virt_x2apic, has_apic_reg_virt;
 	bool has_vid, has_posted_intr;
+	/* The virtual APIC timer's: counts TSC >> preemption_shift (IA32_VMX_MISC bits 4:0, SDM
+	 * Vol. 3D, A.6), in VMX non-root operation only. */
+	bool has_preemption_timer;
+	unsigned preemption_shift;
 	bool has_nmi_window, has_mwait_exiting, has_monitor_exiting, has_rdpmc_exiting;
 	bool has_rdtscp, has_invpcid, has_xsaves, has_wbinvd_exiting;
 

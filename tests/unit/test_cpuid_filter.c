@@ -71,7 +71,7 @@ TEST(cpuid_hypervisor_leaves)
 	char sig[13] = { 0 };
 
 	cpuid_filter(0x40000000, 0, &r, &vcpu2_of4);
-	CHECK_EQ(r.eax, 0x40000001);
+	CHECK_EQ(r.eax, CPUID_HV_MAX);
 	memcpy(sig, &r.ebx, 4);
 	memcpy(sig + 4, &r.ecx, 4);
 	memcpy(sig + 8, &r.edx, 4);
@@ -113,4 +113,34 @@ TEST(cpuid_topology_matches_apic_ids)
 	cpuid_filter(0xb, 2, &r, &v);
 	CHECK_EQ(r.ebx, 0);
 	CHECK_EQ((r.ecx >> 8) & 0xff, 0);
+}
+
+/* The virtual APIC's features: x2APIC and TSC-deadline in leaf 1 when offered, the timer rate in
+ * leaf 0x40000010, IA32_ARCH_CAPABILITIES in leaf 7 only when emulated. */
+TEST(cpuid_virtual_apic_features)
+{
+	struct cpuid_vcpu v = { .apic_id = 1, .nvcpus = 2, .apic_enabled = true,
+				.x2apic_offered = true, .tsc_deadline = true, .arch_caps = true,
+				.tsc_khz = 50000 };
+	struct cpuid_result r = { 0, 0, 0, 0 };
+
+	cpuid_filter(1, 0, &r, &v);
+	CHECK(r.ecx & CPUID1_ECX_X2APIC);
+	CHECK(r.ecx & CPUID1_ECX_TSC_DEADLINE);
+	CHECK(r.edx & CPUID1_EDX_APIC);
+	r = (struct cpuid_result){ 0, 0, 0, 0 };
+	cpuid_filter(CPUID_HV_TIMING, 0, &r, &v);
+	CHECK_EQ(r.eax, 50000);
+	CHECK_EQ(r.ebx, 50000);
+	r = (struct cpuid_result){ 0, 0, 0, 0 };
+	cpuid_filter(7, 0, &r, &v);
+	CHECK(r.edx & (1u << 29));
+	v.arch_caps = v.tsc_deadline = v.apic_enabled = false;
+	r = (struct cpuid_result){ 0, 0, 0xffffffff, 0xffffffff };
+	cpuid_filter(1, 0, &r, &v);
+	CHECK(!(r.ecx & CPUID1_ECX_TSC_DEADLINE));
+	CHECK(!(r.edx & CPUID1_EDX_APIC));
+	r = (struct cpuid_result){ 0, 0, 0, 0xffffffff };
+	cpuid_filter(7, 0, &r, &v);
+	CHECK(!(r.edx & (1u << 29)));
 }

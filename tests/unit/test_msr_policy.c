@@ -104,3 +104,57 @@ TEST(msr_policy_lookup)
 	CHECK_STR(msr_policy_find(0x12345)->name, "unknown");
 	CHECK_EQ(msr_policy_find(0x12345)->read, MSR_GP);
 }
+
+/* The x2APIC range per mode (SDM Vol. 3C, 30.5): with every feature, reads of the registers pass
+ * except the current count (0x839) and MSRs that are not registers; TPR, EOI and SELF IPI writes
+ * pass; nothing else outside the range changes. */
+TEST(msr_bitmap_x2apic_full_apicv)
+{
+	static uint8_t bm[MSR_BITMAP_SIZE], before[MSR_BITMAP_SIZE];
+	const struct msr_x2apic_open all = { true, true, true, true };
+
+	msr_bitmap_build(bm);
+	memcpy(before, bm, sizeof(bm));
+	msr_bitmap_x2apic(bm, &all);
+	static const uint32_t readable[] = { 0x802, 0x803, 0x808, 0x80a, 0x80d, 0x80f, 0x810, 0x817,
+					     0x818, 0x81f, 0x820, 0x827, 0x828, 0x82f, 0x830, 0x832,
+					     0x837, 0x838, 0x83e };
+	for (unsigned i = 0; i < sizeof(readable) / sizeof(readable[0]); i++)
+		CHECK(!msr_bitmap_exits(bm, readable[i], false));
+	static const uint32_t closed_reads[] = { 0x800, 0x801, 0x804, 0x809, 0x80b, 0x80c, 0x80e,
+						 0x831, 0x839, 0x83a, 0x83f, 0x840, 0x8ff };
+	for (unsigned i = 0; i < sizeof(closed_reads) / sizeof(closed_reads[0]); i++)
+		CHECK(msr_bitmap_exits(bm, closed_reads[i], false));
+	for (uint32_t m = 0x800; m <= 0x8ff; m++)
+		CHECK(msr_bitmap_exits(bm, m, true) == !(m == 0x808 || m == 0x80b || m == 0x83f));
+	for (uint32_t m = 0; m < 0x800; m++)
+		CHECK(msr_bitmap_exits(bm, m, false) == msr_bitmap_exits(before, m, false));
+	msr_bitmap_x2apic(bm, 0); /* back to xAPIC: the whole range exits again */
+	CHECK(memcmp(bm, before, sizeof(bm)) == 0);
+}
+
+/* Without APIC-register virtualization only TPR reads pass; without virtual-interrupt delivery
+ * EOI and SELF IPI writes exit; without "virtualize x2APIC mode" nothing passes (an open bit would
+ * reach the real x2APIC). */
+TEST(msr_bitmap_x2apic_fallbacks)
+{
+	static uint8_t bm[MSR_BITMAP_SIZE];
+	const struct msr_x2apic_open noreg = { true, false, true, true };
+	const struct msr_x2apic_open novid = { true, true, true, false };
+	const struct msr_x2apic_open nox2v = { false, true, true, true };
+
+	msr_bitmap_build(bm);
+	msr_bitmap_x2apic(bm, &noreg);
+	for (uint32_t m = 0x800; m <= 0x8ff; m++)
+		CHECK(msr_bitmap_exits(bm, m, false) == (m != 0x808));
+	msr_bitmap_x2apic(bm, &novid);
+	CHECK(!msr_bitmap_exits(bm, 0x808, true));
+	CHECK(msr_bitmap_exits(bm, 0x80b, true));
+	CHECK(msr_bitmap_exits(bm, 0x83f, true));
+	CHECK(msr_bitmap_exits(bm, 0x830, true));
+	msr_bitmap_x2apic(bm, &nox2v);
+	for (uint32_t m = 0x800; m <= 0x8ff; m++) {
+		CHECK(msr_bitmap_exits(bm, m, false));
+		CHECK(msr_bitmap_exits(bm, m, true));
+	}
+}

@@ -429,6 +429,7 @@ TEST(vmx_controls_penryn_is_refused_with_everything_missing)
 /*
  * Expected words, worked out by hand from the MSRs (TRUE_ MSRs, since bit 55 is set):
  *  pin   = TRUE_PIN low 0x16 | ext-int 0x1 | NMI 0x8 | virtual NMIs 0x20          = 0x3f
+ *          | preemption timer 0x40 (checked as 0x3f | PIN_PREEMPTION_TIMER)
  *  proc  = TRUE_PROC low 0x04006172 | interrupt window 0x4 | HLT 0x80 | MWAIT 0x400
  *          | RDPMC 0x800 | TPR shadow 0x200000 | NMI window 0x400000 | I/O bitmaps
  *          0x2000000 | MSR bitmaps 0x10000000 | MONITOR 0x20000000 | secondary 0x80000000
@@ -450,7 +451,8 @@ static void check_words(enum model_id id, uint32_t proc2)
 	struct vmx_controls out;
 
 	CHECK(compute(&c, 0, &out));
-	CHECK_EQ(out.pin, 0x3f);
+	CHECK_EQ(out.pin, 0x3f | PIN_PREEMPTION_TIMER);
+	CHECK(out.has_preemption_timer);
 	CHECK_EQ(out.proc, 0xb6606df6);
 	CHECK_EQ(out.proc2, proc2);
 	CHECK_EQ(out.exit, 0x3fefff);
@@ -540,7 +542,7 @@ TEST(vmx_controls_posted_interrupts_need_vid_and_ack)
 
 	CHECK(compute(&c, 0, &out));
 	CHECK(out.has_posted_intr);
-	CHECK_EQ(out.pin, 0x3f | PIN_POSTED_INTR);
+	CHECK_EQ(out.pin, 0x3f | PIN_PREEMPTION_TIMER | PIN_POSTED_INTR);
 
 	CHECK(compute(&c, VMX_OPT_VID, &out));
 	CHECK(!out.has_posted_intr && !(out.pin & PIN_POSTED_INTR));

@@ -1,0 +1,185 @@
+/* apic/vlapic.h: the virtual local APIC of one vCPU, as pure logic (host-tested). Its registers
+ * live on the vCPU's virtual-APIC page at their xAPIC offsets (Intel SDM Vol. 3A, 11.4.1, Table
+ * 11-1), which is where the CPU's APIC virtualization reads and writes them (SDM Vol. 3C, 30.1
+ * "Virtual APIC State"), so the hardware fast paths and these emulated paths share one state.
+ * vmx/ owns the page and calls in here only on the vCPU's own CPU in root mode (vmx/vcpu_owner.h);
+ * interrupts from other vCPUs arrive through a separate request bitmap that vmx/ folds into IRR on
+ * the owner's CPU (vlapic_accept()), so nothing here is ever written from another CPU.
+ *
+ * The timer counts at the TSC rate divided by the divide configuration (README, "The guest's
+ * machine": the rate is in CPUID leaf 0x40000010 EBX, in kHz). Times are TSC values passed in. */
+#ifndef APIC_VLAPIC_H
+#define APIC_VLAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "apic/apic_base.h"
+
+/* Register offsets in the APIC page (SDM Vol. 3A, Table 11-1). An x2APIC MSR is
+ * 0x800 + (offset >> 4) (SDM Vol. 3A, Table 11-6). */
+#define VLAPIC_ID 0x020
+#define VLAPIC_VERSION 0x030
+#define VLAPIC_TPR 0x080
+#define VLAPIC_APR 0x090
+#define VLAPIC_PPR 0x0a0
+#define VLAPIC_EOI 0x0b0
+#define VLAPIC_RRD 0x0c0
+#define VLAPIC_LDR 0x0d0
+#define VLAPIC_DFR 0x0e0
+#define VLAPIC_SVR 0x0f0
+#define VLAPIC_ISR 0x100 /* 8 registers, 16 bytes apart, up to 0x170 */
+#define VLAPIC_TMR 0x180
+#define VLAPIC_IRR 0x200
+#define VLAPIC_ESR 0x280
+#define VLAPIC_LVT_CMCI 0x2f0
+#define VLAPIC_ICR_LO 0x300
+#define VLAPIC_ICR_HI 0x310
+#define VLAPIC_LVT_TIMER 0x320
+#define VLAPIC_LVT_THERMAL 0x330
+#define VLAPIC_LVT_PMC 0x340
+#define VLAPIC_LVT_LINT0 0x350
+#define VLAPIC_LVT_LINT1 0x360
+#define VLAPIC_LVT_ERROR 0x370
+#define VLAPIC_TIMER_ICR 0x380 /* initial count */
+#define VLAPIC_TIMER_CCR 0x390 /* current count */
+#define VLAPIC_TIMER_DCR 0x3e0 /* divide configuration */
+#define VLAPIC_SELF_IPI 0x3f0  /* x2APIC only (MSR 0x83f) */
+
+#define VLAPIC_MSR_BASE 0x800u
+#define VLAPIC_MSR_LAST 0x8ffu
+#define MSR_IA32_TSC_DEADLINE 0x6e0u
+
+#define VLAPIC_SVR_ENABLE (1u << 8) /* APIC software enable */
+#define VLAPIC_LVT_MASKED (1u << 16)
+#define VLAPIC_TIMER_MODE(lvt) (((lvt) >> 17) & 3) /* 0 one-shot, 1 periodic, 2 TSC-deadline */
+/* Version register: version 0x14 (integrated APIC), 7 LVT entries (max LVT index 6), and
+ * "suppress EOI broadcasts" not offered (bit 24 clear) (SDM Vol. 3A, 11.4.8). */
+#define VLAPIC_VERSION_VALUE 0x00060014u
+
+/* ICR fields (SDM Vol. 3A, 11.6.1, Figure 11-12). */
+enum vlapic_delivery {
+	VLAPIC_DM_FIXED = 0,
+	VLAPIC_DM_LOWEST = 1,
+	VLAPIC_DM_SMI = 2,
+	VLAPIC_DM_NMI = 4,
+	VLAPIC_DM_INIT = 5,
+	VLAPIC_DM_SIPI = 6,
+};
+enum vlapic_shorthand {
+	VLAPIC_SH_NONE = 0,
+	VLAPIC_SH_SELF = 1,
+	VLAPIC_SH_ALL = 2,      /* all including self */
+	VLAPIC_SH_OTHERS = 3,   /* all excluding self */
+};
+
+/* An IPI the guest asked for by writing ICR (or SELF IPI); vmx/ delivers it to the vCPUs that
+ * vlapic_match_dest() selects. */
+struct vlapic_ipi {
+	uint8_t vector;
+	uint8_t delivery;  /* enum vlapic_delivery */
+	uint8_t shorthand; /* enum vlapic_shorthand */
+	bool logical;      /* destination mode */
+	bool level_deassert; /* INIT level de-assert: a no-op on current CPUs (SDM 11.6.1) */
+	uint32_t dest;     /* xAPIC: ICR bits 63:56; x2APIC: ICR bits 63:32 */
+	bool x2apic;       /* the sender was in x2APIC mode (32-bit destination) */
+};
+
+struct vlapic {
+	uint8_t *page;       /* the virtual-APIC page: 4 KiB, the register file */
+	uint32_t id;         /* the APIC id (= the vCPU index in this VM) */
+	uint64_t apic_base;  /* IA32_APIC_BASE */
+	uint64_t tsc_deadline; /* IA32_TSC_DEADLINE as last written (0: disarmed) */
+	uint64_t timer_start;  /* TSC at which the initial count was loaded */
+	uint64_t timer_fire;   /* TSC of the next timer interrupt; 0 when no timer runs */
+	uint64_t timer_period; /* one-shot/periodic: TSC ticks of one full count */
+	/* Effects of the last write for vmx/ to carry out. */
+	bool ipi_ready;
+	struct vlapic_ipi ipi;
+};
+
+/* Results of a register access. */
+enum vlapic_access {
+	VLAPIC_OK = 0,
+	VLAPIC_GP,     /* raise #GP in the guest (x2APIC rules, SDM Vol. 3A, 11.12.1.2/11.12.1.3) */
+	VLAPIC_IGNORED /* an xAPIC access to a reserved offset: reads 0, writes dropped (and ESR
+			  reports "illegal register address") */
+};
+
+/* Power-on / RESET (SDM Vol. 3A, 11.4.7.1): IA32_APIC_BASE = 0xFEE00000 | EN | BSP (when bsp),
+ * xAPIC mode, ID = id << 24, every other register in its power-up state (DFR all ones, SVR 0xFF,
+ * LVTs masked, the rest 0). Clears the page. */
+void vlapic_reset(struct vlapic *vl, uint8_t *page, uint32_t id, bool bsp);
+/* INIT (SDM Vol. 3A, 11.4.7.3 and 11.12.5.1): like RESET, but IA32_APIC_BASE and so the mode,
+ * and the APIC id are kept (in x2APIC mode the ID/LDR stay in their x2APIC form). */
+void vlapic_init(struct vlapic *vl);
+/* After a valid IA32_APIC_BASE write (apic_base_check() said so): record it and bring the
+ * registers to the new mode: into x2APIC the ID register becomes the 32-bit x2APIC id and LDR
+ * the derived logical id (SDM Vol. 3A, 11.12.5.1); to disabled, the registers return to their
+ * power-up state (as vlapic_init()) and nothing is delivered until re-enabled. */
+void vlapic_set_base(struct vlapic *vl, uint64_t apic_base);
+enum apic_mode vlapic_mode(const struct vlapic *vl);
+
+/* xAPIC MMIO: `offset` within the 4 KiB page, 4-byte aligned accesses to the low dword of a
+ * 16-byte register (others: VLAPIC_IGNORED with ESR bit 7). Reads of the current count use `now`.
+ * Writes of read-only registers are dropped (VLAPIC_OK, as hardware). */
+enum vlapic_access vlapic_mmio_read(struct vlapic *vl, uint32_t offset, uint64_t now, uint32_t *value);
+enum vlapic_access vlapic_mmio_write(struct vlapic *vl, uint32_t offset, uint32_t value, uint64_t now);
+
+/* x2APIC MSRs 0x800-0x8ff (SDM Vol. 3A, 11.12.1.2, Table 11-6): reads of write-only or absent
+ * registers, writes of read-only or absent ones, and writes with reserved bits set (ICR, SELF IPI,
+ * TPR, SVR, LVTs, DCR) are VLAPIC_GP. ICR is one 64-bit register. Only in x2APIC mode (the caller
+ * raises #GP for the whole range in other modes). */
+enum vlapic_access vlapic_msr_read(struct vlapic *vl, uint32_t msr, uint64_t now, uint64_t *value);
+enum vlapic_access vlapic_msr_write(struct vlapic *vl, uint32_t msr, uint64_t value, uint64_t now);
+
+/* Whether RDMSR of this x2APIC MSR reads a register (not #GP). */
+bool vlapic_x2apic_readable(uint32_t msr);
+
+/* IA32_TSC_DEADLINE (SDM Vol. 3A, 11.5.4.1): armed only in TSC-deadline mode; 0 disarms. */
+uint64_t vlapic_tsc_deadline_read(const struct vlapic *vl);
+void vlapic_tsc_deadline_write(struct vlapic *vl, uint64_t value, uint64_t now);
+
+/* Interrupt state. vlapic_accept() sets the vector's IRR bit (and TMR for level); vectors 0-15
+ * are illegal and set ESR "receive illegal vector" instead. */
+void vlapic_accept(struct vlapic *vl, uint8_t vector, bool level);
+/* The highest vector in IRR, or -1. */
+int vlapic_highest_irr(const struct vlapic *vl);
+/* The highest vector in ISR, or -1. */
+int vlapic_highest_isr(const struct vlapic *vl);
+/* PPR from TPR and the highest ISR (SDM Vol. 3A, 11.8.3.1), also written to the PPR register. */
+uint32_t vlapic_update_ppr(struct vlapic *vl);
+/* The vector the vCPU should take now: the highest IRR whose priority class is above PPR's,
+ * if the APIC is enabled (global and software); -1 otherwise. */
+int vlapic_deliverable(struct vlapic *vl);
+/* The CPU took `vector` (injection): IRR -> ISR, PPR updated. */
+void vlapic_ack(struct vlapic *vl, uint8_t vector);
+/* EOI: clear the highest ISR bit; returns that vector or -1. */
+int vlapic_eoi(struct vlapic *vl);
+
+/* The timer: vlapic_timer_due() says whether it fired by `now` and, if it did, raises the LVT
+ * timer vector (unless masked), re-arms a periodic timer and disarms a one-shot/deadline one. */
+bool vlapic_timer_due(struct vlapic *vl, uint64_t now);
+/* The TSC at which the timer next fires, 0 if none. */
+static inline uint64_t vlapic_timer_next(const struct vlapic *vl)
+{
+	return vl->timer_fire;
+}
+
+/* Whether a vCPU with this APIC (in its current mode, ID, LDR and DFR) is a destination of an
+ * IPI with destination `dest` (physical or logical) from a sender in x2APIC mode or not (SDM Vol.
+ * 3A, 11.6.2 "Determining IPI Destination" and 11.12.10). Shorthands are the caller's, as is
+ * "self". A disabled APIC matches nothing. */
+bool vlapic_match_dest(const struct vlapic *target, uint32_t dest, bool logical, bool x2apic);
+
+/* Register helpers on the page. */
+static inline uint32_t vlapic_reg(const struct vlapic *vl, uint32_t offset)
+{
+	return *(const volatile uint32_t *)(vl->page + offset);
+}
+static inline void vlapic_set_reg(struct vlapic *vl, uint32_t offset, uint32_t value)
+{
+	*(volatile uint32_t *)(vl->page + offset) = value;
+}
+
+#endif

@@ -1,0 +1,89 @@
+/* apic/vlapic_timer.c: the virtual APIC timer (Intel SDM Vol. 3A, 11.5.4 "APIC Timer"): one-shot
+ * and periodic modes count the initial count down at the TSC rate divided by the divide
+ * configuration; TSC-deadline mode fires when the TSC reaches IA32_TSC_DEADLINE (11.5.4.1). Pure:
+ * the caller passes the TSC and arms its own host timer at vlapic_timer_next(). */
+#include "apic/vlapic.h"
+#include "apic/vlapic_priv.h"
+
+/* DCR bits 3,1,0 (SDM Vol. 3A, Figure 11-10): 000 -> 2 ... 110 -> 128, 111 -> 1. */
+uint64_t vlapic_timer_divisor(const struct vlapic *vl)
+{
+	uint32_t dcr = vlapic_reg(vl, VLAPIC_TIMER_DCR);
+	uint32_t code = (dcr & 3) | ((dcr >> 1) & 4);
+
+	return code == 7 ? 1 : 2ull << code;
+}
+
+static unsigned timer_mode(const struct vlapic *vl)
+{
+	return VLAPIC_TIMER_MODE(vlapic_reg(vl, VLAPIC_LVT_TIMER));
+}
+
+void vlapic_timer_stop(struct vlapic *vl)
+{
+	vl->timer_fire = vl->timer_period = vl->timer_start = 0;
+	vl->tsc_deadline = 0;
+}
+
+/* A write of the initial count (re)starts one-shot and periodic counting; 0 stops it. Ignored in
+ * TSC-deadline mode. */
+void vlapic_timer_load(struct vlapic *vl, uint32_t count, uint64_t now)
+{
+	if (timer_mode(vl) == TIMER_MODE_DEADLINE)
+		return;
+	vlapic_set_reg(vl, VLAPIC_TIMER_ICR, count);
+	vl->timer_start = now;
+	vl->timer_period = (uint64_t)count * vlapic_timer_divisor(vl);
+	vl->timer_fire = count ? now + vl->timer_period : 0;
+}
+
+uint32_t vlapic_timer_current(const struct vlapic *vl, uint64_t now)
+{
+	if (timer_mode(vl) == TIMER_MODE_DEADLINE || !vl->timer_fire || now >= vl->timer_fire)
+		return 0;
+	return (uint32_t)((vl->timer_fire - now) / vlapic_timer_divisor(vl));
+}
+
+/* The LVT timer changed: moving into or out of TSC-deadline mode disarms the timer (SDM
+ * 11.5.4.1); one-shot <-> periodic keeps the count running. */
+void vlapic_timer_lvt_written(struct vlapic *vl, uint32_t old_lvt)
+{
+	bool was = VLAPIC_TIMER_MODE(old_lvt) == TIMER_MODE_DEADLINE;
+	bool is = timer_mode(vl) == TIMER_MODE_DEADLINE;
+
+	if (was != is) {
+		vlapic_timer_stop(vl);
+		vlapic_set_reg(vl, VLAPIC_TIMER_ICR, 0);
+	}
+}
+
+uint64_t vlapic_tsc_deadline_read(const struct vlapic *vl)
+{
+	return timer_mode(vl) == TIMER_MODE_DEADLINE ? vl->tsc_deadline : 0;
+}
+
+void vlapic_tsc_deadline_write(struct vlapic *vl, uint64_t value, uint64_t now)
+{
+	if (timer_mode(vl) != TIMER_MODE_DEADLINE)
+		return; /* SDM 11.5.4.1: ignored in the other modes */
+	vl->tsc_deadline = value;
+	vl->timer_fire = value;
+}
+
+bool vlapic_timer_due(struct vlapic *vl, uint64_t now)
+{
+	if (!vl->timer_fire || now < vl->timer_fire)
+		return false;
+	uint32_t lvt = vlapic_reg(vl, VLAPIC_LVT_TIMER);
+	if (!(lvt & VLAPIC_LVT_MASKED))
+		vlapic_accept(vl, (uint8_t)lvt, false);
+	if (timer_mode(vl) == TIMER_MODE_PERIODIC && vl->timer_period) {
+		vl->timer_fire += vl->timer_period;
+		if (vl->timer_fire <= now) /* missed periods are one interrupt, as a busy APIC's */
+			vl->timer_fire = now + vl->timer_period;
+	} else {
+		vl->timer_fire = 0;
+		vl->tsc_deadline = 0;
+	}
+	return true;
+}

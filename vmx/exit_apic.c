@@ -1,0 +1,175 @@
+/* vmx/exit_apic.c: the VM exits of the virtual APIC: APIC-access exits (an xAPIC access the CPU
+ * does not virtualize: fault-like, so the instruction is decoded and emulated), APIC-write exits
+ * (trap-like: the CPU already stored the value in the virtual-APIC page), EPT violations on an
+ * APIC page the CPU does not virtualize for this vCPU (relocated base, or no "virtualize APIC
+ * accesses"), and the exits whose only job is to let vmx/vapic_irq.c look again (Intel SDM Vol.
+ * 3C, 30.4 "Virtualizing Memory-Mapped APIC Accesses", 28.2.1 for the exit qualifications). */
+#include "arch/cpu.h"
+#include "guest/layout.h"
+#include "lib/log.h"
+#include "vmx/exit.h"
+#include "vmx/guest_walk.h"
+#include "vmx/mmio_decode.h"
+#include "vmx/vapic.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
+
+#define BLOCKING_STI_MOVSS 3u
+#define EFER_LMA (1ull << 10)
+
+/* General registers by their number in instruction encodings (SDM Vol. 2A, Table 2-2). */
+static uint64_t *gpr(struct vcpu *v, unsigned n)
+{
+	uint64_t *const regs[16] = {
+		&v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx, 0, &v->regs.rbp,
+		&v->regs.rsi, &v->regs.rdi, &v->regs.r8, &v->regs.r9, &v->regs.r10, &v->regs.r11,
+		&v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15,
+	};
+	return regs[n & 15];
+}
+
+static uint64_t get_gpr(struct vcpu *v, unsigned n)
+{
+	return (n & 15) == 4 ? vmcs_read_natural(VMCS_GUEST_RSP) : *gpr(v, n);
+}
+
+static void set_gpr(struct vcpu *v, unsigned n, uint64_t value)
+{
+	if ((n & 15) == 4)
+		vmcs_write_natural(VMCS_GUEST_RSP, value);
+	else
+		*gpr(v, n) = value;
+}
+
+static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
+{
+	const struct vm *vm = ctx;
+
+	/* 32-bit paging reads 4-byte entries through this 8-byte reader: the last one in RAM is
+	 * read as 4 bytes. */
+	if (gpa >= vm->ram_size || gpa + 4 > vm->ram_size)
+		return false;
+	*value = gpa + 8 <= vm->ram_size ? *(const uint64_t *)(vm->ram_hpa + gpa)
+					 : *(const uint32_t *)(vm->ram_hpa + gpa);
+	return true;
+}
+
+static unsigned code_bits(void)
+{
+	uint32_t ar = vmcs_read32(VMCS_GUEST_CS_AR);
+
+	if ((vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA) && (ar & (1u << 13)))
+		return 64;
+	return (ar & (1u << 14)) ? 32 : 16;
+}
+
+/* Up to 15 bytes of the instruction at CS:RIP, through the guest's own page tables. */
+static unsigned fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits)
+{
+	struct gw_regs r = { vmcs_read_natural(VMCS_GUEST_CR0), vmcs_read_natural(VMCS_GUEST_CR3),
+			     vmcs_read_natural(VMCS_GUEST_CR4), vmcs_read64(VMCS_GUEST_EFER) };
+	uint64_t lin = vmcs_read_natural(VMCS_GUEST_CS_BASE) + vmcs_read_natural(VMCS_GUEST_RIP);
+	unsigned n = 0;
+
+	while (n < 15) {
+		uint64_t a = bits == 64 ? lin + n : (uint32_t)(lin + n), gpa;
+		if (guest_walk(&r, a, read_guest64, v->vm, &gpa) != GW_OK || gpa >= v->vm->ram_size)
+			break;
+		buf[n++] = *(const uint8_t *)(v->vm->ram_hpa + gpa);
+	}
+	return n;
+}
+
+static void advance_rip(unsigned len)
+{
+	vmcs_write_natural(VMCS_GUEST_RIP, vmcs_read_natural(VMCS_GUEST_RIP) + len);
+	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
+	if (intr & BLOCKING_STI_MOVSS)
+		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~BLOCKING_STI_MOVSS);
+}
+
+/* One decoded access at `offset` of an APIC page: the registers when `registers`, else a page
+ * with no APIC behind it (reads all ones, writes dropped, as on a bus with nothing there). */
+static void emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t offset,
+			   bool registers)
+{
+	unsigned shift = (offset & 3) * 8;
+	uint32_t val = 0xffffffffu;
+
+	if (in->op == MMIO_LOAD) {
+		if (registers)
+			vlapic_mmio_read(&v->apic, offset & ~3u, rdtsc(), &val);
+		uint64_t old = get_gpr(v, in->reg);
+		set_gpr(v, in->reg, mmio_load_result(in, old, val >> shift));
+		return;
+	}
+	uint64_t value = mmio_store_value(in, in->src_is_imm ? 0 : get_gpr(v, in->reg));
+	if (!registers || in->size != 4 || (offset & 3))
+		return; /* the APIC takes aligned 32-bit writes only (SDM 11.4.1) */
+	vlapic_mmio_write(&v->apic, offset, (uint32_t)value, rdtsc());
+	if (v->apic.ipi_ready)
+		vapic_send_ipi(v);
+}
+
+static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
+{
+	uint8_t b[15] = { 0 };
+	unsigned bits = code_bits(), n = fetch_insn(v, b, bits);
+	struct mmio_insn in;
+
+	vcpu_assert_owner(v, "the virtual-APIC page");
+	if (!n || !mmio_decode(b, n, bits, &in)) {
+		vm_stop(v->vm, "vCPU %u: cannot emulate the local-APIC access at RIP 0x%lx (offset "
+			       "0x%x, bytes %02x %02x %02x %02x %02x %02x)", v->id,
+			vmcs_read_natural(VMCS_GUEST_RIP), offset, b[0], b[1], b[2], b[3], b[4], b[5]);
+		return;
+	}
+	emulate_access(v, &in, offset, registers);
+	advance_rip(in.len);
+}
+
+void exit_apic_access(struct vcpu *v)
+{
+	uint64_t q = vmcs_read_natural(VMCS_EXIT_QUALIFICATION);
+	unsigned type = (q >> 12) & 0xf;
+
+	if (type > 1) { /* not a data read or write: a fetch, or during event delivery */
+		vm_stop(v->vm, "vCPU %u: APIC-access exit of type %u at RIP 0x%lx (offset 0x%lx): "
+			       "the guest executes or delivers events through its local APIC page",
+			v->id, type, vmcs_read_natural(VMCS_GUEST_RIP), q & 0xfff);
+		return;
+	}
+	emulate_mmio(v, q & 0xfff, true);
+}
+
+/* Trap-like: the value is in the virtual-APIC page already (SDM Vol. 3C, 30.4.3.3). */
+void exit_apic_write(struct vcpu *v)
+{
+	uint32_t offset = vmcs_read_natural(VMCS_EXIT_QUALIFICATION) & 0xff0;
+
+	vcpu_assert_owner(v, "the virtual-APIC page");
+	vlapic_mmio_write(&v->apic, offset, vlapic_reg(&v->apic, offset), rdtsc());
+	if (v->apic.ipi_ready)
+		vapic_send_ipi(v);
+}
+
+/* TPR below threshold, a virtualized EOI, the preemption timer, the NMI window: the state that
+ * changed is read again before the next entry (vmx/vapic_irq.c). */
+void exit_apic_recheck(struct vcpu *v)
+{
+}
+
+bool vapic_mmio_claims(struct vcpu *v, uint64_t gpa)
+{
+	uint64_t page = gpa & ~0xfffull;
+
+	return page == GUEST_APIC_BASE || page == (v->apic.apic_base & ~0xfffull);
+}
+
+void vapic_mmio_emulate(struct vcpu *v, uint64_t gpa)
+{
+	bool regs = vlapic_mode(&v->apic) == APIC_MODE_XAPIC &&
+		    (gpa & ~0xfffull) == (v->apic.apic_base & ~0xfffull);
+
+	emulate_mmio(v, gpa & 0xfff, regs);
+}

@@ -1,0 +1,93 @@
+/* vmx/vapic_ipi.c: delivering the IPIs a vCPU's virtual APIC sends (Intel SDM Vol. 3A, 11.6
+ * "Issuing Interprocessor Interrupts"). The destination is matched against each vCPU's APIC
+ * (apic/vlapic_dest.c), reading, never writing, the other vCPUs' registers; delivery to another vCPU
+ * is a request plus a kick (vmx/vapic_irq.c), so no structure of a running vCPU is touched. */
+#include "lib/log.h"
+#include "vmx/vapic.h"
+#include "vmx/vcpu.h"
+
+static bool is_target(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi)
+{
+	switch (ipi->shorthand) {
+	case VLAPIC_SH_SELF:
+		return t == v;
+	case VLAPIC_SH_ALL:
+		return true;
+	case VLAPIC_SH_OTHERS:
+		return t != v;
+	default:
+		return vlapic_match_dest(&t->apic, ipi->dest, ipi->logical, ipi->x2apic);
+	}
+}
+
+/* Lowest priority (SDM 11.6.2.4): the destination whose TPR is lowest, the lowest APIC id among
+ * equals (the choice among equals is model-specific). */
+static struct vcpu *lowest_priority(struct vcpu *v, const struct vlapic_ipi *ipi)
+{
+	struct vcpu *best = 0;
+	uint32_t best_tpr = 0x100;
+
+	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
+		struct vcpu *t = v->vm->vcpus[i];
+		if (!is_target(v, t, ipi))
+			continue;
+		uint32_t tpr = vlapic_reg(&t->apic, VLAPIC_TPR) & 0xff;
+		if (tpr < best_tpr) {
+			best = t;
+			best_tpr = tpr;
+		}
+	}
+	return best;
+}
+
+static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi)
+{
+	switch (ipi->delivery) {
+	case VLAPIC_DM_FIXED:
+	case VLAPIC_DM_LOWEST:
+		if (t == v)
+			vlapic_accept(&v->apic, ipi->vector, false);
+		else
+			vapic_request_fixed(t, ipi->vector);
+		break;
+	case VLAPIC_DM_NMI:
+		if (t == v)
+			v->nmi_pending = true;
+		else
+			vapic_request_nmi(t);
+		break;
+	case VLAPIC_DM_INIT:
+		vapic_request_init(t);
+		break;
+	case VLAPIC_DM_SIPI:
+		vapic_request_sipi(t, ipi->vector);
+		break;
+	}
+}
+
+void vapic_send_ipi(struct vcpu *v)
+{
+	struct vlapic_ipi ipi = v->apic.ipi;
+	static unsigned logged;
+
+	v->apic.ipi_ready = false;
+	if (ipi.level_deassert)
+		return; /* INIT level de-assert: no-op on every CPU since the Pentium 4 (SDM 11.6.1) */
+	if (ipi.delivery == VLAPIC_DM_SMI || ipi.delivery == 3 || ipi.delivery == 7) {
+		if (logged++ < 8)
+			log_info("%s: vCPU %u: IPI with delivery mode %u ignored (no SMM here)",
+				 v->vm->name, v->id, ipi.delivery);
+		return;
+	}
+	if (ipi.delivery == VLAPIC_DM_LOWEST) {
+		struct vcpu *t = lowest_priority(v, &ipi);
+		if (t)
+			deliver(v, t, &ipi);
+		return;
+	}
+	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
+		struct vcpu *t = v->vm->vcpus[i];
+		if (is_target(v, t, &ipi))
+			deliver(v, t, &ipi);
+	}
+}
