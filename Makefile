@@ -29,6 +29,7 @@ PURE_SRCS := \
 	vmx/guest_state_check.c \
 	vmx/mmio_decode.c \
 	vmx/guest_walk.c \
+	vmx/posted_intr.c \
 	apic/apic_base.c \
 	apic/vlapic.c \
 	apic/vlapic_regs.c \

@@ -52,6 +52,7 @@ static void power_up_registers(struct vlapic *vl)
 	for (unsigned i = 0; i < NLVT; i++)
 		vlapic_set_reg(vl, lvt_regs[i], VLAPIC_LVT_MASKED);
 	vl->timer_fire = vl->timer_period = vl->timer_start = vl->tsc_deadline = 0;
+	vl->timer_mode = 0;
 	vl->ipi_ready = false;
 	set_identity(vl);
 }

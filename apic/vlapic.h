@@ -93,6 +93,9 @@ struct vlapic {
 	uint64_t timer_start;  /* TSC at which the initial count was loaded */
 	uint64_t timer_fire;   /* TSC of the next timer interrupt; 0 when no timer runs */
 	uint64_t timer_period; /* one-shot/periodic: TSC ticks of one full count */
+	uint8_t timer_mode;    /* the LVT timer mode as last emulated: with APIC-register
+				* virtualization the CPU stores a new LVT before the APIC-write
+				* exit, so the old mode is only known here */
 	/* Effects of the last write for vmx/ to carry out. */
 	bool ipi_ready;
 	struct vlapic_ipi ipi;

@@ -11,6 +11,6 @@ uint64_t vlapic_timer_divisor(const struct vlapic *vl);
 void vlapic_timer_stop(struct vlapic *vl);
 void vlapic_timer_load(struct vlapic *vl, uint32_t count, uint64_t now);
 uint32_t vlapic_timer_current(const struct vlapic *vl, uint64_t now);
-void vlapic_timer_lvt_written(struct vlapic *vl, uint32_t old_lvt);
+void vlapic_timer_lvt_written(struct vlapic *vl);
 
 #endif

@@ -104,15 +104,13 @@ static void write_svr(struct vlapic *vl, uint32_t value)
 
 static void write_lvt(struct vlapic *vl, const struct reg *r, uint32_t value)
 {
-	uint32_t old = vlapic_reg(vl, r->offset);
-
 	value &= r->mask;
 	if (!(vlapic_reg(vl, VLAPIC_SVR) & VLAPIC_SVR_ENABLE))
 		value |= VLAPIC_LVT_MASKED;
 	/* Delivery status (bit 12) and remote IRR (bit 14) are read-only and stay 0 here. */
 	vlapic_set_reg(vl, r->offset, value);
 	if (r->offset == VLAPIC_LVT_TIMER)
-		vlapic_timer_lvt_written(vl, old);
+		vlapic_timer_lvt_written(vl);
 }
 
 /* The write of an accepted value (masks applied by the caller where the mode wants them). */

@@ -46,11 +46,12 @@ uint32_t vlapic_timer_current(const struct vlapic *vl, uint64_t now)
 
 /* The LVT timer changed: moving into or out of TSC-deadline mode disarms the timer (SDM
  * 11.5.4.1); one-shot <-> periodic keeps the count running. */
-void vlapic_timer_lvt_written(struct vlapic *vl, uint32_t old_lvt)
+void vlapic_timer_lvt_written(struct vlapic *vl)
 {
-	bool was = VLAPIC_TIMER_MODE(old_lvt) == TIMER_MODE_DEADLINE;
+	bool was = vl->timer_mode == TIMER_MODE_DEADLINE;
 	bool is = timer_mode(vl) == TIMER_MODE_DEADLINE;
 
+	vl->timer_mode = (uint8_t)timer_mode(vl);
 	if (was != is) {
 		vlapic_timer_stop(vl);
 		vlapic_set_reg(vl, VLAPIC_TIMER_ICR, 0);

@@ -30,7 +30,7 @@ static const char *crash_request;
 /* Keeps one of its own strings: the value the parser hands over does not outlive the call. */
 static bool crash_option(const char *value, void *ctx)
 {
-	static const char *const kinds[] = { "ud", "pf", "stack", "panic" };
+	static const char *const kinds[] = { "ud", "pf", "stack", "panic", "design-rule" };
 
 	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (!strcmp(value, kinds[i])) {
@@ -50,7 +50,7 @@ static const struct cmdline_opt boot_options[] = {
 	{ "vm.mem", vm_option_mem, "MiB of guest RAM, even, 4..3072" },
 	{ "vm.apic", vm_option_apic, "xapic, x2apic or x2apic-locked" },
 	{ "apicv", vmx_apicv_option, "comma list of nopi, novid, noreg, nox2v, notpr, noapic; or off" },
-	{ "crash", crash_option, "ud, pf, stack or panic: fault on purpose (tests)" },
+	{ "crash", crash_option, "ud, pf, stack, panic or design-rule: fault on purpose (tests)" },
 };
 
 static void read_boot_info(uint32_t magic, uint32_t info_phys)
@@ -90,12 +90,16 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	log_info("smp: bring-up done %lu TSC ticks after the first instruction",
 		 time_ticks_since_boot());
 
-	if (crash_request)
+	bool design_rule_test = crash_request && !strcmp(crash_request, "design-rule");
+	if (crash_request && !design_rule_test)
 		trap_selftest(crash_request);
 	if (vmx_init()) {
 		unsigned in_root = vmx_enable_all();
-		if (vm_create(&boot_info, in_root))
+		if (vm_create(&boot_info, in_root)) {
+			if (design_rule_test)
+				vm_break_design_rule();
 			vm_run();
+		}
 	}
 	hv_finish();
 }

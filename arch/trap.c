@@ -196,7 +196,9 @@ void trap_dispatch(struct trap_frame *f)
 		handle_exception(f);
 	if (f->vector == VEC_SPURIOUS)
 		return; /* no EOI for spurious interrupts (SDM Vol. 3A, 11.9) */
-	if (f->vector != VEC_IPI_KICK)
+	/* A posted-interrupt notification that found its vCPU in root mode only wakes the CPU: the
+	 * vCPU takes its posted vectors before the next entry. */
+	if (f->vector != VEC_IPI_KICK && f->vector != VEC_POSTED_INTR)
 		log_warn("trap: unexpected interrupt vector %lu", f->vector);
 	lapic_eoi();
 }

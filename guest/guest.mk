@@ -46,6 +46,7 @@ GUEST_VMTEST_SRCS := \
 	guest/vmtest/hlt.c \
 	guest/vmtest/vmcall.c \
 	guest/vmtest/hvmem.c \
+	guest/vmtest/apic.c \
 	guest/vmtest/destructive.c
 
 GUEST_LIB_OBJS    := $(GUEST_LIB_C_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \

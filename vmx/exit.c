@@ -33,7 +33,7 @@ static void exit_external_interrupt(struct vcpu *v)
 
 	if (vector != VEC_SPURIOUS)
 		lapic_eoi();
-	if (vector != VEC_IPI_KICK && vector != VEC_SPURIOUS)
+	if (vector != VEC_IPI_KICK && vector != VEC_POSTED_INTR && vector != VEC_SPURIOUS)
 		log_warn("%s: vCPU %u: host interrupt vector %u while in the guest", v->vm->name,
 			 v->id, vector);
 }

@@ -3,6 +3,7 @@
  * Virtual Interrupts"). The rule this file exists for (DEVELOPERS.md): a mode switch changes only
  * the switching vCPU's own VMCS and MSR bitmap, through the checked writers of vmx/vcpu.c; the
  * APIC-access page stays mapped, unchanged, for the VM's whole life. */
+#include "arch/trap.h"
 #include "guest/layout.h"
 #include "lib/log.h"
 #include "mm/mm.h"
@@ -35,6 +36,8 @@ bool vapic_vcpu_create(struct vcpu *v)
 	if (!v->vapic_page)
 		return false;
 	vlapic_reset(&v->apic, v->vapic_page, v->id, v->id == 0);
+	if (vmx_host_controls()->has_posted_intr && !(v->pi = mm_alloc(sizeof(*v->pi))))
+		return false;
 	return true;
 }
 
@@ -56,6 +59,10 @@ bool vapic_setup_vmcs(struct vcpu *v)
 		ok &= vmcs_write64(VMCS_EOI_EXIT_BITMAP2, 0);
 		ok &= vmcs_write64(VMCS_EOI_EXIT_BITMAP3, 0);
 		ok &= vmcs_write16(VMCS_GUEST_INTR_STATUS, 0);
+	}
+	if (ctl->has_posted_intr) { /* SDM Vol. 3C, 25.6.8 */
+		ok &= vmcs_write16(VMCS_POSTED_INTR_NV, VEC_POSTED_INTR);
+		ok &= vmcs_write64(VMCS_POSTED_INTR_DESC, (uint64_t)v->pi);
 	}
 	if (ctl->has_preemption_timer)
 		ok &= vmcs_write32(VMCS_GUEST_PREEMPTION_TIMER, 0xffffffffu);

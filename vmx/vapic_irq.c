@@ -4,7 +4,10 @@
  * APIC page and VMCS. Delivery is virtual-interrupt delivery (RVI/SVI, SDM Vol. 3C, 30.2) where the
  * CPU has it, else event injection with interrupt- and NMI-window exits (SDM Vol. 3C, 26.6 and
  * 27.6 "Event Injection"). */
+#include "apic/lapic.h"
 #include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "arch/trap.h"
 #include "lib/log.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
@@ -20,8 +23,16 @@
 #define BLOCKING_MOVSS (1u << 1)
 #define BLOCKING_NMI (1u << 3)
 
+/* With posted interrupts the vector goes into the target's descriptor and, unless a notification
+ * is already outstanding, the notification vector to its CPU (SDM Vol. 3C, 30.6): a vCPU in the
+ * guest takes it without a VM exit. */
 void vapic_request_fixed(struct vcpu *t, uint8_t vector)
 {
+	if (t->pi) {
+		if (pi_post(t->pi, vector) && t->owner.cpu != cpu_id())
+			lapic_send_fixed(cpus[t->owner.cpu]->apic_id, VEC_POSTED_INTR);
+		return;
+	}
 	__atomic_or_fetch(&t->pending[vector / 64], 1ull << (vector % 64), __ATOMIC_SEQ_CST);
 	vcpu_kick(t);
 }
@@ -52,6 +63,10 @@ static void take_init(struct vcpu *v)
 		__atomic_store_n(&v->pending[w], 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&v->extint[w], 0, __ATOMIC_SEQ_CST);
 	}
+	if (v->pi) {
+		uint64_t dropped[4] = { 0, 0, 0, 0 };
+		pi_take(v->pi, dropped);
+	}
 	v->nmi_pending = false;
 	__atomic_store_n(&v->nmi_request, false, __ATOMIC_SEQ_CST);
 	vlapic_init(&v->apic);
@@ -73,6 +88,13 @@ static void take_sipi(struct vcpu *v, uint16_t req)
 
 static void take_interrupts(struct vcpu *v)
 {
+	if (v->pi && pi_pending(v->pi)) {
+		uint64_t posted[4] = { 0, 0, 0, 0 };
+		pi_take(v->pi, posted);
+		for (unsigned w = 0; w < 4; w++)
+			for (uint64_t bits = posted[w]; bits; bits &= bits - 1)
+				vlapic_accept(&v->apic, (uint8_t)(w * 64 + __builtin_ctzll(bits)), false);
+	}
 	for (unsigned w = 0; w < 4; w++) {
 		uint64_t bits = v->pending[w] ? __atomic_exchange_n(&v->pending[w], 0, __ATOMIC_SEQ_CST) : 0;
 		while (bits) {

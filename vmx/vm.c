@@ -191,6 +191,19 @@ bool vm_create(const struct boot_info *bi, unsigned ncpus_online)
 	return true;
 }
 
+void vm_break_design_rule(void)
+{
+	struct vm *vm = &the_vm;
+
+	if (vm->nvcpus < 2) {
+		log_warn("hv: crash=design-rule needs a VM with 2 vCPUs or more");
+		return;
+	}
+	log_warn("hv: crash=design-rule requested: cpu%u writes vCPU 1's MSR bitmap", cpu_id());
+	vcpu_set_msr_bitmap_x2apic(vm->vcpus[1], 0);
+	log_error("hv: crash=design-rule: the write was not caught");
+}
+
 /* One line per vCPU: its exits by reason name, the most frequent first. */
 static void log_exit_counts(const struct vcpu *v)
 {

@@ -14,6 +14,7 @@
 #include "vmx/exit_reasons.h"
 #include "vmx/guest_regs.h"
 #include "vmx/io_ports.h"
+#include "vmx/posted_intr.h"
 #include "vmx/vcpu_owner.h"
 
 enum vcpu_state {
@@ -53,6 +54,7 @@ struct vcpu {
 	/* The virtual local APIC (apic/vlapic.h) on this vCPU's own virtual-APIC page. */
 	struct vlapic apic;
 	uint8_t *vapic_page;
+	struct pi_desc *pi; /* its posted-interrupt descriptor, where the CPU has them */
 	bool nmi_pending;      /* latched NMI waiting for NMI blocking to end (at most one) */
 	bool apic_mmio_direct; /* "virtualize APIC accesses" on in this vCPU's VMCS */
 
@@ -96,6 +98,9 @@ struct vm {
 /* Build the VM from the boot modules (the first is the guest kernel). False, with the reason on
  * the console, when there is no guest or it cannot be loaded; the hypervisor carries on. */
 bool vm_create(const struct boot_info *bi, unsigned ncpus_online);
+/* crash=design-rule: the BSP writes vCPU 1's MSR bitmap, which only CPU 1 may do; the checked
+ * writer must stop the machine and name the structure and the vCPU. */
+void vm_break_design_rule(void);
 /* Run the VM on every vCPU's CPU; returns on the BSP when every vCPU has stopped. */
 void vm_run(void);
 

@@ -67,10 +67,10 @@ static bool setup_exec_controls(struct vcpu *v)
 	setup_cr_masks(v);
 	/* The window exits are turned on only while an event waits (vmx/vapic_irq.c); "virtualize
 	 * APIC accesses" and "virtualize x2APIC mode" follow the vCPU's APIC mode (vmx/vapic.c).
-	 * Posted interrupts are not used: interrupts between vCPUs go through requests and a kick. */
+	 * Posted interrupts, where the CPU has them, come with their descriptor (vmx/vapic.c). */
 	v->proc_ctl = ctl->proc & ~(PROC_INTR_WINDOW | PROC_NMI_WINDOW);
 	v->proc2_ctl = ctl->proc2 & ~(PROC2_VIRT_APIC_ACCESS | PROC2_VIRT_X2APIC);
-	ok &= vmcs_write32(VMCS_CTRL_PIN_BASED, ctl->pin & ~PIN_POSTED_INTR);
+	ok &= vmcs_write32(VMCS_CTRL_PIN_BASED, ctl->pin);
 	ok &= vmcs_write32(VMCS_CTRL_PROC_BASED, v->proc_ctl);
 	ok &= vmcs_write32(VMCS_CTRL_PROC_BASED2, v->proc2_ctl);
 	ok &= vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);

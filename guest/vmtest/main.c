@@ -32,6 +32,7 @@ static const struct suite suites[] = {
 	{ "vmcall", suite_vmcall, false },
 	{ "hlt", suite_hlt, false },
 	{ "hvmem", suite_hvmem, false },
+	{ "apic", suite_apic, false },
 	{ "triplefault", suite_triplefault, true },
 	{ "ept-outside", suite_ept_outside, true },
 	{ "reset", suite_reset, true },
@@ -83,7 +84,7 @@ static void run(const char *name)
 		}
 	}
 	con_printf("suites: all (every non-destructive one), cpuid, exitcount, msr, ports, vmcall, "
-		   "hlt, hvmem; destructive: triplefault, ept-outside, reset, halt-forever");
+		   "hlt, hvmem, apic; destructive: triplefault, ept-outside, reset, halt-forever");
 	check_fail("test", "no such suite (got \"%s\", want one of the suites listed)", name);
 }
 

@@ -24,6 +24,7 @@ void suite_ports(void);
 void suite_vmcall(void);
 void suite_hlt(void);
 void suite_hvmem(void);
+void suite_apic(void);
 
 /* Destructive: they end the VM (the hypervisor reports how), so they run only when named. */
 void suite_triplefault(void);
