@@ -28,8 +28,10 @@ static const struct reg regs[] = {
 	{ VLAPIC_ID, K_RO, MR | XR, 0 },
 	{ VLAPIC_VERSION, K_RO, MR | XR, 0 },
 	{ VLAPIC_TPR, K_TPR, MR | MW | XR | XW, 0xff },
+	{ VLAPIC_APR, K_RO, MR, 0 }, /* read-only, 0: no bus arbitration to report */
 	{ VLAPIC_PPR, K_RO, MR | XR, 0 },
 	{ VLAPIC_EOI, K_EOI, MW | XW, 0 },
+	{ VLAPIC_RRD, K_RO, MR, 0 }, /* remote read: not supported, reads 0 */
 	{ VLAPIC_LDR, K_LDR, MR | MW | XR, 0xff000000u },
 	{ VLAPIC_DFR, K_DFR, MR | MW, 0xf0000000u },
 	{ VLAPIC_SVR, K_SVR, MR | MW | XR | XW, 0x1ff },
