@@ -1,5 +1,6 @@
 # guest/guest.mk: the guest kernels the hypervisor boots in its VM: build/guest/hello.elf (the
-# default guest) and build/guest/vmtest.elf (the test guest). 32-bit multiboot (v1) ELF images
+# default guest), build/guest/vmtest.elf (the test guest) and build/guest/apictest.elf (the
+# local APIC's test guest). 32-bit multiboot (v1) ELF images
 # linked at 1 MiB. Included by the top Makefile (target `guests`); on its own:
 # `make -f guest/guest.mk` from the repository root. Every variable here starts with GUEST_ so the
 # top Makefile's own are untouched. The 32-bit objects go to build/guest-obj/, away from the
@@ -49,11 +50,56 @@ GUEST_VMTEST_SRCS := \
 	guest/vmtest/apic.c \
 	guest/vmtest/destructive.c
 
+GUEST_BENCH_SRCS := \
+	guest/bench/main.c \
+	guest/bench/roundtrip.c \
+	guest/bench/apic_exits.c \
+	guest/bench/ipi.c
+
+# The APIC test guest, and the library's local APIC and INIT-SIPI-SIPI part, which only it links
+# (the other guests start their vCPUs with HC_START_VCPU).
+GUEST_APICLIB_C_SRCS := \
+	guest/lib/apic.c \
+	guest/lib/sipi.c
+
+GUEST_APICLIB_ASM_SRCS := \
+	guest/lib/sipi_tramp.asm
+
+GUEST_APICTEST_SRCS := \
+	guest/apictest/main.c \
+	guest/apictest/check.c \
+	guest/apictest/vcpus.c \
+	guest/apictest/timing.c \
+	guest/apictest/irq.c \
+	guest/apictest/ap.c \
+	guest/apictest/restore.c \
+	guest/apictest/sipi.c \
+	guest/apictest/base.c \
+	guest/apictest/base_reset.c \
+	guest/apictest/base_reloc.c \
+	guest/apictest/x2apic.c \
+	guest/apictest/ipi.c \
+	guest/apictest/ipi_directed.c \
+	guest/apictest/ipi_shorthand.c \
+	guest/apictest/ipi_lowest.c \
+	guest/apictest/ipi_nmi.c \
+	guest/apictest/ipi_mixed.c \
+	guest/apictest/timer.c \
+	guest/apictest/timer_modes.c \
+	guest/apictest/timer_halt.c \
+	guest/apictest/exits.c \
+	guest/apictest/latency.c
+
 GUEST_LIB_OBJS    := $(GUEST_LIB_C_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \
                      $(GUEST_LIB_ASM_SRCS:%.asm=$(GUEST_OBJDIR)/%.o)
 GUEST_HELLO_OBJS  := $(GUEST_HELLO_SRCS:%.c=$(GUEST_OBJDIR)/%.o)
 GUEST_VMTEST_OBJS := $(GUEST_VMTEST_SRCS:%.c=$(GUEST_OBJDIR)/%.o)
-GUEST_ELFS        := $(GUEST_BUILD)/hello.elf $(GUEST_BUILD)/vmtest.elf
+GUEST_APICTEST_OBJS := $(GUEST_APICTEST_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \
+                       $(GUEST_APICLIB_C_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \
+                       $(GUEST_APICLIB_ASM_SRCS:%.asm=$(GUEST_OBJDIR)/%.o)
+GUEST_BENCH_OBJS  := $(GUEST_BENCH_SRCS:%.c=$(GUEST_OBJDIR)/%.o)
+GUEST_ELFS        := $(GUEST_BUILD)/hello.elf $(GUEST_BUILD)/vmtest.elf $(GUEST_BUILD)/bench.elf \
+                     $(GUEST_BUILD)/apictest.elf
 
 # Freestanding 32-bit, no SSE (the guests never enable it in CR4) and no unwind tables or CET
 # notes (nothing reads them).
@@ -88,7 +134,14 @@ $(GUEST_BUILD)/hello.elf: $(GUEST_HELLO_OBJS) $(GUEST_LIB_OBJS) guest/lib/guest.
 $(GUEST_BUILD)/vmtest.elf: $(GUEST_VMTEST_OBJS) $(GUEST_LIB_OBJS) guest/lib/guest.ld
 	$(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_VMTEST_OBJS) $(GUEST_LIB_OBJS)
 
--include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_HELLO_OBJS:.o=.d) $(GUEST_VMTEST_OBJS:.o=.d)
+$(GUEST_BUILD)/apictest.elf: $(GUEST_APICTEST_OBJS) $(GUEST_LIB_OBJS) guest/lib/guest.ld
+	$(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_APICTEST_OBJS) $(GUEST_LIB_OBJS)
+
+$(GUEST_BUILD)/bench.elf: $(GUEST_BENCH_OBJS) $(GUEST_LIB_OBJS) guest/lib/guest.ld
+	$(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_BENCH_OBJS) $(GUEST_LIB_OBJS)
+
+-include $(GUEST_BENCH_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(GUEST_HELLO_OBJS:.o=.d) $(GUEST_VMTEST_OBJS:.o=.d)
+-include $(GUEST_APICTEST_OBJS:.o=.d)
 
 # Included from the top Makefile: leave its default goal alone (clearing .DEFAULT_GOAL makes make
 # pick the next target it reads, when this file comes before `all`). On its own: `guests`.

@@ -54,7 +54,7 @@ static void exit_exception_nmi(struct vcpu *v)
 
 static void exit_interrupt_window(struct vcpu *v)
 {
-	/* The loop injects the pending interrupt before the next entry. */
+	v->apic_dirty = true; /* the loop injects the pending interrupt before the next entry */
 }
 
 static bool every_vcpu_dead(const struct vm *vm)

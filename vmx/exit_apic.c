@@ -118,6 +118,7 @@ static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
 	struct mmio_insn in;
 
 	vcpu_assert_owner(v, "the virtual-APIC page");
+	v->apic_dirty = true;
 	if (!n || !mmio_decode(b, n, bits, &in)) {
 		vm_stop(v->vm, "vCPU %u: cannot emulate the local-APIC access at RIP 0x%lx (offset "
 			       "0x%x, bytes %02x %02x %02x %02x %02x %02x)", v->id,
@@ -148,6 +149,7 @@ void exit_apic_write(struct vcpu *v)
 	uint32_t offset = vmcs_read_natural(VMCS_EXIT_QUALIFICATION) & 0xff0;
 
 	vcpu_assert_owner(v, "the virtual-APIC page");
+	v->apic_dirty = true;
 	vlapic_mmio_write(&v->apic, offset, vlapic_reg(&v->apic, offset), rdtsc());
 	if (v->apic.ipi_ready)
 		vapic_send_ipi(v);
@@ -157,6 +159,7 @@ void exit_apic_write(struct vcpu *v)
  * changed is read again before the next entry (vmx/vapic_irq.c). */
 void exit_apic_recheck(struct vcpu *v)
 {
+	v->apic_dirty = true;
 }
 
 bool vapic_mmio_claims(struct vcpu *v, uint64_t gpa)

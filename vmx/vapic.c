@@ -86,6 +86,7 @@ void vapic_apply_mode(struct vcpu *v)
 	uint32_t p2 = v->proc2_ctl & ~(PROC2_VIRT_APIC_ACCESS | PROC2_VIRT_X2APIC);
 	bool was_direct = v->apic_mmio_direct;
 
+	v->apic_dirty = true;
 	if (m == APIC_MODE_XAPIC && v->vm->apic_access_hpa && base_is_default(v))
 		p2 |= PROC2_VIRT_APIC_ACCESS;
 	if (m == APIC_MODE_X2APIC && ctl->has_virt_x2apic)

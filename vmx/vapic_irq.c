@@ -34,24 +34,28 @@ void vapic_request_fixed(struct vcpu *t, uint8_t vector)
 		return;
 	}
 	__atomic_or_fetch(&t->pending[vector / 64], 1ull << (vector % 64), __ATOMIC_SEQ_CST);
+	vcpu_note_request(t);
 	vcpu_kick(t);
 }
 
 void vapic_request_nmi(struct vcpu *t)
 {
 	__atomic_store_n(&t->nmi_request, true, __ATOMIC_SEQ_CST);
+	vcpu_note_request(t);
 	vcpu_kick(t);
 }
 
 void vapic_request_init(struct vcpu *t)
 {
 	__atomic_store_n(&t->init_request, true, __ATOMIC_SEQ_CST);
+	vcpu_note_request(t);
 	vcpu_kick(t);
 }
 
 void vapic_request_sipi(struct vcpu *t, uint8_t vector)
 {
 	__atomic_store_n(&t->sipi_request, (uint16_t)(0x100 | vector), __ATOMIC_SEQ_CST);
+	vcpu_note_request(t);
 	vcpu_kick(t);
 }
 
@@ -83,6 +87,7 @@ static void take_sipi(struct vcpu *v, uint16_t req)
 		return;
 	vmcs_load_sipi_state(v, (uint8_t)req);
 	v->state = VCPU_RUNNING;
+	v->apic_dirty = true;
 	log_debug("%s: vCPU %u: SIPI vector 0x%x", v->vm->name, v->id, req & 0xff);
 }
 
@@ -105,9 +110,16 @@ static void take_interrupts(struct vcpu *v)
 	}
 }
 
-/* Everything other CPUs asked for, plus the timer. */
+/* Everything other CPUs asked for, plus the timer. The first test is all a vCPU with nothing
+ * waiting pays. */
 void vapic_take_requests(struct vcpu *v)
 {
+	bool timer = v->apic.timer_fire && rdtsc() >= v->apic.timer_fire;
+
+	if (!v->requests && !timer && !(v->pi && pi_pending(v->pi)))
+		return;
+	__atomic_store_n(&v->requests, 0, __ATOMIC_SEQ_CST); /* before the data it announces */
+	v->apic_dirty = true;
 	if (v->init_request && __atomic_exchange_n(&v->init_request, false, __ATOMIC_SEQ_CST))
 		take_init(v);
 	if (v->sipi_request) {
@@ -118,7 +130,7 @@ void vapic_take_requests(struct vcpu *v)
 	take_interrupts(v);
 	if (v->nmi_request && __atomic_exchange_n(&v->nmi_request, false, __ATOMIC_SEQ_CST))
 		v->nmi_pending = true; /* NMIs latch: one pending at most, as on hardware */
-	if (v->apic.timer_fire)
+	if (timer)
 		vlapic_timer_due(&v->apic, rdtsc());
 }
 
@@ -242,8 +254,13 @@ void vapic_before_entry(struct vcpu *v)
 {
 	const struct vmx_controls *ctl = vmx_host_controls();
 
+	if (!v->apic_dirty)
+		return;
 	vcpu_assert_owner(v, "the virtual-APIC page");
 	vapic_take_requests(v);
+	/* Without "save VMX-preemption timer value" the timer restarts at each entry: re-arm it
+	 * every time while the APIC timer runs. */
+	v->apic_dirty = v->apic.timer_fire && !ctl->has_save_preemption_timer;
 	bool busy = vmcs_read32(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;
 	uint32_t blocking = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 	busy = inject_nmi(v, busy, blocking);

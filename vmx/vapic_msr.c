@@ -55,6 +55,7 @@ bool vapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value, bool *gp)
 	} else {
 		return false;
 	}
+	v->apic_dirty = true;
 	return true;
 }
 
@@ -73,5 +74,6 @@ bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
 	} else {
 		return false;
 	}
+	v->apic_dirty = true;
 	return true;
 }

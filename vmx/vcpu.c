@@ -93,6 +93,7 @@ void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint3
 void vcpu_raise_interrupt(struct vcpu *v, uint8_t vector)
 {
 	__atomic_or_fetch(&v->extint[vector / 64], 1ull << (vector % 64), __ATOMIC_SEQ_CST);
+	vcpu_note_request(v);
 	vcpu_kick(v);
 }
 
@@ -111,10 +112,12 @@ static bool ready_to_run(struct vcpu *v)
 		vmcs_load_flat32_state(v, v->start_eip, v->start_eax);
 		v->regs.rbx = v->start_ebx;
 		v->state = VCPU_RUNNING;
+		v->apic_dirty = true;
 	}
 	if (v->state == VCPU_HALTED && vapic_wakes_halt(v)) {
 		v->state = VCPU_RUNNING;
 		v->halted_with_if_clear = false;
+		v->apic_dirty = true;
 	}
 	return v->state == VCPU_RUNNING;
 }
@@ -143,6 +146,7 @@ void vcpu_run(void *arg)
 	struct vcpu *v = arg;
 
 	current[cpu_id()] = v;
+	v->apic_dirty = true;
 	if (!vmcs_setup(v)) {
 		vm_stop(v->vm, "vCPU %u: its VMCS could not be set up", v->id);
 		stop_self(v);

@@ -120,6 +120,16 @@ void vm_log_msr_bitmap(const struct vcpu *v)
 		msr_bitmap_describe(v->msr_bitmap, log_run, (void *)v);
 }
 
+/* What one vCPU takes, each structure in whole pages as mm_alloc() and the page allocator give them. */
+static uint64_t vcpu_memory_bytes(const struct vcpu *v)
+{
+	uint64_t pages = 3 + (sizeof(*v) + 4095) / 4096; /* VMCS, MSR bitmap, virtual-APIC page */
+
+	if (v->pi)
+		pages += (sizeof(*v->pi) + 4095) / 4096;
+	return pages * 4096;
+}
+
 static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
 {
 	struct vcpu *v = mm_alloc(sizeof(*v));
@@ -185,6 +195,8 @@ bool vm_create(const struct boot_info *bi, unsigned ncpus_online)
 		return false;
 	}
 	vcpu_set_entry_state(vm->vcpus[0], entry.eip, entry.eax, entry.ebx);
+	log_info("%s: %lu KiB per vCPU (VMCS, MSR bitmap, virtual-APIC page%s, state)", vm->name,
+		 vcpu_memory_bytes(vm->vcpus[0]) / 1024, vm->vcpus[0]->pi ? ", posted-interrupt descriptor" : "");
 	log_info("%s: %u vCPUs, %lu MiB RAM at host 0x%lx, %s kernel, entry 0x%x", vm->name,
 		 vm->nvcpus, vm->ram_size / MIB, vm->ram_hpa,
 		 entry.proto == GUEST_MULTIBOOT2 ? "multiboot2" : "multiboot", entry.eip);

@@ -42,6 +42,7 @@ struct vcpu {
 
 	/* Requests from any CPU, taken on the vCPU's own CPU before its next entry (vmx/vapic_irq.c):
 	 * nothing another CPU does touches the vCPU's VMCS, MSR bitmap or virtual-APIC page. */
+	volatile uint32_t requests;   /* set after any of the below: the cheap test at each entry */
 	volatile uint64_t pending[4]; /* fixed interrupt vectors for its virtual APIC's IRR */
 	volatile uint64_t extint[4];  /* HC_WAKE: external interrupts that bypass the APIC, as
 				       * a legacy PIC's through LINT0 in ExtINT mode would */
@@ -62,6 +63,10 @@ struct vcpu {
 	uint32_t proc2_ctl; /* the secondary ones */
 	uint32_t tpr_threshold; /* as last written */
 	bool want_intr_window;
+	/* Something the injection logic must look at changed (an APIC exit, a request, the timer);
+	 * exits that touch no interrupt state (CPUID, VMCALL, ports, ...) leave it clear and skip
+	 * that work on the way back in (vmx/vapic_irq.c). */
+	bool apic_dirty;
 	uint64_t cr0_shadow, cr4_shadow, cr0_mask, cr4_mask;
 	uint64_t mtrr_def_type;
 
@@ -119,5 +124,10 @@ void vm_unlock_devices(struct vm *vm);
 void vcpu_raise_interrupt(struct vcpu *v, uint8_t vector);
 /* Wake a vCPU's CPU so it looks at its vCPU's state (start, stop, pending interrupt). */
 void vcpu_kick(struct vcpu *v);
+/* After leaving a request in `t` (any CPU): tells its next entry to look. */
+static inline void vcpu_note_request(struct vcpu *t)
+{
+	__atomic_store_n(&t->requests, 1, __ATOMIC_SEQ_CST);
+}
 
 #endif

@@ -192,6 +192,8 @@ static const struct ctl_want exit_wants[] = {
 	REQ(EXIT_LOAD_PAT, "load IA32_PAT"),
 	REQ(EXIT_SAVE_EFER, "save IA32_EFER"),
 	REQ(EXIT_LOAD_EFER, "load IA32_EFER"),
+	/* The virtual APIC timer's preemption timer keeps counting across exits. */
+	OPT(EXIT_SAVE_PREEMPT, "save VMX-preemption timer value", 0),
 };
 
 /* 25.8.1 "VM-Entry Controls". "IA-32e mode guest" must equal the guest's EFER.LMA at each
@@ -417,6 +419,7 @@ static void fill_features(const uint32_t *usable, struct vmx_controls *out)
 	out->has_wbinvd_exiting = usable[W_PROC2] & PROC2_WBINVD_EXITING;
 	out->has_posted_intr = usable[W_PIN] & PIN_POSTED_INTR;
 	out->has_preemption_timer = usable[W_PIN] & PIN_PREEMPTION_TIMER;
+	out->has_save_preemption_timer = usable[W_EXIT] & EXIT_SAVE_PREEMPT;
 }
 
 bool vmx_compute_controls(const struct vmx_caps *c, unsigned mask_optional,

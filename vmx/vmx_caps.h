@@ -57,7 +57,7 @@ struct vmx_controls {
 	bool has_vid, has_posted_intr;
 	/* The virtual APIC timer's: counts TSC >> preemption_shift (IA32_VMX_MISC bits 4:0, SDM
 	 * Vol. 3D, A.6), in VMX non-root operation only. */
-	bool has_preemption_timer;
+	bool has_preemption_timer, has_save_preemption_timer;
 	unsigned preemption_shift;
 	bool has_nmi_window, has_mwait_exiting, has_monitor_exiting, has_rdpmc_exiting;
 	bool has_rdtscp, has_invpcid, has_xsaves, has_wbinvd_exiting;

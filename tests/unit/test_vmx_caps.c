@@ -436,6 +436,7 @@ TEST(vmx_controls_penryn_is_refused_with_everything_missing)
  *                                                                             = 0xb6606df6
  *  exit  = TRUE_EXIT low 0x36dfb | save debug 0x4 | host 64-bit 0x200 | ack 0x8000
  *          | save/load PAT 0xc0000 | save/load EFER 0x300000                        = 0x3fefff
+ *          | save preemption timer 0x400000 (checked as 0x3fefff | EXIT_SAVE_PREEMPT)
  *  entry = TRUE_ENTRY low 0x11fb | load debug 0x4 | load PAT 0x4000 | load EFER 0x8000
  *                                                                                 = 0xd1ff
  *  proc2 (allowed-1 0x47fff on Haswell): APIC accesses 0x1 | EPT 0x2 | RDTSCP 0x8 | VPID 0x20
@@ -455,7 +456,7 @@ static void check_words(enum model_id id, uint32_t proc2)
 	CHECK(out.has_preemption_timer);
 	CHECK_EQ(out.proc, 0xb6606df6);
 	CHECK_EQ(out.proc2, proc2);
-	CHECK_EQ(out.exit, 0x3fefff);
+	CHECK_EQ(out.exit, 0x3fefff | EXIT_SAVE_PREEMPT);
 	CHECK_EQ(out.entry, 0xd1ff);
 }
 
@@ -482,7 +483,7 @@ TEST(vmx_controls_true_msrs_let_default1_bits_be_0)
 	c.has_true = false;
 	CHECK(compute(&c, 0, &out));
 	CHECK_EQ(out.proc, 0xb6606df6 | PROC_CR3_LOAD | PROC_CR3_STORE);
-	CHECK_EQ(out.exit, 0x3fefff);
+	CHECK_EQ(out.exit, 0x3fefff | EXIT_SAVE_PREEMPT);
 	CHECK_EQ(out.entry, 0xd1ff);
 
 	/* A TRUE MSR that forbids a control the old MSR allows: the TRUE one rules. */
