@@ -13,9 +13,16 @@ HOSTCC  := gcc
 PURE_SRCS := \
 	lib/printf.c \
 	lib/cmdline.c \
+	lib/line_edit.c \
+	lib/console_mux.c \
 	arch/console_spec.c \
 	boot/mb2.c \
 	arch/acpi.c \
+	arch/symbols.c \
+	arch/spcr.c \
+	arch/pci_uart.c \
+	arch/fb_text.c \
+	arch/font8x16.c \
 	mm/pmm.c \
 	mm/pagetable.c \
 	vmx/cpuid_filter.c \
@@ -46,6 +53,8 @@ KERNEL_C_SRCS := \
 	arch/main.c \
 	arch/acpi_host.c \
 	arch/console.c \
+	arch/console_input.c \
+	arch/shell.c \
 	arch/serial.c \
 	arch/cpu.c \
 	arch/trap.c \
@@ -64,6 +73,7 @@ KERNEL_C_SRCS := \
 	vmx/vapic_ipi.c \
 	vmx/vapic_msr.c \
 	vmx/exit_apic.c \
+	vmx/shell_vm.c \
 	vmx/exit.c \
 	vmx/exit_cpuid.c \
 	vmx/exit_msr.c \
@@ -116,8 +126,31 @@ $(BUILD)/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
-$(BUILD)/hypervisor.elf: $(KERNEL_OBJS) linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)
+# Two-pass link, so that a fault report names functions (arch/symbols.h). Pass 1 links the image
+# with an empty symbol table; scripts/gen-symbols turns its text symbols (nm) into build/symbols.c;
+# pass 2 links the same objects with that table in place of the empty one. The table's section is
+# last in linker.ld, so it moves no code: pass 2's table, generated again, must equal pass 1's, and
+# the build fails if not (a table naming the wrong functions would mislead worse than none).
+$(BUILD)/symbols-empty.c: scripts/gen-symbols
+	@mkdir -p $(dir $@)
+	scripts/gen-symbols --empty > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/symbols.c: $(BUILD)/hypervisor.pass1.elf scripts/gen-symbols
+	scripts/gen-symbols $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/symbols.o $(BUILD)/symbols-empty.o: $(BUILD)/%.o: $(BUILD)/%.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/hypervisor.pass1.elf: $(KERNEL_OBJS) $(BUILD)/symbols-empty.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/symbols-empty.o
+
+$(BUILD)/hypervisor.elf: $(KERNEL_OBJS) $(BUILD)/symbols.o linker.ld $(BUILD)/hypervisor.pass1.elf
+	$(LD) $(LDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(BUILD)/symbols.o
+	scripts/gen-symbols $@.tmp > $(BUILD)/symbols-pass2.c
+	@cmp -s $(BUILD)/symbols.c $(BUILD)/symbols-pass2.c || { rm -f $@.tmp; \
+		echo "error: the symbol table moved code: $(BUILD)/symbols-pass2.c (pass 2) differs" \
+		     "from $(BUILD)/symbols.c (pass 1); .symtab_hv must stay last in linker.ld" >&2; exit 1; }
+	mv $@.tmp $@
 
 # The ISO boots the default guest; scripts/mkiso builds others (README, "Running your own kernel").
 $(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf $(BUILD)/guest/hello.elf scripts/mkiso

@@ -3,6 +3,7 @@
  * (SDM Vol. 3A, 11.12.1.2 "x2APIC Register Address Space"). */
 #include "apic/lapic.h"
 #include "arch/cpu.h"
+#include "arch/time.h"
 #include "lib/log.h"
 
 #define APIC_BASE_BSP (1ull << 8)
@@ -17,6 +18,10 @@ enum {
 	REG_ESR = 0x280,
 	REG_ICR_LO = 0x300,
 	REG_ICR_HI = 0x310,
+	REG_LVT_TIMER = 0x320,
+	REG_TIMER_INITIAL = 0x380,
+	REG_TIMER_CURRENT = 0x390,
+	REG_TIMER_DIVIDE = 0x3e0,
 };
 
 #define ICR_DELIVERY_FIXED (0u << 8)
@@ -153,4 +158,23 @@ unsigned lapic_send_nmi_others(void)
 {
 	send_ipi(0, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
 	return 1;
+}
+
+/* A periodic interrupt at about `hz` (SDM Vol. 3A, 11.5.4 "APIC Timer"). The timer's input clock
+ * is not architectural, so it is measured against the calibrated TSC for 10 ms first. */
+void lapic_timer_periodic(uint8_t vector, uint32_t hz)
+{
+	uint64_t wait = time_tsc_hz() / 100, t0;
+
+	reg_write(REG_TIMER_DIVIDE, 0x3); /* divide by 16 */
+	reg_write(REG_LVT_TIMER, 1u << 16); /* masked, one-shot */
+	reg_write(REG_TIMER_INITIAL, 0xffffffffu);
+	t0 = rdtsc();
+	while (rdtsc() - t0 < wait)
+		cpu_relax();
+	uint32_t per_10ms = 0xffffffffu - reg_read(REG_TIMER_CURRENT);
+	uint32_t count = (uint32_t)((uint64_t)per_10ms * 100 / hz);
+	reg_write(REG_TIMER_INITIAL, 0);
+	reg_write(REG_LVT_TIMER, (1u << 17) | vector); /* periodic */
+	reg_write(REG_TIMER_INITIAL, count ? count : 1);
 }

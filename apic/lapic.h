@@ -20,5 +20,7 @@ void lapic_send_sipi(uint32_t apic_id, uint8_t page);
 void lapic_send_fixed(uint32_t apic_id, uint8_t vector);
 /* NMI to every other CPU (the fault path); returns nonzero when sent. */
 unsigned lapic_send_nmi_others(void);
+/* This CPU's timer: a periodic interrupt with `vector` at about `hz`. */
+void lapic_timer_periodic(uint8_t vector, uint32_t hz);
 
 #endif

@@ -113,6 +113,33 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	unlock(flags);
 }
 
+void console_printf(const char *fmt, ...)
+{
+	char line[LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	uint64_t flags = lock();
+	write_line(line);
+	unlock(flags);
+}
+
+void console_write_bytes(const char *s)
+{
+	uint64_t flags = lock();
+
+	for (; console_present && *s; s++)
+		serial_putc(console_port, *s);
+	unlock(flags);
+}
+
+int console_getc(void)
+{
+	return console_present ? serial_getc(console_port) : -1;
+}
+
 void console_enter_panic_mode(void)
 {
 	panic_mode = true;

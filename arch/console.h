@@ -18,6 +18,13 @@ bool console_loglevel_option(const char *value, void *ctx);
  * one), or explain why not. */
 void console_apply_options(void);
 
+/* One prefixed line whatever the log level (the shell's answers). */
+void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Bytes as they are, under the console lock (the shell's echo). */
+void console_write_bytes(const char *s);
+/* A byte typed on the console's UART, or -1. */
+int console_getc(void);
+
 /* The fault path: from now on this CPU writes without waiting for a lock another CPU may hold
  * forever, and output bypasses the log level. */
 void console_enter_panic_mode(void);

@@ -5,6 +5,7 @@
 #include "apic/lapic.h"
 #include "arch/acpi_host.h"
 #include "arch/console.h"
+#include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/power.h"
@@ -89,6 +90,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	log_info("cpus: %u of %u online", online, acpi.cpus_found);
 	log_info("smp: bring-up done %lu TSC ticks after the first instruction",
 		 time_ticks_since_boot());
+	console_input_start();
 
 	bool design_rule_test = crash_request && !strcmp(crash_request, "design-rule");
 	if (crash_request && !design_rule_test)

@@ -3,7 +3,10 @@
  * hardware first: ACPI S5 through the FADT's PM1 control blocks (ACPI 6.5, 7.4.2 "\_Sx (System
  * States)" and 4.8.3.2 "PM1 Control Registers"), then the emulators' own exits: Bochs' shutdown
  * port 0x8900 and QEMU's isa-debug-exit at 0xf4 (only when CPUID says QEMU/KVM). */
+#include "apic/lapic.h"
+#include "arch/console_input.h"
 #include "arch/cpu.h"
+#include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/time.h"
 #include "lib/log.h"
@@ -69,6 +72,23 @@ static void try_emulator_exits(void)
 	udelay(10000);
 }
 
+/* Reset: the PCI reset control register (CF9h: full reset), then the keyboard controller's
+ * pulse of the reset line (command FEh to port 64h), then a triple fault as the last resort. */
+void hv_reboot(void)
+{
+	log_info("hv: reboot");
+	irq_disable();
+	udelay(2000);
+	outb(0xcf9, 0x02);
+	outb(0xcf9, 0x06);
+	udelay(10000);
+	outb(0x64, 0xfe);
+	udelay(10000);
+	static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) none = { 0, 0 };
+	__asm__ volatile("lidt %0; int3" : : "m"(none));
+	hv_halt();
+}
+
 void hv_power_off(void)
 {
 	log_info("hv: power off");
@@ -80,10 +100,18 @@ void hv_power_off(void)
 	hv_halt();
 }
 
+/* CPU 0 keeps serving the console while halted (the shell stays usable after the VM ends). */
 void hv_halt(void)
 {
 	log_info("hv: halted");
-	cpu_halt_forever();
+	if (cpu_id() != 0 || !lapic_ready())
+		cpu_halt_forever();
+	for (;;) {
+		irq_enable_and_halt();
+		irq_disable();
+		if (console_input_waiting())
+			console_service();
+	}
 }
 
 void hv_finish(void)
@@ -95,6 +123,10 @@ void hv_finish(void)
 
 void hv_stop_after_fault(void)
 {
-	/* The console is in panic mode, so logging here cannot wait on a stopped CPU. */
-	hv_finish();
+	/* The console is in panic mode, so logging here cannot wait on a stopped CPU; no shell
+	 * after a fault: interrupts stay off. */
+	if (poweroff_on_exit)
+		hv_power_off();
+	log_info("hv: halted");
+	cpu_halt_forever();
 }

@@ -24,6 +24,7 @@ bool power_on_exit_option(const char *value, void *ctx);
 /* The work is done: halt or power off, as on_exit says. */
 __attribute__((noreturn)) void hv_finish(void);
 __attribute__((noreturn)) void hv_power_off(void);
+__attribute__((noreturn)) void hv_reboot(void);
 __attribute__((noreturn)) void hv_halt(void);
 /* After a fault report: as hv_finish(), without taking locks a stopped CPU may hold. */
 __attribute__((noreturn)) void hv_stop_after_fault(void);

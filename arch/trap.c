@@ -6,8 +6,10 @@
 
 #include "apic/lapic.h"
 #include "arch/console.h"
+#include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/power.h"
+#include "arch/symbols.h"
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "lib/log.h"
@@ -74,25 +76,67 @@ static bool addr_in(uint64_t a, uint64_t lo, uint64_t hi)
 	return a >= lo && a + 16 <= hi;
 }
 
+/* One backtrace line: `lead`, the address, the function it lies in when it is in the image's code,
+ * and how often it came in a row (recursion). A return address is looked up one byte back: a call
+ * to a noreturn function may end its caller, and its return address is then the next function's. */
+static void print_frame(const char *lead, uint64_t addr, bool is_return, unsigned times)
+{
+	char line[160];
+	uint64_t off;
+	const char *name = sym_lookup(addr - is_return, &off);
+	size_t n = fmt_snprintf(line, sizeof(line), "%s0x%lx", lead, addr);
+
+	if (name)
+		n += fmt_snprintf(line + n, sizeof(line) - n, " %s+0x%lx", name, off + is_return);
+	if (times > 1)
+		fmt_snprintf(line + n, sizeof(line) - n, " (x%u)", times);
+	console_emergency_line(line);
+}
+
+#define BACKTRACE_MORE "             " /* continuation lines, under the first address */
+
 /* Walk the frame-pointer chain (the image is built with -fno-omit-frame-pointer), only while it
- * stays inside this CPU's kernel stack so a corrupt chain cannot fault again. */
-static void print_backtrace(uint64_t rip, uint64_t rbp)
+ * stays inside this CPU's kernel stack so a corrupt chain cannot fault again. One frame a line,
+ * innermost first, a run of equal frames as one; `rip_is_return` when `rip` is itself a return
+ * address (panic()). */
+static void print_backtrace(uint64_t rip, uint64_t rbp, bool rip_is_return)
 {
 	struct percpu *p = this_cpu();
-	char line[160];
-	size_t n = fmt_snprintf(line, sizeof(line), "  backtrace: 0x%lx", rip);
+	uint64_t prev = 0;
+	unsigned times = 0;
+	int depth;
 
-	for (int depth = 0; depth < 12; depth++) {
+	print_frame("  backtrace: ", rip, rip_is_return, 1);
+	for (depth = 0; depth < 12; depth++) {
 		if ((rbp & 7) || !addr_in(rbp, p->stack_base, p->stack_top))
 			break;
 		uint64_t ret = ((uint64_t *)rbp)[1];
 		if (!ret)
 			break;
-		n += fmt_snprintf(line + n, sizeof(line) - n, " 0x%lx", ret);
-		if (n >= sizeof(line) - 20)
-			break;
+		if (ret != prev && times)
+			print_frame(BACKTRACE_MORE, prev, true, times);
+		times = ret == prev ? times + 1 : 1;
+		prev = ret;
 		rbp = ((uint64_t *)rbp)[0];
 	}
+	if (times)
+		print_frame(BACKTRACE_MORE, prev, true, times);
+	if (depth == 12)
+		console_emergency_line(BACKTRACE_MORE "... (deeper frames not shown)");
+}
+
+/* The faulting instruction's function, on a line of its own so the register lines stay as they
+ * are. RIP outside the code is a finding in itself (a jump through a bad pointer). */
+static void print_rip_symbol(uint64_t rip)
+{
+	char line[160];
+	uint64_t off;
+	const char *name = sym_lookup(rip, &off);
+
+	if (name)
+		fmt_snprintf(line, sizeof(line), "  RIP is %s+0x%lx", name, off);
+	else
+		fmt_snprintf(line, sizeof(line), "  RIP is outside the hypervisor's code");
 	console_emergency_line(line);
 }
 
@@ -157,7 +201,8 @@ static __attribute__((noreturn)) void handle_exception(struct trap_frame *f)
 	if (f->vector == 8)
 		console_emergency_line("  a double fault here is most often a kernel stack overflow");
 	print_registers(f);
-	print_backtrace(f->rip, f->rbp);
+	print_rip_symbol(f->rip);
+	print_backtrace(f->rip, f->rbp, false);
 	stop_machine_end();
 }
 
@@ -198,7 +243,9 @@ void trap_dispatch(struct trap_frame *f)
 		return; /* no EOI for spurious interrupts (SDM Vol. 3A, 11.9) */
 	/* A posted-interrupt notification that found its vCPU in root mode only wakes the CPU: the
 	 * vCPU takes its posted vectors before the next entry. */
-	if (f->vector != VEC_IPI_KICK && f->vector != VEC_POSTED_INTR)
+	if (f->vector == VEC_CONSOLE_TICK)
+		console_tick();
+	else if (f->vector != VEC_IPI_KICK && f->vector != VEC_POSTED_INTR)
 		log_warn("trap: unexpected interrupt vector %lu", f->vector);
 	lapic_eoi();
 }
@@ -216,7 +263,10 @@ void panic(const char *fmt, ...)
 	fmt_vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
 	console_emergency_line(line);
-	print_backtrace((uint64_t)__builtin_return_address(0), (uint64_t)__builtin_frame_address(0));
+	/* The walk starts at the caller's frame (saved RBP in panic()'s own): panic()'s frame would
+	 * repeat the return address already printed first. */
+	print_backtrace((uint64_t)__builtin_return_address(0),
+			*(uint64_t *)__builtin_frame_address(0), true);
 	stop_machine_end();
 }
 

@@ -48,6 +48,7 @@ GUEST_VMTEST_SRCS := \
 	guest/vmtest/vmcall.c \
 	guest/vmtest/hvmem.c \
 	guest/vmtest/apic.c \
+	guest/vmtest/console.c \
 	guest/vmtest/destructive.c
 
 GUEST_BENCH_SRCS := \

@@ -7,6 +7,7 @@
 enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
 
 #define LCR_DLAB 0x80
+#define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define MSR_READY 0xb0 /* DCD, DSR, CTS: a terminal is attached */
@@ -47,6 +48,27 @@ static void put_byte(struct vuart *u, uint8_t c)
 		vuart_flush(u);
 }
 
+static uint8_t rx_pop(struct vuart *u)
+{
+	if (!u->rx_count)
+		return 0;
+	uint8_t c = u->rx[u->rx_head];
+	u->rx_head = (u->rx_head + 1) % VUART_RX_MAX;
+	u->rx_count--;
+	return c;
+}
+
+bool vuart_receive(struct vuart *u, uint8_t byte)
+{
+	if (u->rx_count == VUART_RX_MAX) {
+		u->rx_dropped++;
+		return false;
+	}
+	u->rx[(u->rx_head + u->rx_count) % VUART_RX_MAX] = byte;
+	u->rx_count++;
+	return true;
+}
+
 static uint32_t vuart_read(void *dev, uint16_t port, unsigned size)
 {
 	struct vuart *u = dev;
@@ -54,7 +76,7 @@ static uint32_t vuart_read(void *dev, uint16_t port, unsigned size)
 
 	switch (port & 7) {
 	case RBR_THR:
-		return dlab ? u->dll : 0;
+		return dlab ? u->dll : rx_pop(u);
 	case IER:
 		return dlab ? u->dlm : u->ier;
 	case IIR_FCR:
@@ -64,7 +86,7 @@ static uint32_t vuart_read(void *dev, uint16_t port, unsigned size)
 	case MCR:
 		return u->mcr;
 	case LSR:
-		return LSR_THRE | LSR_TEMT;
+		return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
 	case MSR:
 		return MSR_READY;
 	default:

@@ -2,6 +2,7 @@
  * pending interrupts, sleeping through HLT, and stopping. Root mode, the vCPU's CPU, interrupts off
  * except while the CPU sleeps. */
 #include "apic/lapic.h"
+#include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
@@ -27,6 +28,40 @@ static struct vcpu *current[MAX_CPUS];
 struct vcpu *vcpu_current(void)
 {
 	return current[cpu_id()];
+}
+
+struct vcpu *vcpu_on_cpu(unsigned cpu)
+{
+	return cpu < MAX_CPUS ? current[cpu] : 0;
+}
+
+bool vcpu_debug_call(struct vcpu *v, void (*fn)(struct vcpu *v, void *arg), void *arg,
+		     unsigned timeout_ms)
+{
+	if (v->owner.cpu == cpu_id()) {
+		fn(v, arg);
+		return true;
+	}
+	if (current[v->owner.cpu] != v)
+		return false; /* its loop has ended: nobody will answer */
+	v->debug_arg = arg;
+	__atomic_store_n(&v->debug_fn, fn, __ATOMIC_SEQ_CST);
+	vcpu_kick(v);
+	uint64_t end = rdtsc() + time_tsc_hz() / 1000 * timeout_ms;
+	while (__atomic_load_n(&v->debug_fn, __ATOMIC_SEQ_CST) && rdtsc() < end)
+		cpu_relax();
+	/* Withdraw an unanswered request so it cannot run later with a stale argument. */
+	return !__atomic_exchange_n(&v->debug_fn, 0, __ATOMIC_SEQ_CST);
+}
+
+static void answer_debug(struct vcpu *v)
+{
+	void (*fn)(struct vcpu *, void *) = __atomic_load_n(&v->debug_fn, __ATOMIC_SEQ_CST);
+
+	if (fn) {
+		fn(v, v->debug_arg);
+		__atomic_store_n(&v->debug_fn, 0, __ATOMIC_SEQ_CST);
+	}
 }
 
 void vcpu_assert_owner(struct vcpu *v, const char *what)
@@ -107,6 +142,8 @@ void vcpu_kick(struct vcpu *v)
  * timer, vcpu_sleep()). A SIPI (vmx/vapic_irq.c) or HC_START_VCPU starts a waiting vCPU. */
 static bool ready_to_run(struct vcpu *v)
 {
+	if (v->paused)
+		return false;
 	if (v->state == VCPU_WAIT_START && v->start_request) {
 		v->start_request = false;
 		vmcs_load_flat32_state(v, v->start_eip, v->start_eax);
@@ -156,6 +193,10 @@ void vcpu_run(void *arg)
 		irq_disable();
 		if (v->vm->stopping)
 			break;
+		if (v->debug_fn)
+			answer_debug(v);
+		if (v->owner.cpu == 0 && console_input_waiting())
+			console_service();
 		vapic_take_requests(v);
 		if (!ready_to_run(v)) {
 			vcpu_sleep(v);

@@ -36,5 +36,11 @@ void vcpu_set_msr_bitmap_x2apic(struct vcpu *v, const struct msr_x2apic_open *op
 void vcpu_assert_owner(struct vcpu *v, const char *what);
 
 struct vcpu *vcpu_current(void);
+/* The vCPU CPU `cpu` runs, or NULL. Any CPU (a snapshot). */
+struct vcpu *vcpu_on_cpu(unsigned cpu);
+/* Run fn(v, arg) on v's own CPU in root mode (the shell's reads of a VMCS and the vCPU's state),
+ * waiting at most `timeout_ms`; false when it did not answer. CPU 0. */
+bool vcpu_debug_call(struct vcpu *v, void (*fn)(struct vcpu *v, void *arg), void *arg,
+		     unsigned timeout_ms);
 
 #endif

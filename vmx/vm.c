@@ -27,6 +27,13 @@
 
 static struct vm the_vm;
 
+static bool vm_built;
+
+struct vm *vm_current(void)
+{
+	return vm_built ? &the_vm : 0;
+}
+
 void vm_lock_devices(struct vm *vm)
 {
 	while (!__sync_bool_compare_and_swap(&vm->dev_lock, 0, 1))
@@ -195,6 +202,7 @@ bool vm_create(const struct boot_info *bi, unsigned ncpus_online)
 		return false;
 	}
 	vcpu_set_entry_state(vm->vcpus[0], entry.eip, entry.eax, entry.ebx);
+	vm_built = true;
 	log_info("%s: %lu KiB per vCPU (VMCS, MSR bitmap, virtual-APIC page%s, state)", vm->name,
 		 vcpu_memory_bytes(vm->vcpus[0]) / 1024, vm->vcpus[0]->pi ? ", posted-interrupt descriptor" : "");
 	log_info("%s: %u vCPUs, %lu MiB RAM at host 0x%lx, %s kernel, entry 0x%x", vm->name,

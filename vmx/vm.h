@@ -67,11 +67,18 @@ struct vcpu {
 	 * exits that touch no interrupt state (CPUID, VMCALL, ports, ...) leave it clear and skip
 	 * that work on the way back in (vmx/vapic_irq.c). */
 	bool apic_dirty;
+
+	/* The shell (vmx/shell_vm.c): work run on the vCPU's own CPU, and holding it out of the
+	 * guest. */
+	void (*volatile debug_fn)(struct vcpu *v, void *arg);
+	void *volatile debug_arg;
+	volatile bool paused;
 	uint64_t cr0_shadow, cr4_shadow, cr0_mask, cr4_mask;
 	uint64_t mtrr_def_type;
 
 	uint32_t last_exit;
 	uint64_t exits[VMX_EXIT_REASON_MAX + 1];
+	uint64_t tick_exits; /* the console tick's, not counted in exits[] */
 	unsigned io_logged; /* rate limit for unclaimed port messages */
 };
 
@@ -106,6 +113,8 @@ bool vm_create(const struct boot_info *bi, unsigned ncpus_online);
 /* crash=design-rule: the BSP writes vCPU 1's MSR bitmap, which only CPU 1 may do; the checked
  * writer must stop the machine and name the structure and the vCPU. */
 void vm_break_design_rule(void);
+/* The VM, once vm_create() built it; NULL before or without one. */
+struct vm *vm_current(void);
 /* Run the VM on every vCPU's CPU; returns on the BSP when every vCPU has stopped. */
 void vm_run(void);
 

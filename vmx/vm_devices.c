@@ -1,5 +1,6 @@
 /* vmx/vm_devices.c: the VM's power and reset devices and the hookup of its COM1. Port handlers run
  * on the CPU of the vCPU that accessed the port, with the VM's device lock held by the caller. */
+#include "arch/console_input.h"
 #include "lib/log.h"
 #include "vmx/hypercall.h"
 #include "vmx/vm.h"
@@ -46,6 +47,17 @@ static void reset_write(void *dev, uint16_t port, unsigned size, uint32_t value)
 		vm_poweroff(vm, "reset");
 }
 
+/* Bytes typed for the guest on the serial line (arch/console_input.c, CPU 0). */
+static bool com1_input(void *ctx, uint8_t byte)
+{
+	struct vm *vm = ctx;
+
+	vm_lock_devices(vm);
+	bool taken = vuart_receive(&vm->com1, byte);
+	vm_unlock_devices(vm);
+	return taken;
+}
+
 bool vm_devices_register(struct vm *vm)
 {
 	const struct port_range ranges[] = {
@@ -60,6 +72,7 @@ bool vm_devices_register(struct vm *vm)
 	struct port_range com1 = vuart_ports(&vm->com1, GUEST_PORT_COM1, "COM1");
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
+	console_set_guest_sink(com1_input, vm);
 	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))
 			return false;

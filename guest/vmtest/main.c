@@ -37,6 +37,7 @@ static const struct suite suites[] = {
 	{ "ept-outside", suite_ept_outside, true },
 	{ "reset", suite_reset, true },
 	{ "halt-forever", suite_halt_forever, true },
+	{ "console", suite_console, true },
 };
 
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
@@ -84,7 +85,7 @@ static void run(const char *name)
 		}
 	}
 	con_printf("suites: all (every non-destructive one), cpuid, exitcount, msr, ports, vmcall, "
-		   "hlt, hvmem, apic; destructive: triplefault, ept-outside, reset, halt-forever");
+		   "hlt, hvmem, apic; destructive: triplefault, ept-outside, reset, halt-forever, console");
 	check_fail("test", "no such suite (got \"%s\", want one of the suites listed)", name);
 }
 

@@ -31,5 +31,6 @@ void suite_triplefault(void);
 void suite_ept_outside(void);
 void suite_reset(void);
 void suite_halt_forever(void);
+void suite_console(void);
 
 #endif

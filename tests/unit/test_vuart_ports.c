@@ -114,3 +114,33 @@ TEST(io_ports_refuse_overlap)
 	CHECK(!io_ports_register(&t, &c));
 	CHECK_EQ(t.count, 1);
 }
+
+/* Typed input: LSR.DR while bytes wait, RBR hands them over in order, a full FIFO drops and
+ * counts, and the divisor latch still wins over RBR. */
+TEST(vuart_receive_fifo)
+{
+	struct io_ports t = { .count = 0 };
+	struct vuart u;
+	struct lines l = { 0, "" };
+	bool claimed;
+
+	vuart_init(&u, take_line, &l);
+	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
+	io_ports_register(&t, &r);
+	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 1, 0);
+	CHECK(vuart_receive(&u, 'a'));
+	CHECK(vuart_receive(&u, 'b'));
+	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 1, 1);
+	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 'a');
+	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 'b');
+	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 1, 0);
+	for (unsigned i = 0; i < VUART_RX_MAX; i++)
+		CHECK(vuart_receive(&u, (uint8_t)i));
+	CHECK(!vuart_receive(&u, 'x'));
+	CHECK_EQ(u.rx_dropped, 1);
+	io_ports_write(&t, 0x3fb, 1, 0x83, &claimed); /* DLAB */
+	io_ports_write(&t, 0x3f8, 1, 0x07, &claimed);
+	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 0x07);
+	io_ports_write(&t, 0x3fb, 1, 0x03, &claimed);
+	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 0); /* the FIFO's first byte */
+}

@@ -1,0 +1,115 @@
+/* arch/console_input.c: the serial line's input side (see arch/console_input.h). */
+#include "apic/lapic.h"
+#include "arch/console.h"
+#include "arch/console_input.h"
+#include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "arch/shell.h"
+#include "arch/time.h"
+#include "arch/trap.h"
+#include "lib/console_mux.h"
+#include "lib/log.h"
+
+#define RING 256
+
+static uint8_t ring[RING];
+static volatile unsigned ring_head, ring_tail; /* tick writes head, service reads tail */
+static unsigned overruns;
+static struct console_mux mux;
+static console_sink_fn guest_sink;
+static void *guest_ctx;
+static bool started;
+
+void console_set_guest_sink(console_sink_fn fn, void *ctx)
+{
+	guest_ctx = ctx;
+	guest_sink = fn;
+}
+
+void console_input_start(void)
+{
+	if (cpu_id() != 0 || !lapic_ready())
+		return;
+	lapic_timer_periodic(VEC_CONSOLE_TICK, 100);
+	started = true;
+	log_info("console: input on this line goes to the guest; Ctrl-a c switches to the "
+		 "hypervisor shell, Ctrl-a h lists the keys");
+}
+
+void console_tick(void)
+{
+	int c;
+
+	while ((c = console_getc()) >= 0) {
+		if (ring_head - ring_tail == RING) {
+			overruns++;
+			continue;
+		}
+		ring[ring_head % RING] = (uint8_t)c;
+		ring_head++;
+	}
+}
+
+/* The timer interrupt alone is not enough: an emulator may deliver it late (Bochs 2.7 was seen
+ * to), so CPU 0 also polls whenever its loop comes round and 10 ms have passed. */
+bool console_input_waiting(void)
+{
+	static uint64_t next;
+	uint64_t now;
+
+	if (!started)
+		return false;
+	if ((now = rdtsc()) >= next) {
+		next = now + time_tsc_hz() / 100;
+		console_tick();
+	}
+	return ring_head != ring_tail;
+}
+
+static void help(void)
+{
+	console_printf("hv: keys: Ctrl-a c  switch input between the guest's COM1 and the shell "
+		       "(now: %s)", console_mux_target_name(mux.target));
+	console_printf("hv: keys: Ctrl-a h  this list; Ctrl-a Ctrl-a  a Ctrl-a for the guest");
+}
+
+static void deliver(uint8_t byte)
+{
+	static unsigned refused;
+
+	if (mux.target == MUX_SHELL) {
+		shell_feed(byte);
+		return;
+	}
+	if (!guest_sink || !guest_sink(guest_ctx, byte)) {
+		if (refused++ % 64 == 0)
+			console_printf("hv: no guest is reading its COM1 (byte dropped; Ctrl-a c for "
+				       "the shell)");
+	}
+}
+
+void console_service(void)
+{
+	while (ring_tail != ring_head) {
+		uint8_t in = ring[ring_tail % RING], out = 0;
+		ring_tail++;
+		switch (console_mux_feed(&mux, in, &out)) {
+		case MUX_DELIVER:
+			deliver(out);
+			break;
+		case MUX_SWITCHED:
+			if (mux.target == MUX_GUEST)
+				console_write_bytes("\r\n"); /* end the prompt's line */
+			console_printf("hv: console input now goes to %s",
+				       console_mux_target_name(mux.target));
+			if (mux.target == MUX_SHELL)
+				shell_prompt();
+			break;
+		case MUX_HELP:
+			help();
+			break;
+		case MUX_NONE:
+			break;
+		}
+	}
+}

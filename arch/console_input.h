@@ -1,0 +1,23 @@
+/* arch/console_input.h: what is typed on the serial line. CPU 0 polls the UART on a 100 Hz tick
+ * of its local APIC timer (an interrupt when it idles or runs the hypervisor, a VM exit when it runs
+ * vCPU 0) into a ring; console_service() then hands each byte to the guest's COM1 or to the shell,
+ * as the Ctrl-a escape (lib/console_mux.h) says. CPU 0 only, root mode. */
+#ifndef ARCH_CONSOLE_INPUT_H
+#define ARCH_CONSOLE_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* BSP, after the time calibration: start the tick. */
+void console_input_start(void);
+/* The tick (from the interrupt handler or the VM-exit handler): drain the UART into the ring. */
+void console_tick(void);
+/* Whether bytes wait; console_service() handles them (shell commands run here). */
+bool console_input_waiting(void);
+void console_service(void);
+
+/* Where bytes for the guest go (its virtual COM1); false when it could not take one. */
+typedef bool (*console_sink_fn)(void *ctx, uint8_t byte);
+void console_set_guest_sink(console_sink_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,173 @@
+/* guest/lib/apic.h: the local APIC as a guest kernel drives it (Intel SDM Vol. 3A, chapter 11):
+ * IA32_APIC_BASE and the three modes it selects, register access in xAPIC mode (MMIO at
+ * 0xfee00000, 11.4.1) and x2APIC mode (MSR 0x800 + offset / 16, 11.12.1.2), EOI and IPIs.
+ * Each vCPU remembers its own mode (apic_mode()), so register access costs no RDMSR of
+ * IA32_APIC_BASE, which could exit and disturb exit counts. Any vCPU, for its own APIC; mode
+ * changes run with interrupts off, so a handler's EOI always takes the right path. Linked only
+ * into the kernels that use it (guest/guest.mk). */
+#ifndef GUEST_LIB_APIC_H
+#define GUEST_LIB_APIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* SDM Vol. 3A, 11.4.4 "Local APIC Status and Location", Figure 11-5. */
+#define MSR_APIC_BASE 0x1bu
+#define APIC_BASE_BSP (1u << 8)
+#define APIC_BASE_EXTD (1u << 10) /* x2APIC mode (11.12.1) */
+#define APIC_BASE_EN (1u << 11)   /* APIC global enable */
+#define APIC_BASE_ADDR_MASK 0xfffff000u
+#define APIC_DEFAULT_BASE 0xfee00000u
+
+/* xAPIC register offsets, SDM Vol. 3A, Table 11-1 "Local APIC Register Address Map". */
+enum apic_reg {
+	APIC_ID = 0x20,
+	APIC_VERSION = 0x30,
+	APIC_TPR = 0x80,
+	APIC_APR = 0x90,
+	APIC_PPR = 0xa0,
+	APIC_EOI = 0xb0,
+	APIC_RRD = 0xc0,
+	APIC_LDR = 0xd0,
+	APIC_DFR = 0xe0,
+	APIC_SVR = 0xf0,
+	APIC_ISR = 0x100, /* 8 registers, 0x10 apart */
+	APIC_TMR = 0x180,
+	APIC_IRR = 0x200,
+	APIC_ESR = 0x280,
+	APIC_LVT_CMCI = 0x2f0,
+	APIC_ICR_LO = 0x300,
+	APIC_ICR_HI = 0x310,
+	APIC_LVT_TIMER = 0x320,
+	APIC_LVT_THERMAL = 0x330,
+	APIC_LVT_PMC = 0x340,
+	APIC_LVT_LINT0 = 0x350,
+	APIC_LVT_LINT1 = 0x360,
+	APIC_LVT_ERROR = 0x370,
+	APIC_TIMER_INITIAL = 0x380,
+	APIC_TIMER_CURRENT = 0x390,
+	APIC_TIMER_DIVIDE = 0x3e0,
+	APIC_SELF_IPI = 0x3f0, /* x2APIC only (11.12.11) */
+};
+
+/* SDM Vol. 3A, Table 11-6 "Local APIC Register Address Map Supported by x2APIC". */
+#define X2APIC_MSR(offset) (0x800u + ((uint32_t)(offset) >> 4))
+#define X2APIC_MSR_FIRST 0x800u
+#define X2APIC_MSR_LAST 0x8ffu
+
+/* SVR (11.9, Figure 11-23): bit 8 software-enables the APIC. */
+#define APIC_SVR_ENABLE (1u << 8)
+#define APIC_SPURIOUS_VECTOR 0xffu
+
+/* LVT entries (11.5.1, Figure 11-8). */
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_TIMER_ONESHOT (0u << 17)
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+#define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
+#define APIC_TIMER_DIVIDE_BY_1 0xbu /* 11.5.4, Figure 11-10: 1011b */
+
+/* ICR low half (11.6.1, Figure 11-12; in x2APIC mode 11.12.9, Figure 11-28). */
+#define ICR_FIXED (0u << 8)
+#define ICR_LOWEST (1u << 8)
+#define ICR_NMI (4u << 8)
+#define ICR_INIT (5u << 8)
+#define ICR_STARTUP (6u << 8)
+#define ICR_LOGICAL (1u << 11)
+#define ICR_BUSY (1u << 12) /* delivery status, xAPIC only */
+#define ICR_ASSERT (1u << 14)
+#define ICR_SELF (1u << 18)
+#define ICR_ALL_INCL (2u << 18)
+#define ICR_ALL_EXCL (3u << 18)
+
+/* The xAPIC physical broadcast destination and x2APIC's (11.6.2.1, 11.12.9). */
+#define APIC_BROADCAST_XAPIC 0xffu
+#define APIC_BROADCAST_X2APIC 0xffffffffu
+
+/* The states IA32_APIC_BASE[11:10] selects (11.12.5, Figure 11-33); 01b is invalid. */
+enum apic_mode {
+	APIC_MODE_DISABLED = 0,
+	APIC_MODE_INVALID = 1,
+	APIC_MODE_XAPIC = 2,
+	APIC_MODE_X2APIC = 3,
+};
+
+/* The mode bits of an IA32_APIC_BASE value; the MSR value for a mode and an address. */
+static inline enum apic_mode apic_mode_of(uint64_t base)
+{
+	return (enum apic_mode)((base >> 10) & 3);
+}
+
+static inline uint64_t apic_base_with_mode(uint64_t base, enum apic_mode m)
+{
+	return (base & ~(uint64_t)(APIC_BASE_EN | APIC_BASE_EXTD)) | ((uint64_t)m << 10);
+}
+
+/* "disabled", "invalid", "xAPIC" or "x2APIC". */
+const char *apic_mode_name(enum apic_mode m);
+
+/* This vCPU's mode as last set through this file (or read by apic_mode_sync()). */
+enum apic_mode apic_mode(void);
+/* Reads IA32_APIC_BASE into the remembered mode: at start-up, and after an INIT. */
+enum apic_mode apic_mode_sync(void);
+
+/* WRMSR IA32_APIC_BASE = v with interrupts off; true when it did not #GP (then the remembered
+ * mode is read back from the MSR). */
+bool apic_base_write(uint64_t v);
+/* RDMSR IA32_APIC_BASE; false when it #GPs. */
+bool apic_base_read(uint64_t *v);
+/* Keeps the address and BSP bit, changes the mode; false on #GP. */
+bool apic_set_mode(enum apic_mode m);
+
+/* A register in the current mode: MMIO at the default base, or its x2APIC MSR (low 32 bits).
+ * A register the mode does not have faults: use the MSR helpers of guest/lib/msr.h to test
+ * that on purpose. */
+uint32_t apic_read(enum apic_reg reg);
+void apic_write(enum apic_reg reg, uint32_t v);
+
+/* MMIO access at any address: one 32-bit MOV each (SDM 11.4.1 wants aligned 32-bit accesses). */
+static inline uint32_t mmio_read32(uint32_t addr)
+{
+	uint32_t v;
+
+	__asm__ volatile("movl (%1), %0" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline void mmio_write32(uint32_t addr, uint32_t v)
+{
+	__asm__ volatile("movl %0, (%1)" : : "r"(v), "r"(addr) : "memory");
+}
+
+/* Raw x2APIC MSR access (faults are not caught). */
+static inline uint64_t apic_rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void apic_wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+			 : "memory");
+}
+
+/* This APIC's id: ID[31:24] in xAPIC mode, the 32-bit x2APIC id in x2APIC mode. */
+uint32_t apic_id(void);
+
+/* SVR = enable | spurious vector 0xff. */
+void apic_sw_enable(void);
+
+/* End of interrupt: EOI register = 0. */
+void apic_eoi(void);
+
+/* Sends an IPI: `icr` is the ICR's low half (vector, delivery mode, destination mode, level,
+ * shorthand), `dest` the destination (an 8-bit xAPIC id or logical mask, a 32-bit x2APIC one).
+ * xAPIC: waits (bounded) for the delivery status to be idle, writes ICR high, then ICR low, which
+ * sends (11.6.1). x2APIC: one WRMSR of the 64-bit ICR (11.12.9). */
+void apic_send_ipi(uint32_t dest, uint32_t icr);
+/* The same without the xAPIC delivery-status wait: one write (two in xAPIC mode with a dest). */
+void apic_send_ipi_nowait(uint32_t dest, uint32_t icr);
+
+#endif

@@ -1,0 +1,32 @@
+/* lib/console_mux.c: the Ctrl-a escape of the serial line (see lib/console_mux.h). Pure. */
+#include "lib/console_mux.h"
+
+enum mux_action console_mux_feed(struct console_mux *m, uint8_t byte, uint8_t *out)
+{
+	if (!m->escape) {
+		if (byte == MUX_ESCAPE) {
+			m->escape = true;
+			return MUX_NONE;
+		}
+		*out = byte;
+		return MUX_DELIVER;
+	}
+	m->escape = false;
+	switch (byte) {
+	case 'c':
+		m->target = m->target == MUX_GUEST ? MUX_SHELL : MUX_GUEST;
+		return MUX_SWITCHED;
+	case 'h':
+		return MUX_HELP;
+	case MUX_ESCAPE:
+		*out = MUX_ESCAPE;
+		return MUX_DELIVER;
+	default:
+		return MUX_NONE;
+	}
+}
+
+const char *console_mux_target_name(enum mux_target t)
+{
+	return t == MUX_SHELL ? "the hypervisor shell" : "the guest's COM1";
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# tests/system/apic.sh: the virtual local APIC, through the APIC test guest
+# (build/guest/apictest.elf, guest/apictest/): INIT-SIPI-SIPI, IA32_APIC_BASE, the x2APIC MSRs,
+# IPIs, the timer and exit counts, on 4 vCPUs in Bochs. Each case boots the whole guest once under
+# one APIC virtualization configuration (an apicv= mask, or a Bochs CPU model with fewer VMX
+# features) and wants every check to pass; the exit counts the guest prints are judged per case
+# from the table below. A 4-CPU boot takes about 25 s here.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+
+# The cases: NAME | extra hypervisor arguments | Bochs CPU model. Then the exit counts they want:
+# CASE | MEASUREMENT=WANT, any number of lines per case. MEASUREMENT is as the guest prints it in
+# "apictest: exits per 1000 MEASUREMENT: N" (x2APIC TPR writes, x2APIC self-IPIs, x2APIC register
+# reads, xAPIC TPR writes, xAPIC EOIs, xAPIC register reads); WANT is a number, or '+' for any
+# number above 0. A measurement not listed for a case is not judged.
+APIC_CASES=(
+	"apic-full      |             | corei7_skylake_x"
+	"apic-nopi      | apicv=nopi  | corei7_skylake_x"
+	"apic-novid     | apicv=novid | corei7_skylake_x"
+	"apic-noreg     | apicv=noreg | corei7_skylake_x"
+	"apic-nox2v     | apicv=nox2v | corei7_skylake_x"
+	"apic-notpr     | apicv=notpr | corei7_skylake_x"
+	"apic-sandy     |             | corei7_sandy_bridge_2600k"
+	"apic-haswell   |             | corei7_haswell_4770"
+	"apic-tigerlake |             | tigerlake"
+)
+APIC_EXITS=(
+	"apic-full      | x2APIC TPR writes=0"
+	"apic-full      | x2APIC self-IPIs=0"
+	"apic-full      | x2APIC register reads=0"
+	"apic-full      | xAPIC TPR writes=0"
+	"apic-novid     | x2APIC TPR writes=0"
+	"apic-novid     | x2APIC self-IPIs=+"
+	"apic-notpr     | x2APIC TPR writes=1000"
+)
+
+apictest=$HV_BUILD/guest/apictest.elf
+bochs=(--emulator bochs --mem 128 --cpus 4 --timeout 300)
+hv="on_exit=poweroff vm.mem=16"
+
+trim() {
+	local s=$1
+	s=${s#"${s%%[![:space:]]*}"}
+	printf '%s' "${s%"${s##*[![:space:]]}"}"
+}
+
+# expect_exits CASE: one assertion per APIC_EXITS line of that case.
+expect_exits() {
+	local c=$1 line name item what want re
+	for line in "${APIC_EXITS[@]}"; do
+		IFS='|' read -r name item <<<"$line"
+		[[ $(trim "$name") == "$c" ]] || continue
+		what=$(trim "${item%%=*}")
+		want=$(trim "${item#*=}")
+		re="^vm0: apictest: exits per 1000 ${what//-/\\-}: "
+		if [[ $want == + ]]; then
+			expect_line "$c" "${re}[1-9]\\d*\$"
+		else
+			expect_line "$c" "${re}${want}\$"
+		fi
+	done
+}
+
+for line in "${APIC_CASES[@]}"; do
+	IFS='|' read -r name args model <<<"$line"
+	name=$(trim "$name")
+	args=$(trim "$args")
+	model=$(trim "$model")
+	boot_case "$name" --hv-args "$hv${args:+ $args}" --guest "$apictest" "${bochs[@]}" \
+		--model "$model"
+	expect_line "$name" '^vm0: apictest: \d+ passed, 0 failed$'
+	expect_no_line "$name" '^vm0: apictest: (FAIL|unexpected)'
+	expect_no_line "$name" '(PANIC|EXCEPTION|design rule|vm0: stopped)'
+	expect_line "$name" '^vm0: powered off$'
+	expect_line "$name" '^hv: power off$'
+	expect_exits "$name"
+done
+
+finish_cases
