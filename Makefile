@@ -54,6 +54,8 @@ KERNEL_C_SRCS := \
 	arch/acpi_host.c \
 	arch/console.c \
 	arch/console_input.c \
+	arch/console_find.c \
+	arch/pci.c \
 	arch/shell.c \
 	arch/serial.c \
 	arch/cpu.c \

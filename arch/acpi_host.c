@@ -6,6 +6,7 @@
 #include "arch/cpu.h"
 #include "arch/power.h"
 #include "lib/log.h"
+#include "lib/string.h"
 
 #define GIB (1ull << 30)
 
@@ -50,6 +51,12 @@ void acpi_host_init(const struct boot_info *bi, struct acpi_host *out)
 	if (!acpi_parse(rsdp, rsdp_len, host_map, &info)) {
 		just_the_bsp(out, "the ACPI tables are unusable");
 		return;
+	}
+	for (unsigned i = 0; i < info.ntables; i++) {
+		if (!memcmp(info.tables[i].sig, "SPCR", 4)) {
+			out->spcr_phys = info.tables[i].phys;
+			out->spcr_len = info.tables[i].len;
+		}
 	}
 	struct power_s5 s5 = { info.s5_valid && info.pm1a_cnt, (uint16_t)info.pm1a_cnt,
 			       (uint16_t)info.pm1b_cnt, info.slp_typa, info.slp_typb,

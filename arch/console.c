@@ -6,6 +6,7 @@
 
 #include "arch/console.h"
 #include "arch/console_spec.h"
+#include "arch/serial.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/serial.h"
@@ -15,7 +16,7 @@
 
 #define LINE_MAX 256
 
-static uint16_t console_port = SERIAL_COM1;
+static struct uart console_uart = { false, SERIAL_COM1, 1 };
 static bool console_present;
 static enum log_level console_level = LOG_INFO;
 static volatile int console_owner = -1; /* CPU holding the lock, or -1 */
@@ -28,9 +29,9 @@ static char requested_bad[32]; /* a copy: the parser's value does not outlive th
 
 void console_init_early(void)
 {
-	console_present = serial_probe(console_port);
+	console_present = serial_probe(&console_uart);
 	if (console_present)
-		serial_init(console_port, SERIAL_DEFAULT_BAUD);
+		serial_init(&console_uart, SERIAL_DEFAULT_BAUD);
 }
 
 static uint64_t lock(void)
@@ -66,8 +67,8 @@ static void write_raw(const char *s)
 		return;
 	for (; *s; s++) {
 		if (*s == '\n')
-			serial_putc(console_port, '\r');
-		serial_putc(console_port, *s);
+			serial_putc(&console_uart, '\r');
+		serial_putc(&console_uart, *s);
 	}
 }
 
@@ -82,14 +83,50 @@ static size_t format_prefix(char *buf, size_t size)
 	return fmt_snprintf(buf, size, "[tsc %lu cpu%u] ", time_ticks_since_boot(), cpu_id());
 }
 
+/* Lines logged while there is no UART yet (a machine without COM1, before the SPCR or PCI one is
+ * found) are kept here and written once a console appears: the first lines say the most. */
+static char early[8192];
+static size_t early_len;
+static unsigned early_lost;
+
+static void keep_early(const char *prefix, const char *text)
+{
+	size_t a = strlen(prefix), b = strlen(text);
+
+	if (early_len + a + b + 1 >= sizeof(early)) {
+		early_lost++;
+		return;
+	}
+	memcpy(early + early_len, prefix, a);
+	memcpy(early + early_len + a, text, b);
+	early[early_len + a + b] = '\n';
+	early_len += a + b + 1;
+}
+
 static void write_line(const char *text)
 {
 	char prefix[48];
 
 	format_prefix(prefix, sizeof(prefix));
+	if (!console_present) {
+		keep_early(prefix, text);
+		return;
+	}
 	write_raw(prefix);
 	write_raw(text);
 	write_raw("\n");
+}
+
+/* Under the lock, right after a UART became the console. */
+static void replay_early(void)
+{
+	if (!early_len)
+		return;
+	early[early_len] = 0;
+	write_raw(early);
+	if (early_lost)
+		write_raw("console: (more early lines did not fit and are lost)\n");
+	early_len = 0;
 }
 
 bool log_enabled(enum log_level level)
@@ -131,13 +168,13 @@ void console_write_bytes(const char *s)
 	uint64_t flags = lock();
 
 	for (; console_present && *s; s++)
-		serial_putc(console_port, *s);
+		serial_putc(&console_uart, *s);
 	unlock(flags);
 }
 
 int console_getc(void)
 {
-	return console_present ? serial_getc(console_port) : -1;
+	return console_present ? serial_getc(&console_uart) : -1;
 }
 
 void console_enter_panic_mode(void)
@@ -176,23 +213,71 @@ bool console_loglevel_option(const char *value, void *ctx)
 	return false;
 }
 
+static void describe(const struct uart *u, char *buf, size_t size)
+{
+	if (u->mmio)
+		fmt_snprintf(buf, size, "MMIO 0x%lx (registers %u bytes apart)", u->base, u->stride);
+	else
+		fmt_snprintf(buf, size, "I/O port 0x%lx", u->base);
+}
+
+/* Move the console to `u`, if a UART answers there; `how` says where it came from. */
+static bool switch_to(const struct uart *u, uint32_t baud, const char *how)
+{
+	char where[64], old[64];
+
+	describe(u, where, sizeof(where));
+	describe(&console_uart, old, sizeof(old));
+	if (u->mmio && (u->base >= (4ull << 30) || !u->base)) {
+		log_error("console: %s (%s) is not below 4 GiB, where the hypervisor maps devices",
+			  where, how);
+		return false;
+	}
+	if (!serial_probe(u)) {
+		log_error("console: no UART answers at %s (%s); staying on %s", where, how, old);
+		return false;
+	}
+	log_info("console: switching to %s (%s)", where, how);
+	uint64_t flags = lock();
+	console_uart = *u;
+	serial_init(&console_uart, baud);
+	console_present = true;
+	replay_early();
+	unlock(flags);
+	log_info("console: now on %s (%s), %s", where, how, baud ? "rate set" : "rate as it was");
+	return true;
+}
+
 void console_apply_options(void)
 {
+	char old[64];
+
+	describe(&console_uart, old, sizeof(old));
 	if (requested_bad[0])
-		log_error("console: \"%s\" names no UART (use com1..com4, io:0xPORT or 0xPORT, "
-			  "optionally ,BAUD); staying on I/O port 0x%x", requested_bad, console_port);
+		log_error("console: \"%s\" names no UART (use com1..com4, io:0xPORT, mmio:0xADDR, "
+			  "pci:BB:DD.F, spcr or auto, optionally ,BAUD); staying on %s",
+			  requested_bad, old);
 	if (!requested_valid)
 		return;
-	if (!serial_probe(requested.port)) {
-		log_error("console: no UART answers at I/O port 0x%x; staying on 0x%x",
-			  requested.port, console_port);
-		return;
-	}
-	log_info("console: switching to I/O port 0x%x at %u baud", requested.port, requested.baud);
-	uint64_t flags = lock();
-	console_port = requested.port;
-	serial_init(console_port, requested.baud);
-	console_present = true;
-	unlock(flags);
-	log_info("console: now on I/O port 0x%x at %u baud", console_port, requested.baud);
+	if (requested.kind == CONSOLE_IO) {
+		struct uart u = { false, requested.port, 1 };
+		switch_to(&u, requested.baud, "console=");
+	} else if (requested.kind == CONSOLE_MMIO) {
+		struct uart u = { true, requested.mmio, requested.reg_width == 4 ? 4 : 1 };
+		switch_to(&u, requested.baud, "console=");
+	} /* pci:, spcr and auto need ACPI or PCI: console_find_late() */
+}
+
+bool console_wants_late(const struct console_spec **spec)
+{
+	*spec = &requested;
+	if (requested_valid)
+		return requested.kind == CONSOLE_PCI || requested.kind == CONSOLE_SPCR ||
+		       requested.kind == CONSOLE_AUTO;
+	return !console_present; /* no COM1 and nothing asked: look for one */
+}
+
+bool console_use_uart(const struct uart *u, uint32_t baud, const char *how)
+{
+	return switch_to(u, baud, how);
 }

@@ -4,6 +4,7 @@
 #define ARCH_CONSOLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/log.h"
 
@@ -17,6 +18,13 @@ bool console_loglevel_option(const char *value, void *ctx);
 /* After the command line was read: switch to the UART it named, if any (and say so on the old
  * one), or explain why not. */
 void console_apply_options(void);
+
+/* For arch/console_find.c: whether the console must still be found (console=pci:, spcr, auto,
+ * or no COM1 at all), and the switch to a UART it found. */
+struct console_spec;
+struct uart;
+bool console_wants_late(const struct console_spec **spec);
+bool console_use_uart(const struct uart *u, uint32_t baud, const char *how);
 
 /* One prefixed line whatever the log level (the shell's answers). */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

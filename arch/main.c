@@ -6,6 +6,7 @@
 #include "arch/acpi_host.h"
 #include "arch/console.h"
 #include "arch/console_input.h"
+#include "arch/console_find.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/power.h"
@@ -44,7 +45,7 @@ static bool crash_option(const char *value, void *ctx)
 
 /* Every boot option, in one table (README, "Boot options"). */
 static const struct cmdline_opt boot_options[] = {
-	{ "console", console_option, "com1..com4, io:0xPORT or 0xPORT, optionally ,BAUD" },
+	{ "console", console_option, "com1..com4, io:0xPORT, mmio:0xADDR, pci:BB:DD.F, spcr or auto, optionally ,BAUD" },
 	{ "loglevel", console_loglevel_option, "error, warn, info or debug" },
 	{ "on_exit", power_on_exit_option, "halt or poweroff" },
 	{ "vm.cpus", vm_option_cpus, "1 up to the number of CPUs" },
@@ -85,6 +86,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 
 	struct acpi_host acpi;
 	acpi_host_init(&boot_info, &acpi);
+	console_find_late(&acpi);
 	lapic_init();
 	unsigned online = smp_start_aps(&boot_info, acpi.apic_ids, acpi.cpus_found);
 	log_info("cpus: %u of %u online", online, acpi.cpus_found);

@@ -17,46 +17,64 @@ enum {
 #define LCR_8N1 0x03
 #define LCR_DLAB 0x80
 
+static uint8_t rd(const struct uart *u, unsigned reg)
+{
+	if (!u->mmio)
+		return inb((uint16_t)(u->base + reg));
+	if (u->stride == 4)
+		return (uint8_t)*(volatile uint32_t *)(u->base + reg * 4);
+	return *(volatile uint8_t *)(u->base + reg);
+}
+
+static void wr(const struct uart *u, unsigned reg, uint8_t v)
+{
+	if (!u->mmio)
+		outb((uint16_t)(u->base + reg), v);
+	else if (u->stride == 4)
+		*(volatile uint32_t *)(u->base + reg * 4) = v;
+	else
+		*(volatile uint8_t *)(u->base + reg) = v;
+}
+
 /* The scratch register holds what was written on every 16450/16550; nothing there reads back
- * all-ones (an empty ISA bus) or a different value. */
-bool serial_probe(uint16_t port)
+ * all-ones (an empty ISA bus, an unclaimed MMIO range) or a different value. */
+bool serial_probe(const struct uart *u)
 {
-	outb(port + UART_SCR, 0x5a);
-	if (inb(port + UART_SCR) != 0x5a)
+	wr(u, UART_SCR, 0x5a);
+	if (rd(u, UART_SCR) != 0x5a)
 		return false;
-	outb(port + UART_SCR, 0xa5);
-	return inb(port + UART_SCR) == 0xa5 && inb(port + UART_LSR) != 0xff;
+	wr(u, UART_SCR, 0xa5);
+	return rd(u, UART_SCR) == 0xa5 && rd(u, UART_LSR) != 0xff;
 }
 
-void serial_init(uint16_t port, uint32_t baud)
+void serial_init(const struct uart *u, uint32_t baud)
 {
-	uint32_t divisor = baud ? 115200 / baud : 1;
-
-	if (!divisor)
-		divisor = 1;
-	outb(port + UART_IER, 0x00);
-	outb(port + UART_LCR, LCR_DLAB);
-	outb(port + UART_DATA, (uint8_t)divisor);
-	outb(port + UART_IER, (uint8_t)(divisor >> 8));
-	outb(port + UART_LCR, LCR_8N1);
-	outb(port + UART_FCR, 0x07); /* enable and clear the FIFOs */
-	outb(port + UART_MCR, 0x03); /* DTR, RTS: some cables and terminals want them */
+	wr(u, UART_IER, 0x00);
+	if (baud) {
+		uint32_t divisor = 115200 / baud ? 115200 / baud : 1;
+		wr(u, UART_LCR, LCR_DLAB);
+		wr(u, UART_DATA, (uint8_t)divisor);
+		wr(u, UART_IER, (uint8_t)(divisor >> 8));
+	}
+	wr(u, UART_LCR, LCR_8N1);
+	wr(u, UART_FCR, 0x07); /* enable and clear the FIFOs */
+	wr(u, UART_MCR, 0x03); /* DTR, RTS: some cables and terminals want them */
 }
 
-void serial_putc(uint16_t port, char c)
+void serial_putc(const struct uart *u, char c)
 {
 	/* Bounded: a UART that stopped answering must not hang the hypervisor. */
 	for (unsigned spin = 0; spin < 1000000; spin++) {
-		if (inb(port + UART_LSR) & LSR_THR_EMPTY)
+		if (rd(u, UART_LSR) & LSR_THR_EMPTY)
 			break;
 		cpu_relax();
 	}
-	outb(port + UART_DATA, (uint8_t)c);
+	wr(u, UART_DATA, (uint8_t)c);
 }
 
-int serial_getc(uint16_t port)
+int serial_getc(const struct uart *u)
 {
-	if (!(inb(port + UART_LSR) & LSR_DATA_READY))
+	if (!(rd(u, UART_LSR) & LSR_DATA_READY))
 		return -1;
-	return inb(port + UART_DATA);
+	return rd(u, UART_DATA);
 }

@@ -1,6 +1,6 @@
-/* arch/serial.h: 16550-compatible UART on an I/O port, polled. Any CPU; callers serialise output
- * (the console lock). No interrupts: the hypervisor polls, so it works before the IDT exists and
- * from the fault path. */
+/* arch/serial.h: 16550-compatible UARTs, polled: on I/O ports (COM1..4, a PCI card's I/O BAR) or
+ * memory-mapped (an SPCR table's or a PCI card's memory BAR; registers 1 or 4 bytes apart, accessed
+ * at that width). Any CPU; callers serialise output (arch/console.c). */
 #ifndef ARCH_SERIAL_H
 #define ARCH_SERIAL_H
 
@@ -10,11 +10,17 @@
 #define SERIAL_COM1 0x3f8
 #define SERIAL_DEFAULT_BAUD 115200
 
-/* Probe for a UART at `port` and program it for `baud` 8N1. False when nothing answers there. */
-bool serial_probe(uint16_t port);
-void serial_init(uint16_t port, uint32_t baud);
-void serial_putc(uint16_t port, char c);
+struct uart {
+	bool mmio;
+	uint64_t base;   /* I/O port or physical address (identity-mapped, below 4 GiB) */
+	uint8_t stride;  /* bytes between registers: 1, or 4 with 32-bit accesses */
+};
+
+/* Probe for a UART there and program it for `baud` 8N1 (0: leave the rate as it is). */
+bool serial_probe(const struct uart *u);
+void serial_init(const struct uart *u, uint32_t baud);
+void serial_putc(const struct uart *u, char c);
 /* A received byte, or -1 when none is waiting. */
-int serial_getc(uint16_t port);
+int serial_getc(const struct uart *u);
 
 #endif

@@ -8,16 +8,13 @@
 #include "arch/power.h"
 #include "arch/shell.h"
 #include "lib/cmdline.h"
+#include "lib/line_edit.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
-#define LINE 120
 #define MAX_ARGS 6
-
-static char line[LINE + 1];
-static unsigned len;
 
 void shell_out(const char *fmt, ...)
 {
@@ -136,35 +133,31 @@ static void run_line(char *s)
 		shell_out("error: no command \"%s\" (help lists them)", argv[0]);
 }
 
-/* The line editor: printable characters, backspace (BS or DEL), Ctrl-U, Ctrl-C; CR, LF or CRLF
- * end the line (an LF right after a CR is the same line end). */
+/* Bytes from the line go through the line editor (lib/line_edit.h: backspace, Ctrl-U, Ctrl-C,
+ * history on the arrows); its echo goes back on the line. */
 void shell_feed(uint8_t c)
 {
-	static bool after_cr;
-	char echo[2] = { (char)c, 0 };
+	static struct line_edit le;
+	static bool ready;
+	static struct line_edit_echo echo;
+	char buf[sizeof(le.buf)];
 
-	if (c == '\n' && after_cr) {
-		after_cr = false;
-		return;
+	if (!ready) {
+		line_edit_init(&le);
+		ready = true;
 	}
-	after_cr = c == '\r';
-	if (c == '\r' || c == '\n') {
-		console_write_bytes("\r\n");
-		line[len] = 0;
-		len = 0;
-		run_line(line);
-		shell_prompt();
-	} else if ((c == 8 || c == 0x7f) && len) {
-		len--;
-		console_write_bytes("\b \b");
-	} else if (c == 0x15 || c == 3) { /* Ctrl-U, Ctrl-C */
-		len = 0;
-		console_write_bytes(c == 3 ? "^C\r\n" : "\r\n");
-		shell_prompt();
-	} else if (c >= 0x20 && c < 0x7f && len < LINE) {
-		line[len++] = (char)c;
-		console_write_bytes(echo);
-	} else if (c >= 0x20 && c < 0x7f) {
-		console_write_bytes("\a"); /* full */
+	enum line_edit_status st = line_edit_feed(&le, c, &echo);
+	for (unsigned i = 0; i < echo.len; i += sizeof(buf) - 1) {
+		unsigned n = echo.len - i < sizeof(buf) - 1 ? echo.len - i : sizeof(buf) - 1;
+		memcpy(buf, echo.bytes + i, n);
+		buf[n] = 0;
+		console_write_bytes(buf);
 	}
+	if (st == LINE_EDIT_LINE) {
+		memcpy(buf, line_edit_text(&le), sizeof(buf));
+		buf[sizeof(buf) - 1] = 0;
+		run_line(buf);
+	}
+	if (st != LINE_EDIT_MORE)
+		shell_prompt();
 }

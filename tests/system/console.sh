@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# tests/system/console.sh: a console where there is no COM1. QEMU q35 whose only UART is a PCI
+# serial card (pci-serial, 1b36:0002, no legacy COM1 at all): the hypervisor finds it by itself
+# (no SPCR table on QEMU x86, so the PCI scan), replays what it logged before, and carries on; the
+# same card named with console=pci:00:02.0; and console= values that name nothing usable, on a
+# machine with COM1, which must say why and stay on COM1.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+
+qemu=(--emulator qemu --firmware bios --machine q35 --cpus 2 --mem 256 --timeout 60)
+
+c=qemu-pci-serial-found
+boot_case "$c" --hv-args "on_exit=poweroff" "${qemu[@]}" --pci-serial
+expect_line "$c" '^hv: microhypervisor starting$'
+expect_line "$c" '^console: SPCR: no SPCR table$'
+expect_line "$c" '^console: now on I/O port 0x[0-9a-f]+ \(PCI 00:02\.0 1b36:0002\), rate set$'
+expect_line "$c" '^cpus: 2 of 2 online$'
+expect_line "$c" '^hv: power off$'
+
+c=qemu-pci-serial-named
+boot_case "$c" --hv-args "on_exit=poweroff console=pci:00:02.0,115200" "${qemu[@]}" --pci-serial
+expect_line "$c" '^console: now on I/O port 0x[0-9a-f]+ \(PCI 00:02\.0 1b36:0002\), rate set$'
+expect_no_line "$c" 'SPCR'
+expect_line "$c" '^hv: power off$'
+
+c=qemu-console-names-nothing
+boot_case "$c" --hv-args "on_exit=poweroff console=pci:00:1f.7" "${qemu[@]}"
+expect_line "$c" '^console: PCI serial controller: '
+expect_no_line "$c" '^console: now on'
+expect_line "$c" '^hv: power off$'
+
+c=qemu-console-mmio-nothing
+boot_case "$c" --hv-args "on_exit=poweroff console=mmio:0xfe030000" "${qemu[@]}"
+expect_line "$c" '^console: no UART answers at MMIO 0xfe030000 .*\(console=\); staying on I/O port 0x3f8$'
+expect_line "$c" '^hv: power off$'
+
+finish_cases
