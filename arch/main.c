@@ -101,7 +101,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		unsigned in_root = vmx_enable_all();
 		if (vm_create(&boot_info, in_root)) {
 			if (design_rule_test)
-				vm_break_design_rule();
+				vm_request_design_rule_break();
 			vm_run();
 		}
 	}

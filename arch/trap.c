@@ -188,6 +188,20 @@ static __attribute__((noreturn)) void stop_machine_end(void)
 	hv_stop_after_fault();
 }
 
+static void (*vcpu_report)(void);
+
+void trap_set_vcpu_report(void (*fn)(void))
+{
+	vcpu_report = fn;
+}
+
+/* When this CPU runs a vCPU, the fault may be about it: vmx/ prints its VMCS. */
+static void report_vcpu(void)
+{
+	if (vcpu_report)
+		vcpu_report();
+}
+
 static __attribute__((noreturn)) void handle_exception(struct trap_frame *f)
 {
 	char line[160];
@@ -203,6 +217,7 @@ static __attribute__((noreturn)) void handle_exception(struct trap_frame *f)
 	print_registers(f);
 	print_rip_symbol(f->rip);
 	print_backtrace(f->rip, f->rbp, false);
+	report_vcpu();
 	stop_machine_end();
 }
 
@@ -267,6 +282,7 @@ void panic(const char *fmt, ...)
 	 * repeat the return address already printed first. */
 	print_backtrace((uint64_t)__builtin_return_address(0),
 			*(uint64_t *)__builtin_frame_address(0), true);
+	report_vcpu();
 	stop_machine_end();
 }
 

@@ -32,6 +32,9 @@ void trap_host_nmi(uint64_t guest_rip);
  * and a backtrace from here, stop the other CPUs and halt. For assertions and impossible states. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
+/* A function the fault report calls on the faulting CPU (vmx/: the vCPU it runs, if any). */
+void trap_set_vcpu_report(void (*fn)(void));
+
 /* Deliberately fault, for the tests of the fault path (boot option crash=). */
 void trap_selftest(const char *what);
 

@@ -2,12 +2,14 @@
  * pending interrupts, sleeping through HLT, and stopping. Root mode, the vCPU's CPU, interrupts off
  * except while the CPU sleeps. */
 #include "apic/lapic.h"
+#include "arch/console.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "lib/log.h"
+#include "lib/printf.h"
 #include "vmx/exit.h"
 #include "vmx/msr_policy.h"
 #include "vmx/vapic.h"
@@ -61,6 +63,31 @@ static void answer_debug(struct vcpu *v)
 	if (fn) {
 		fn(v, v->debug_arg);
 		__atomic_store_n(&v->debug_fn, 0, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* The fault report's view of the vCPU this CPU runs: its VMCS is current here, so VMREAD is safe
+ * even now (nothing here takes a lock). */
+static void report_on_fault(void)
+{
+	static const uint32_t fields[] = { VMCS_GUEST_RIP, VMCS_GUEST_RSP, VMCS_GUEST_RFLAGS,
+					   VMCS_GUEST_CR0, VMCS_GUEST_CR3, VMCS_GUEST_CR4,
+					   VMCS_EXIT_REASON, VMCS_EXIT_QUALIFICATION,
+					   VMCS_CTRL_PROC_BASED, VMCS_CTRL_PROC_BASED2 };
+	struct vcpu *v = vcpu_current();
+	char line[120];
+
+	if (!v)
+		return;
+	fmt_snprintf(line, sizeof(line), "  on this CPU: %s vCPU %u, last exit %s, %s", v->vm->name,
+		     v->id, vmx_exit_reason_name(v->last_exit),
+		     v->owner.in_guest ? "in the guest" : "in root mode");
+	console_emergency_line(line);
+	for (unsigned i = 0; v->launched && i < sizeof(fields) / sizeof(fields[0]); i++) {
+		uint64_t value = (fields[i] >> 13 & 3) == 2 ? vmcs_read32(fields[i])
+							   : vmcs_read_natural(fields[i]);
+		fmt_snprintf(line, sizeof(line), "  %-28s 0x%lx", vmcs_field_name(fields[i]), value);
+		console_emergency_line(line);
 	}
 }
 
@@ -183,6 +210,7 @@ void vcpu_run(void *arg)
 	struct vcpu *v = arg;
 
 	current[cpu_id()] = v;
+	trap_set_vcpu_report(report_on_fault);
 	v->apic_dirty = true;
 	if (!vmcs_setup(v)) {
 		vm_stop(v->vm, "vCPU %u: its VMCS could not be set up", v->id);
@@ -215,6 +243,8 @@ void vcpu_run(void *arg)
 		}
 		v->launched = true;
 		vmx_handle_exit(v);
+		if (v->vm->break_design_rule && v->id == 0)
+			vm_break_design_rule();
 	}
 	stop_self(v);
 }

@@ -211,6 +211,11 @@ bool vm_create(const struct boot_info *bi, unsigned ncpus_online)
 	return true;
 }
 
+void vm_request_design_rule_break(void)
+{
+	the_vm.break_design_rule = true;
+}
+
 void vm_break_design_rule(void)
 {
 	struct vm *vm = &the_vm;

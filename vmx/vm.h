@@ -105,13 +105,16 @@ struct vm {
 	volatile bool stopping;
 	volatile unsigned stopped_vcpus;
 	bool poweroff; /* the guest asked for it (vs. a fault) */
+	bool break_design_rule; /* crash=design-rule: vCPU 0 breaks it after its first exit */
 };
 
 /* Build the VM from the boot modules (the first is the guest kernel). False, with the reason on
  * the console, when there is no guest or it cannot be loaded; the hypervisor carries on. */
 bool vm_create(const struct boot_info *bi, unsigned ncpus_online);
-/* crash=design-rule: the BSP writes vCPU 1's MSR bitmap, which only CPU 1 may do; the checked
- * writer must stop the machine and name the structure and the vCPU. */
+/* crash=design-rule: vm_request_design_rule_break() asks vCPU 0 to write vCPU 1's MSR bitmap
+ * after its first exit (vm_break_design_rule()), which only CPU 1 may do; the checked writer must
+ * stop the machine and name the structure and the vCPU, and the report shows vCPU 0's VMCS. */
+void vm_request_design_rule_break(void);
 void vm_break_design_rule(void);
 /* The VM, once vm_create() built it; NULL before or without one. */
 struct vm *vm_current(void);

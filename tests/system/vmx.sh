@@ -43,12 +43,14 @@ expect_no_line "$c" '^vm0: vmtest: FAIL'
 expect_line "$c" '^vm0: powered off$'
 no_fault_lines "$c"
 
-# The design rule's checked writers fire for real: crash=design-rule makes the BSP write vCPU 1's
-# MSR bitmap, which only CPU 1 may do.
+# The design rule's checked writers fire for real: crash=design-rule makes CPU 0, after vCPU 0's
+# first exit, write vCPU 1's MSR bitmap, which only CPU 1 may do; the report shows vCPU 0's VMCS.
 c=bochs-design-rule-caught
 boot_case "$c" --hv-args "$hv crash=design-rule" --guest "$hello" "${bochs[@]}" --cpus 2
 expect_line "$c" '^PANIC on cpu0: design rule broken: the MSR bitmap of vm0 vCPU 1 written from a CPU that does not own the vCPU \(on cpu0, owner cpu1\)$'
 expect_line "$c" '^cpu1: stopped \(hypervisor RIP 0x[0-9a-f]+\)$'
+expect_line "$c" '^  on this CPU: vm0 vCPU 0, last exit \w+, in root mode$'
+expect_line "$c" '^  VMCS_GUEST_RIP +0x[0-9a-f]+$'
 expect_no_line "$c" 'the write was not caught'
 expect_line "$c" '^hv: power off$'
 
