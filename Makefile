@@ -15,6 +15,7 @@ PURE_SRCS := \
 	lib/cmdline.c \
 	lib/line_edit.c \
 	lib/console_mux.c \
+	lib/ratelimit.c \
 	arch/console_spec.c \
 	boot/mb2.c \
 	arch/acpi.c \

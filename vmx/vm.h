@@ -11,6 +11,7 @@
 #include "arch/percpu.h"
 #include "boot/bootinfo.h"
 #include "guest/vuart.h"
+#include "lib/ratelimit.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/guest_regs.h"
 #include "vmx/io_ports.h"
@@ -97,6 +98,7 @@ struct vm {
 
 	struct io_ports ports;
 	struct vuart com1;
+	struct ratelimit com1_limit; /* its lines on the console (vmx/vm_devices.c) */
 	volatile int dev_lock;
 
 	unsigned nvcpus;
