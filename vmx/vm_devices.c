@@ -12,8 +12,9 @@
 #define PM1_SLP_TYP(v) (((v) >> 10) & 7)
 #define PM1_SLP_EN (1u << 13)
 
-/* The guest's lines, at most 1,000 at once and 500 a second (what a 115200-baud line carries), so a guest that floods its COM1
- * cannot bury the hypervisor's own lines; what is dropped is counted and said. */
+/* The guest's lines: at most 1,000 at once and 500 a second (more than a 115200-baud line
+ * carries), so a guest that floods its COM1 cannot bury the hypervisor's own lines; what is
+ * dropped is counted and said. */
 static void com1_line(void *ctx, const char *line)
 {
 	struct vm *vm = ctx;
