@@ -24,6 +24,7 @@ GUEST_LIB_C_SRCS := \
 	guest/lib/multiboot.c \
 	guest/lib/smp.c \
 	guest/lib/power.c \
+	guest/lib/check.c \
 	guest/lib/libgcc.c \
 	lib/printf.c \
 	lib/string.c \
@@ -38,7 +39,6 @@ GUEST_HELLO_SRCS := \
 
 GUEST_VMTEST_SRCS := \
 	guest/vmtest/main.c \
-	guest/vmtest/check.c \
 	guest/vmtest/ap.c \
 	guest/vmtest/cpuid.c \
 	guest/vmtest/exitcount.c \
@@ -68,7 +68,6 @@ GUEST_APICLIB_ASM_SRCS := \
 
 GUEST_APICTEST_SRCS := \
 	guest/apictest/main.c \
-	guest/apictest/check.c \
 	guest/apictest/vcpus.c \
 	guest/apictest/timing.c \
 	guest/apictest/irq.c \

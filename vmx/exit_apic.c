@@ -17,30 +17,6 @@
 #define BLOCKING_STI_MOVSS 3u
 #define EFER_LMA (1ull << 10)
 
-/* General registers by their number in instruction encodings (SDM Vol. 2A, Table 2-2). */
-static uint64_t *gpr(struct vcpu *v, unsigned n)
-{
-	uint64_t *const regs[16] = {
-		&v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx, 0, &v->regs.rbp,
-		&v->regs.rsi, &v->regs.rdi, &v->regs.r8, &v->regs.r9, &v->regs.r10, &v->regs.r11,
-		&v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15,
-	};
-	return regs[n & 15];
-}
-
-static uint64_t get_gpr(struct vcpu *v, unsigned n)
-{
-	return (n & 15) == 4 ? vmcs_read_natural(VMCS_GUEST_RSP) : *gpr(v, n);
-}
-
-static void set_gpr(struct vcpu *v, unsigned n, uint64_t value)
-{
-	if ((n & 15) == 4)
-		vmcs_write_natural(VMCS_GUEST_RSP, value);
-	else
-		*gpr(v, n) = value;
-}
-
 static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
 {
 	const struct vm *vm = ctx;
@@ -99,11 +75,11 @@ static void emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t 
 	if (in->op == MMIO_LOAD) {
 		if (registers)
 			vlapic_mmio_read(&v->apic, offset & ~3u, rdtsc(), &val);
-		uint64_t old = get_gpr(v, in->reg);
-		set_gpr(v, in->reg, mmio_load_result(in, old, val >> shift));
+		uint64_t old = vcpu_read_gpr(v, in->reg);
+		vcpu_write_gpr(v, in->reg, mmio_load_result(in, old, val >> shift));
 		return;
 	}
-	uint64_t value = mmio_store_value(in, in->src_is_imm ? 0 : get_gpr(v, in->reg));
+	uint64_t value = mmio_store_value(in, in->src_is_imm ? 0 : vcpu_read_gpr(v, in->reg));
 	if (!registers || in->size != 4 || (offset & 3))
 		return; /* the APIC takes aligned 32-bit writes only (SDM 11.4.1) */
 	vlapic_mmio_write(&v->apic, offset, (uint32_t)value, rdtsc());

@@ -9,29 +9,6 @@
 #include "vmx/vmx_insn.h"
 
 /* General register n of the exit qualification's numbering (RAX, RCX, RDX, RBX, RSP, ...). */
-static uint64_t *gpr(struct vcpu *v, unsigned n)
-{
-	uint64_t *const regs[16] = {
-		&v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx, 0, &v->regs.rbp,
-		&v->regs.rsi, &v->regs.rdi, &v->regs.r8, &v->regs.r9, &v->regs.r10, &v->regs.r11,
-		&v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15,
-	};
-	return regs[n & 15];
-}
-
-static uint64_t read_gpr(struct vcpu *v, unsigned n)
-{
-	return n == 4 ? vmcs_read_natural(VMCS_GUEST_RSP) : *gpr(v, n);
-}
-
-static void write_gpr(struct vcpu *v, unsigned n, uint64_t value)
-{
-	if (n == 4)
-		vmcs_write_natural(VMCS_GUEST_RSP, value);
-	else
-		*gpr(v, n) = value;
-}
-
 static bool mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 {
 	switch (cr) {
@@ -54,10 +31,10 @@ void exit_cr_access(struct vcpu *v)
 
 	switch (type) {
 	case 0: /* MOV to CR */
-		ok = mov_to_cr(v, cr, read_gpr(v, reg));
+		ok = mov_to_cr(v, cr, vcpu_read_gpr(v, reg));
 		break;
 	case 1: /* MOV from CR: only CR3 can exit this way */
-		write_gpr(v, reg, vmcs_read_natural(VMCS_GUEST_CR3));
+		vcpu_write_gpr(v, reg, vmcs_read_natural(VMCS_GUEST_CR3));
 		break;
 	case 3: /* LMSW: the low four bits of CR0; PE can be set, not cleared */
 		ok = vmcs_guest_write_cr0(v, (v->cr0_shadow & ~0xeull) | ((q >> 16) & 0xf) |

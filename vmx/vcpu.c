@@ -130,6 +130,30 @@ void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t e
 	__atomic_store_n(&v->start_request, true, __ATOMIC_RELEASE);
 }
 
+/* Registers by their number in instruction encodings (SDM Vol. 2A, Table 2-2); RSP is in the VMCS. */
+static uint64_t *gpr(struct vcpu *v, unsigned n)
+{
+	uint64_t *const regs[16] = {
+		&v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx, 0, &v->regs.rbp,
+		&v->regs.rsi, &v->regs.rdi, &v->regs.r8, &v->regs.r9, &v->regs.r10, &v->regs.r11,
+		&v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15,
+	};
+	return regs[n & 15];
+}
+
+uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n)
+{
+	return (n & 15) == 4 ? vmcs_read_natural(VMCS_GUEST_RSP) : *gpr(v, n);
+}
+
+void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value)
+{
+	if ((n & 15) == 4)
+		vmcs_write_natural(VMCS_GUEST_RSP, value);
+	else
+		*gpr(v, n) = value;
+}
+
 void vcpu_skip_instruction(struct vcpu *v)
 {
 	uint64_t rip = vmcs_read_natural(VMCS_GUEST_RIP);

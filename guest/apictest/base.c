@@ -9,7 +9,7 @@
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
 #include "guest/apictest/base.h"
-#include "guest/apictest/check.h"
+#include "guest/lib/check.h"
 #include "guest/lib/apic.h"
 #include "guest/lib/cpu.h"
 

@@ -5,7 +5,7 @@
  * stays dead after one. vCPU 0 drives; every vCPU sends in turn. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/apictest/check.h"
+#include "guest/lib/check.h"
 #include "guest/apictest/ipi.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timing.h"

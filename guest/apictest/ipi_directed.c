@@ -5,7 +5,7 @@
  * logical destination that names no vCPU reaches nobody (11.6.2.2). */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/apictest/check.h"
+#include "guest/lib/check.h"
 #include "guest/apictest/ipi.h"
 #include "guest/apictest/irq.h"
 

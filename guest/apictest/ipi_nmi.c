@@ -3,7 +3,7 @@
  * IPI. From each vCPU to each other one, physical destination. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/apictest/check.h"
+#include "guest/lib/check.h"
 #include "guest/apictest/ipi.h"
 #include "guest/apictest/irq.h"
 #include "guest/lib/spinlock.h"

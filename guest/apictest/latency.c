@@ -3,7 +3,7 @@
  * and to vCPU 1 halted. The median of a few samples is printed, not judged. xAPIC mode. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/apictest/check.h"
+#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timing.h"
 #include "guest/lib/apic.h"

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "guest/apictest/apictest.h"
-#include "guest/apictest/check.h"
+#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timing.h"
 #include "guest/apictest/vcpus.h"

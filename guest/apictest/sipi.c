@@ -7,7 +7,7 @@
  * x2APIC mode (11.12.5.1), with its registers reset. vCPU 0. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/apictest/check.h"
+#include "guest/lib/check.h"
 #include "guest/apictest/timing.h"
 #include "guest/lib/apic.h"
 #include "guest/lib/sipi.h"

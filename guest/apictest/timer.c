@@ -5,7 +5,7 @@
  * the timer's rate is measured first. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/apictest/check.h"
+#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timer.h"
 #include "guest/apictest/timing.h"

@@ -7,29 +7,17 @@
 #include "guest/lib/hypercall.h"
 #include "guest/lib/multiboot.h"
 
-#define BIOS_AREA 0xe0000ull
 #define RSDP_V2_LEN 36
-
-/* acpi_map_fn: paging is off, so readable physical memory is a pointer; only what the memory map
- * covers, or the BIOS area, is read. */
-static const void *phys_map(uint64_t phys, uint64_t len)
-{
-	if (phys >= (1ull << 32) || len > (1ull << 32) - phys)
-		return 0;
-	if ((phys >= BIOS_AREA && phys + len <= (1ull << 20)) || mb_covers(phys, len))
-		return (const void *)(uintptr_t)phys;
-	return 0;
-}
 
 static uint32_t madt_cpus(void)
 {
 	static struct acpi_info acpi; /* too big for a 4 KiB stack */
 	uint64_t rsdp;
 
-	if (!acpi_find_rsdp_legacy(phys_map, &rsdp))
+	if (!acpi_find_rsdp_legacy(mb_phys_map, &rsdp))
 		return 0;
-	if (!acpi_parse((const void *)(uintptr_t)rsdp, phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : 20,
-			phys_map, &acpi) || !acpi.madt_found)
+	if (!acpi_parse((const void *)(uintptr_t)rsdp, mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : 20,
+			mb_phys_map, &acpi) || !acpi.madt_found)
 		return 0;
 	return acpi.ncpus;
 }

@@ -120,3 +120,16 @@ bool mb_covers(uint64_t base, uint64_t len)
 			return true;
 	return false;
 }
+
+/* acpi_map_fn: paging is off, so a physical address is a pointer; it is readable when it is below
+ * 4 GiB and the loader's memory map covers it (tables usually lie in reserved or ACPI ranges), or
+ * in the BIOS area where the RSDP is scanned for. A table pointer that leads elsewhere is refused
+ * rather than followed into an unmapped hole. */
+const void *mb_phys_map(uint64_t phys, uint64_t len)
+{
+	if (phys >= (1ull << 32) || len > (1ull << 32) - phys)
+		return 0;
+	if ((phys >= 0xe0000ull && phys + len <= (1ull << 20)) || mb_covers(phys, len))
+		return (const void *)(uintptr_t)phys;
+	return 0;
+}

@@ -33,4 +33,7 @@ unsigned mb_ranges(const struct mb_range **out);
  * about memory (then there is nothing to check against). */
 bool mb_covers(uint64_t base, uint64_t len);
 
+/* For the ACPI parser (arch/acpi.h acpi_map_fn): what of physical memory may be read. */
+const void *mb_phys_map(uint64_t phys, uint64_t len);
+
 #endif

@@ -15,22 +15,9 @@
 #define PM1_SLP_TYP_SHIFT 10
 #define PM1_SLP_EN (1u << 13)
 
-#define BIOS_AREA 0xe0000ull /* to 1 MiB: where the RSDP is scanned for */
 #define RSDP_V2_LEN 36
 #define ACPI_ENABLE_POLLS 1000000
 #define POWER_OFF_POLLS 10000000
-
-/* acpi_map_fn: an address is readable when it is below 4 GiB and the loader's memory map covers
- * it (tables usually lie in reserved or ACPI ranges), or in the BIOS area. A table pointer that
- * leads elsewhere is refused rather than followed into an unmapped hole. */
-static const void *phys_map(uint64_t phys, uint64_t len)
-{
-	if (phys >= (1ull << 32) || len > (1ull << 32) - phys)
-		return 0;
-	if ((phys >= BIOS_AREA && phys + len <= (1ull << 20)) || mb_covers(phys, len))
-		return (const void *)(uintptr_t)phys;
-	return 0;
-}
 
 /* ACPI 6.5, 16.3.1 "Placing the System in ACPI Mode": firmware that starts in legacy mode
  * names an SMI command port and a value that switches to ACPI mode; SCI_EN says it is done. */
@@ -50,13 +37,13 @@ static bool read_tables(struct acpi_info *a)
 {
 	uint64_t rsdp;
 
-	if (!acpi_find_rsdp_legacy(phys_map, &rsdp)) {
+	if (!acpi_find_rsdp_legacy(mb_phys_map, &rsdp)) {
 		con_printf("acpi: no RSDP in the EBDA or at 0xe0000-0xfffff");
 		return false;
 	}
 	/* An ACPI 1.0 RSDP is 20 bytes and may end right below 1 MiB; pass what can be read. */
-	if (!acpi_parse((const void *)(uintptr_t)rsdp, phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : 20,
-			phys_map, a))
+	if (!acpi_parse((const void *)(uintptr_t)rsdp, mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : 20,
+			mb_phys_map, a))
 		return false;
 	if (!a->fadt_found || !a->pm1a_cnt || !a->s5_valid) {
 		con_printf("acpi: cannot power off: %s", !a->fadt_found ? "no FADT" :

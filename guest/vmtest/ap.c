@@ -9,7 +9,7 @@
 #include "guest/lib/smp.h"
 #include "guest/lib/spinlock.h"
 #include "guest/vmtest/ap.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "lib/printf.h"
 
 #define AP_WAIT_POLLS 100000000u

@@ -7,7 +7,7 @@
 #include "guest/lib/spinlock.h"
 #include "guest/lib/trap.h"
 #include "guest/vmtest/ap.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 #define APIC_MMIO 0xfee00000u

@@ -6,7 +6,7 @@
 #include "guest/lib/cpu.h"
 #include "guest/lib/msr.h"
 #include "guest/vmtest/ap.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "lib/string.h"
 

@@ -5,7 +5,7 @@
 #include "guest/lib/hypercall.h"
 #include "guest/lib/smp.h"
 #include "guest/vmtest/ap.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -18,7 +18,7 @@
 #define ECX_PDCM 15
 #define ECX_HYPERVISOR 31 /* reserved for hypervisors to say they are there */
 
-static const char *check_name(char *buf, unsigned size, const char *what, unsigned self)
+static const char *cpuid_check_name(char *buf, unsigned size, const char *what, unsigned self)
 {
 	fmt_snprintf(buf, size, "cpuid.%s.vcpu%u", what, self);
 	return buf;
@@ -29,7 +29,7 @@ static void check_bit(unsigned self, const char *what, const char *desc, uint32_
 {
 	char name[40];
 
-	check_hex(check_name(name, sizeof(name), what, self), desc, (reg >> bit) & 1, want);
+	check_hex(cpuid_check_name(name, sizeof(name), what, self), desc, (reg >> bit) & 1, want);
 }
 
 static void check_leaf1(unsigned self)
@@ -41,7 +41,7 @@ static void check_leaf1(unsigned self)
 	check_bit(self, "hypervisor", "leaf 1 ECX bit 31 (hypervisor)", r.ecx, ECX_HYPERVISOR, 1);
 	check_bit(self, "pdcm", "leaf 1 ECX bit 15 (PDCM)", r.ecx, ECX_PDCM, 0);
 	check_bit(self, "monitor", "leaf 1 ECX bit 3 (MONITOR)", r.ecx, ECX_MONITOR, 0);
-	check_hex(check_name(name, sizeof(name), "apicid", self), "leaf 1 EBX[31:24] (APIC id)",
+	check_hex(cpuid_check_name(name, sizeof(name), "apicid", self), "leaf 1 EBX[31:24] (APIC id)",
 		  r.ebx >> 24, self);
 }
 
@@ -51,7 +51,7 @@ static void check_leaf_a(unsigned self)
 	struct cpuid_regs r = cpuid(0xa, 0);
 	char name[40];
 
-	check_name(name, sizeof(name), "leafa", self);
+	cpuid_check_name(name, sizeof(name), "leafa", self);
 	if (r.eax | r.ebx | r.ecx | r.edx)
 		check_fail(name, "leaf 0xA (got 0x%x 0x%x 0x%x 0x%x, want all 0)", r.eax, r.ebx,
 			   r.ecx, r.edx);
@@ -76,7 +76,7 @@ static void check_hv_leaves(unsigned self)
 	struct cpuid_regs r = cpuid(CPUID_HV_BASE, 0);
 	char want[12] = { 0 }, got[13], name[40];
 
-	check_name(name, sizeof(name), "hvmax", self);
+	cpuid_check_name(name, sizeof(name), "hvmax", self);
 	if (r.eax < CPUID_HV_BASE + 1)
 		check_fail(name, "leaf 0x40000000 EAX (got 0x%x, want >= 0x40000001)", r.eax);
 	else
@@ -85,14 +85,14 @@ static void check_hv_leaves(unsigned self)
 	/* HV_CPUID_SIGNATURE, NUL-padded to the 12 bytes of EBX, ECX, EDX. */
 	memcpy(want, HV_CPUID_SIGNATURE, strnlen(HV_CPUID_SIGNATURE, sizeof(want)));
 	signature_text(&r, got);
-	check_name(name, sizeof(name), "signature", self);
+	cpuid_check_name(name, sizeof(name), "signature", self);
 	if (memcmp(&r.ebx, want, 4) || memcmp(&r.ecx, want + 4, 4) || memcmp(&r.edx, want + 8, 4))
 		check_fail(name, "leaf 0x40000000 EBX ECX EDX (got \"%s\", want \"%s\")", got,
 			   HV_CPUID_SIGNATURE);
 	else
 		check_pass(name);
 
-	check_hex(check_name(name, sizeof(name), "abi", self), "leaf 0x40000001 EAX (ABI version)",
+	check_hex(cpuid_check_name(name, sizeof(name), "abi", self), "leaf 0x40000001 EAX (ABI version)",
 		  cpuid(CPUID_HV_BASE + 1, 0).eax, HC_ABI_VERSION);
 }
 
@@ -102,7 +102,7 @@ static void check_vcpu_info(unsigned self)
 	uint32_t n;
 	char name[40];
 
-	check_int(check_name(name, sizeof(name), "vcpuinfo", self), "HC_VCPU_INFO index",
+	check_int(cpuid_check_name(name, sizeof(name), "vcpuinfo", self), "HC_VCPU_INFO index",
 		  hc_vcpu_info(&n), (int32_t)self);
 }
 
@@ -125,6 +125,6 @@ void suite_cpuid(void)
 	cpuid_job(0);
 	for (unsigned k = 1; k < vmtest_nvcpus; k++)
 		if (posted[k] && !ap_wait(k))
-			check_fail(check_name(name, sizeof(name), "report", k),
+			check_fail(cpuid_check_name(name, sizeof(name), "report", k),
 				   "vCPU %u ran no CPUID checks (got no report, want one)", k);
 }

@@ -3,7 +3,7 @@
  * and the run goes on to its summary. vCPU 0. */
 #include "guest/lib/console.h"
 #include "guest/lib/cpu.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "vmx/hypercall.h"
 

@@ -3,7 +3,7 @@
  * Unconditionally"), so the count must move by exactly the number executed. vCPU 0. */
 #include "guest/lib/cpu.h"
 #include "guest/lib/hypercall.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 #define CPUIDS 100

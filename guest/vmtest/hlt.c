@@ -6,7 +6,7 @@
 #include "guest/lib/spinlock.h"
 #include "guest/lib/trap.h"
 #include "guest/vmtest/ap.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 #define WAKE_VECTOR 0x40

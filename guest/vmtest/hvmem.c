@@ -6,7 +6,7 @@
  * vCPU 0. */
 #include "guest/lib/console.h"
 #include "guest/lib/multiboot.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 #define MB2_HEADER_LEN 16u      /* the fixed fields */

@@ -11,7 +11,7 @@
 #include "guest/lib/multiboot.h"
 #include "guest/lib/power.h"
 #include "guest/lib/smp.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "lib/string.h"
 

@@ -2,7 +2,7 @@
  * what the hypervisor says, pass-through MSRs keep what the guest writes, and the rest raise #GP,
  * which is caught (guest/lib/msr.h) and checked. vCPU 0. */
 #include "guest/lib/msr.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 /* Intel SDM Vol. 4, "Model-Specific Registers", Table 2-2 "IA-32 Architectural MSRs". */

@@ -2,7 +2,7 @@
  * device reads all ones and ignores writes; COM1 is a 16550 (guest/vuart.c). vCPU 0. */
 #include "guest/lib/cpu.h"
 #include "guest/lib/trap.h"
-#include "guest/vmtest/check.h"
+#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "vmx/hypercall.h"
 

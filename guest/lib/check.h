@@ -1,4 +1,4 @@
-/* guest/apictest/check.h: reporting a check, as guest/vmtest does: "apictest: ok   NAME",
+/* guest/lib/check.h: reporting a check, as guest/vmtest does: "apictest: ok   NAME",
  * "apictest: FAIL NAME: detail (got X, want Y)" or "apictest: skip NAME (why)", and the totals.
  * Any vCPU (the counts are atomic; each line is written whole). */
 #ifndef GUEST_APICTEST_CHECK_H
@@ -26,7 +26,7 @@ bool check_gp(const char *name, const char *what, bool faulted, bool want_gp);
 /* Formats a check name into buf (CHECK_NAME_MAX bytes) and returns buf. */
 const char *check_name(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* "apictest: N passed, M failed". */
+/* "NAME: N passed, M failed". */
 void check_summary(void);
 
 #endif

@@ -1,9 +1,10 @@
-/* guest/vmtest/check.c: check results on the console, counted across vCPUs. Any vCPU. */
+/* guest/lib/check.c: check results on the console, counted across vCPUs, for the test guests
+ * (vmtest, apictest). Any vCPU. */
 #include <stdarg.h>
 
+#include "guest/lib/check.h"
 #include "guest/lib/console.h"
 #include "guest/lib/spinlock.h"
-#include "guest/vmtest/check.h"
 #include "lib/printf.h"
 
 static uint32_t passed, failed;
@@ -59,6 +60,27 @@ bool check_int(const char *name, const char *what, int32_t got, int32_t want)
 	}
 	check_pass(name);
 	return true;
+}
+
+bool check_gp(const char *name, const char *what, bool faulted, bool want_gp)
+{
+	if (faulted != want_gp) {
+		check_fail(name, "%s (got %s, want %s)", what, faulted ? "#GP" : "no fault",
+			   want_gp ? "#GP" : "no fault");
+		return false;
+	}
+	check_pass(name);
+	return true;
+}
+
+const char *check_name(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, CHECK_NAME_MAX, fmt, ap);
+	va_end(ap);
+	return buf;
 }
 
 void check_summary(void)
