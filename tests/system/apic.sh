@@ -32,7 +32,19 @@ APIC_EXITS=(
 	"apic-full      | xAPIC TPR writes=0"
 	"apic-novid     | x2APIC TPR writes=0"
 	"apic-novid     | x2APIC self-IPIs=+"
+	"apic-novid     | xAPIC EOIs=2000"
+	"apic-nox2v     | x2APIC TPR writes=1000"
+	"apic-nox2v     | x2APIC self-IPIs=2000"
+	"apic-nox2v     | x2APIC register reads=1000"
+	"apic-nox2v     | xAPIC TPR writes=0"
 	"apic-notpr     | x2APIC TPR writes=1000"
+	"apic-notpr     | xAPIC TPR writes=1000"
+	"apic-notpr     | xAPIC register reads=1000"
+	"apic-sandy     | x2APIC TPR writes=0"
+	"apic-sandy     | x2APIC self-IPIs=2000"
+	"apic-sandy     | xAPIC EOIs=2000"
+	"apic-haswell   | x2APIC self-IPIs=0"
+	"apic-tigerlake | x2APIC self-IPIs=0"
 )
 
 apictest=$HV_BUILD/guest/apictest.elf
