@@ -49,6 +49,7 @@ GUEST_VMTEST_SRCS := \
 	guest/vmtest/hvmem.c \
 	guest/vmtest/apic.c \
 	guest/vmtest/console.c \
+	guest/vmtest/apicstart.c \
 	guest/vmtest/destructive.c
 
 GUEST_BENCH_SRCS := \

@@ -38,6 +38,7 @@ static const struct suite suites[] = {
 	{ "reset", suite_reset, true },
 	{ "halt-forever", suite_halt_forever, true },
 	{ "console", suite_console, true },
+	{ "apicstart", suite_apicstart, true },
 };
 
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
@@ -85,7 +86,7 @@ static void run(const char *name)
 		}
 	}
 	con_printf("suites: all (every non-destructive one), cpuid, exitcount, msr, ports, vmcall, "
-		   "hlt, hvmem, apic; destructive: triplefault, ept-outside, reset, halt-forever, console");
+		   "hlt, hvmem, apic; destructive: triplefault, ept-outside, reset, halt-forever, console, apicstart (with vm.apic=)");
 	check_fail("test", "no such suite (got \"%s\", want one of the suites listed)", name);
 }
 

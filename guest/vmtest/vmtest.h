@@ -32,5 +32,6 @@ void suite_ept_outside(void);
 void suite_reset(void);
 void suite_halt_forever(void);
 void suite_console(void);
+void suite_apicstart(void);
 
 #endif

@@ -54,6 +54,17 @@ expect_line "$c" '^  VMCS_GUEST_RIP +0x[0-9a-f]+$'
 expect_no_line "$c" 'the write was not caught'
 expect_line "$c" '^hv: power off$'
 
+# vm.apic=: every vCPU starts in x2APIC mode; locked, it reports the lock and cannot leave.
+c=bochs-vm-apic-x2apic
+boot_case "$c" --hv-args "$hv vm.apic=x2apic" --guest "$vmtest" --guest-args "test=apicstart" "${bochs[@]}" --cpus 2
+expect_line "$c" '^vm0: vmtest: \d+ passed, 0 failed$'
+no_fault_lines "$c"
+c=bochs-vm-apic-x2apic-locked
+boot_case "$c" --hv-args "$hv vm.apic=x2apic-locked" --guest "$vmtest" --guest-args "test=apicstart locked=1" "${bochs[@]}" --cpus 2
+expect_line "$c" '^vm0: vmtest: \d+ passed, 0 failed$'
+expect_line "$c" 'IA32_APIC_BASE .*refused \(the x2APIC is locked'
+no_fault_lines "$c"
+
 # Guests that end badly: the VM is stopped with the reason, the hypervisor powers off cleanly.
 c=bochs-triple-fault
 boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=triplefault" "${bochs[@]}" --cpus 2
