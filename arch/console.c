@@ -6,6 +6,8 @@
 
 #include "arch/console.h"
 #include "arch/console_spec.h"
+#include "boot/bootinfo.h"
+#include "arch/fb_text.h"
 #include "arch/serial.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
@@ -61,8 +63,15 @@ static void unlock(uint64_t flags)
 		irq_enable();
 }
 
+/* The screen: a linear framebuffer the log is mirrored on (fbcon=). */
+static struct fb_text screen;
+static bool screen_on;
+static enum { FBCON_AUTO, FBCON_ON, FBCON_OFF } fbcon_mode;
+
 static void write_raw(const char *s)
 {
+	if (screen_on)
+		fb_text_write(&screen, s);
 	if (!console_present)
 		return;
 	for (; *s; s++) {
@@ -108,7 +117,7 @@ static void write_line(const char *text)
 	char prefix[48];
 
 	format_prefix(prefix, sizeof(prefix));
-	if (!console_present) {
+	if (!console_present && !screen_on) {
 		keep_early(prefix, text);
 		return;
 	}
@@ -198,6 +207,48 @@ bool console_option(const char *value, void *ctx)
 	}
 	fmt_snprintf(requested_bad, sizeof(requested_bad), "%s", value);
 	return true; /* reported by console_apply_options(), with what we do instead */
+}
+
+/* fbcon=on|off|auto: mirror the log on the boot framebuffer always, never, or only when no
+ * UART is the console (the default: drawing is slow, and a serial line says it all). */
+bool console_fbcon_option(const char *value, void *ctx)
+{
+	if (!strcmp(value, "on"))
+		fbcon_mode = FBCON_ON;
+	else if (!strcmp(value, "off"))
+		fbcon_mode = FBCON_OFF;
+	else if (!strcmp(value, "auto"))
+		fbcon_mode = FBCON_AUTO;
+	else
+		return false;
+	return true;
+}
+
+void console_attach_framebuffer(const struct boot_framebuffer *bfb)
+{
+	const char *why = 0;
+
+	if (fbcon_mode == FBCON_OFF || (fbcon_mode == FBCON_AUTO && console_present) ||
+	    !bfb->present)
+		return;
+	if (bfb->type != 1)
+		why = "it is not a direct-color (RGB) framebuffer";
+	else if (bfb->addr + (uint64_t)bfb->pitch * bfb->height > (4ull << 30))
+		why = "it is not below 4 GiB, where the hypervisor maps devices";
+	struct fb_info fb = { (uint8_t *)bfb->addr, bfb->pitch, bfb->width, bfb->height, bfb->bpp,
+			      bfb->red_pos, bfb->red_size, bfb->green_pos, bfb->green_size,
+			      bfb->blue_pos, bfb->blue_size };
+	uint64_t flags = lock();
+	if (!why && fb_text_init(&screen, &fb, &why)) {
+		screen_on = true;
+		replay_early(); /* what was said before there was anywhere to say it */
+	}
+	unlock(flags);
+	if (screen_on)
+		log_info("console: mirrored on the %ux%ux%u framebuffer at 0x%lx", bfb->width,
+			 bfb->height, bfb->bpp, bfb->addr);
+	else
+		log_warn("console: not mirrored on the framebuffer: %s", why);
 }
 
 bool console_loglevel_option(const char *value, void *ctx)

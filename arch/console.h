@@ -19,6 +19,11 @@ bool console_loglevel_option(const char *value, void *ctx);
  * one), or explain why not. */
 void console_apply_options(void);
 
+/* fbcon= (boot option), and mirroring the log on the boot framebuffer (BSP, after mm_init). */
+struct boot_framebuffer;
+bool console_fbcon_option(const char *value, void *ctx);
+void console_attach_framebuffer(const struct boot_framebuffer *fb);
+
 /* For arch/console_find.c: whether the console must still be found (console=pci:, spcr, auto,
  * or no COM1 at all), and the switch to a UART it found. */
 struct console_spec;

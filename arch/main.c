@@ -47,6 +47,7 @@ static bool crash_option(const char *value, void *ctx)
 static const struct cmdline_opt boot_options[] = {
 	{ "console", console_option, "com1..com4, io:0xPORT, mmio:0xADDR, pci:BB:DD.F, spcr or auto, optionally ,BAUD" },
 	{ "loglevel", console_loglevel_option, "error, warn, info or debug" },
+	{ "fbcon", console_fbcon_option, "on, off or auto (on when there is no serial console)" },
 	{ "on_exit", power_on_exit_option, "halt or poweroff" },
 	{ "vm.cpus", vm_option_cpus, "1 up to the number of CPUs" },
 	{ "vm.mem", vm_option_mem, "MiB of guest RAM, even, 4..3072" },
@@ -87,6 +88,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	struct acpi_host acpi;
 	acpi_host_init(&boot_info, &acpi);
 	console_find_late(&acpi);
+	console_attach_framebuffer(&boot_info.fb);
 	lapic_init();
 	unsigned online = smp_start_aps(&boot_info, acpi.apic_ids, acpi.cpus_found);
 	log_info("cpus: %u of %u online", online, acpi.cpus_found);

@@ -38,6 +38,8 @@ struct boot_framebuffer {
 	uint32_t pitch, width, height;
 	uint8_t bpp;
 	uint8_t type; /* 0 indexed, 1 direct RGB, 2 EGA text */
+	/* Type 1: each color's lowest bit and bit count (zero when the tag did not say). */
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
 };
 
 struct boot_info {

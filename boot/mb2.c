@@ -353,6 +353,16 @@ static void tag_framebuffer(struct mb2_parser *ps, const struct mb2_tag *t)
 	fb->height = get_u32(t->p + 24);
 	fb->bpp = t->p[28];
 	fb->type = t->p[29];
+	/* The color information follows framebuffer_type and a 16-bit reserved field: offset 32 in
+	 * GRUB's struct multiboot_tag_framebuffer (the spec's prose says 31). */
+	if (fb->type == 1 && t->size >= 38) {
+		fb->red_pos = t->p[32];
+		fb->red_size = t->p[33];
+		fb->green_pos = t->p[34];
+		fb->green_size = t->p[35];
+		fb->blue_pos = t->p[36];
+		fb->blue_size = t->p[37];
+	}
 }
 
 /* The tags carry a copy of the RSDP (ACPI 6.5, 5.2.5.3): 20 bytes for ACPI 1.0, 36 after. */

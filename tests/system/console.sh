@@ -2,8 +2,8 @@
 # tests/system/console.sh: a console where there is no COM1. QEMU q35 whose only UART is a PCI
 # serial card (pci-serial, 1b36:0002, no legacy COM1 at all): the hypervisor finds it by itself
 # (no SPCR table on QEMU x86, so the PCI scan), replays what it logged before, and carries on; the
-# same card named with console=pci:00:02.0; and console= values that name nothing usable, on a
-# machine with COM1, which must say why and stay on COM1.
+# same card named with console=pci:00:02.0; console= values that name nothing usable, on a
+# machine with COM1, which must say why and stay on COM1; and the log mirrored on a framebuffer.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
@@ -33,6 +33,18 @@ expect_line "$c" '^hv: power off$'
 c=qemu-console-mmio-nothing
 boot_case "$c" --hv-args "on_exit=poweroff console=mmio:0xfe030000" "${qemu[@]}"
 expect_line "$c" '^console: no UART answers at MMIO 0xfe030000 .*\(console=\); staying on I/O port 0x3f8$'
+expect_line "$c" '^hv: power off$'
+
+# The log on the screen: OVMF's GRUB hands over a direct-color framebuffer, SeaBIOS's GRUB an EGA
+# text one, which the renderer does not draw on (and says so).
+c=qemu-uefi-fbcon
+boot_case "$c" --hv-args "on_exit=poweroff fbcon=on" --emulator qemu --firmware uefi --machine q35 \
+	--cpus 1 --mem 256 --timeout 90
+expect_line "$c" '^console: mirrored on the \d+x\d+x(16|24|32) framebuffer at 0x[0-9a-f]+$'
+expect_line "$c" '^hv: power off$'
+c=qemu-bios-fbcon-text
+boot_case "$c" --hv-args "on_exit=poweroff fbcon=on" "${qemu[@]}"
+expect_line "$c" '^console: not mirrored on the framebuffer: it is not a direct-color \(RGB\) framebuffer$'
 expect_line "$c" '^hv: power off$'
 
 finish_cases

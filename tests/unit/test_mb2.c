@@ -532,6 +532,12 @@ TEST(mb2_framebuffer_and_efi_flags)
 	put32(fb + 24, 768);
 	fb[28] = 32;
 	fb[29] = 1;
+	fb[32] = 16; /* red 23:16, green 15:8, blue 7:0, as GRUB lays the color fields out */
+	fb[33] = 8;
+	fb[34] = 8;
+	fb[35] = 8;
+	fb[36] = 0;
+	fb[37] = 8;
 	mb_tag(MB2_TAG_EFI_BS, 8);
 	mb_tag(MB2_TAG_EFI64, 12); /* too short for the pointer */
 	mb_end();
@@ -543,6 +549,10 @@ TEST(mb2_framebuffer_and_efi_flags)
 	CHECK_EQ(bi.fb.height, 768);
 	CHECK_EQ(bi.fb.bpp, 32);
 	CHECK_EQ(bi.fb.type, 1);
+	CHECK_EQ(bi.fb.red_pos, 16);
+	CHECK_EQ(bi.fb.green_pos, 8);
+	CHECK_EQ(bi.fb.blue_pos, 0);
+	CHECK_EQ(bi.fb.red_size + bi.fb.green_size + bi.fb.blue_size, 24);
 	CHECK(bi.efi_boot_services_not_exited);
 	CHECK(!bi.efi64);
 	CHECK(test_log_find("mb2: the boot loader left EFI boot services running"));
