@@ -126,8 +126,10 @@ enum apic_mode vlapic_mode(const struct vlapic *vl);
 /* xAPIC MMIO: `offset` within the 4 KiB page, 4-byte aligned accesses to the low dword of a
  * 16-byte register (others: VLAPIC_IGNORED with ESR bit 7). Reads of the current count use `now`.
  * Writes of read-only registers are dropped (VLAPIC_OK, as hardware). */
-enum vlapic_access vlapic_mmio_read(struct vlapic *vl, uint32_t offset, uint64_t now, uint32_t *value);
-enum vlapic_access vlapic_mmio_write(struct vlapic *vl, uint32_t offset, uint32_t value, uint64_t now);
+enum vlapic_access vlapic_mmio_read(struct vlapic *vl, uint32_t offset, uint64_t now,
+				    uint32_t *value);
+enum vlapic_access vlapic_mmio_write(struct vlapic *vl, uint32_t offset, uint32_t value,
+				     uint64_t now);
 
 /* x2APIC MSRs 0x800-0x8ff (SDM Vol. 3A, 11.12.1.2, Table 11-6): reads of write-only or absent
  * registers, writes of read-only or absent ones, and writes with reserved bits set (ICR, SELF IPI,

@@ -69,7 +69,8 @@ static void set_error(struct vlapic *vl, uint32_t bit)
 	vlapic_set_reg(vl, VLAPIC_ESR, vlapic_reg(vl, VLAPIC_ESR) | bit);
 }
 
-/* Fixed and lowest-priority IPIs need a vector of 16 or more (SDM 11.5.3, "Send Illegal Vector"). */
+/* Fixed and lowest-priority IPIs need a vector of 16 or more (SDM 11.5.3, "Send Illegal
+ * Vector"). */
 static void send_ipi(struct vlapic *vl, uint32_t lo, uint32_t dest, bool x2apic)
 {
 	struct vlapic_ipi ipi = {
@@ -166,7 +167,8 @@ static uint32_t do_read(struct vlapic *vl, const struct reg *r, uint64_t now)
 	return vlapic_reg(vl, r->offset);
 }
 
-enum vlapic_access vlapic_mmio_read(struct vlapic *vl, uint32_t offset, uint64_t now, uint32_t *value)
+enum vlapic_access vlapic_mmio_read(struct vlapic *vl, uint32_t offset, uint64_t now,
+				    uint32_t *value)
 {
 	const struct reg *r = (offset & 0xf) ? 0 : find_reg(offset);
 
@@ -179,7 +181,8 @@ enum vlapic_access vlapic_mmio_read(struct vlapic *vl, uint32_t offset, uint64_t
 	return VLAPIC_OK;
 }
 
-enum vlapic_access vlapic_mmio_write(struct vlapic *vl, uint32_t offset, uint32_t value, uint64_t now)
+enum vlapic_access vlapic_mmio_write(struct vlapic *vl, uint32_t offset, uint32_t value,
+				     uint64_t now)
 {
 	const struct reg *r = (offset & 0xf) ? 0 : find_reg(offset);
 

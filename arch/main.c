@@ -45,7 +45,8 @@ static bool crash_option(const char *value, void *ctx)
 
 /* Every boot option, in one table (README, "Boot options"). */
 static const struct cmdline_opt boot_options[] = {
-	{ "console", console_option, "com1..com4, io:0xPORT, mmio:0xADDR, pci:BB:DD.F, spcr or auto, optionally ,BAUD" },
+	{ "console", console_option,
+	  "com1..com4, io:0xPORT, mmio:0xADDR, pci:BB:DD.F, spcr or auto, optionally ,BAUD" },
 	{ "loglevel", console_loglevel_option, "error, warn, info or debug" },
 	{ "fbcon", console_fbcon_option, "on, off or auto (on when there is no serial console)" },
 	{ "on_exit", power_on_exit_option, "halt or poweroff" },

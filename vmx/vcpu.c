@@ -130,7 +130,8 @@ void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t e
 	__atomic_store_n(&v->start_request, true, __ATOMIC_RELEASE);
 }
 
-/* Registers by their number in instruction encodings (SDM Vol. 2A, Table 2-2); RSP is in the VMCS. */
+/* Registers by their number in instruction encodings (SDM Vol. 2A, Table 2-2); RSP is in the
+ * VMCS. */
 static uint64_t *gpr(struct vcpu *v, unsigned n)
 {
 	uint64_t *const regs[16] = {

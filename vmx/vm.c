@@ -127,7 +127,8 @@ void vm_log_msr_bitmap(const struct vcpu *v)
 		msr_bitmap_describe(v->msr_bitmap, log_run, (void *)v);
 }
 
-/* What one vCPU takes, each structure in whole pages as mm_alloc() and the page allocator give them. */
+/* What one vCPU takes, each structure in whole pages as mm_alloc() and the page allocator give
+ * them. */
 static uint64_t vcpu_memory_bytes(const struct vcpu *v)
 {
 	uint64_t pages = 3 + (sizeof(*v) + 4095) / 4096; /* VMCS, MSR bitmap, virtual-APIC page */

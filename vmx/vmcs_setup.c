@@ -153,7 +153,8 @@ static void load_start_state(struct vcpu *v, uint64_t cr0, uint64_t rip, uint32_
 	vmcs_write_natural(VMCS_GUEST_IDTR_BASE, 0);
 	v->cr0_shadow = cr0;
 	v->cr4_shadow = 0;
-	vmcs_write_natural(VMCS_GUEST_CR0, (cr0 | (c->cr0_fixed0 & ~CR0_PE_PG)) & (c->cr0_fixed1 | CR0_PE_PG));
+	vmcs_write_natural(VMCS_GUEST_CR0,
+			   (cr0 | (c->cr0_fixed0 & ~CR0_PE_PG)) & (c->cr0_fixed1 | CR0_PE_PG));
 	vmcs_write_natural(VMCS_CR0_READ_SHADOW, cr0);
 	vmcs_write_natural(VMCS_GUEST_CR4, c->cr4_fixed0);
 	vmcs_write_natural(VMCS_CR4_READ_SHADOW, 0);
