@@ -1,14 +1,11 @@
 /* apic/vlapic.c: the virtual local APIC's registers, priorities and timer (see apic/vlapic.h).
  * Pure: no hardware access; the caller passes the TSC. */
 #include "apic/vlapic.h"
+#include "apic/vlapic_priv.h"
 
-#define ESR_RECV_ILLEGAL (1u << 6)
-
-static const uint32_t lvt_regs[] = { VLAPIC_LVT_CMCI, VLAPIC_LVT_TIMER, VLAPIC_LVT_THERMAL,
-				     VLAPIC_LVT_PMC, VLAPIC_LVT_LINT0, VLAPIC_LVT_LINT1,
-				     VLAPIC_LVT_ERROR };
-
-#define NLVT (sizeof(lvt_regs) / sizeof(lvt_regs[0]))
+const uint32_t vlapic_lvts[VLAPIC_NLVT] = { VLAPIC_LVT_CMCI, VLAPIC_LVT_TIMER,
+					    VLAPIC_LVT_THERMAL, VLAPIC_LVT_PMC, VLAPIC_LVT_LINT0,
+					    VLAPIC_LVT_LINT1, VLAPIC_LVT_ERROR };
 
 static void clear_page(uint8_t *page)
 {
@@ -49,9 +46,9 @@ static void power_up_registers(struct vlapic *vl)
 	vlapic_set_reg(vl, VLAPIC_VERSION, VLAPIC_VERSION_VALUE);
 	vlapic_set_reg(vl, VLAPIC_DFR, 0xffffffffu);
 	vlapic_set_reg(vl, VLAPIC_SVR, 0xff);
-	for (unsigned i = 0; i < NLVT; i++)
-		vlapic_set_reg(vl, lvt_regs[i], VLAPIC_LVT_MASKED);
-	vl->timer_fire = vl->timer_period = vl->timer_start = vl->tsc_deadline = 0;
+	for (unsigned i = 0; i < VLAPIC_NLVT; i++)
+		vlapic_set_reg(vl, vlapic_lvts[i], VLAPIC_LVT_MASKED);
+	vlapic_timer_stop(vl);
 	vl->timer_mode = 0;
 	vl->ipi_ready = false;
 	set_identity(vl);
@@ -120,7 +117,7 @@ int vlapic_highest_isr(const struct vlapic *vl)
 	return vec_highest(vl, VLAPIC_ISR);
 }
 
-static void set_error(struct vlapic *vl, uint32_t bit)
+void vlapic_set_error(struct vlapic *vl, uint32_t bit)
 {
 	vlapic_set_reg(vl, VLAPIC_ESR, vlapic_reg(vl, VLAPIC_ESR) | bit);
 }
@@ -130,7 +127,7 @@ void vlapic_accept(struct vlapic *vl, uint8_t vector, bool level)
 	if (vlapic_mode(vl) == APIC_MODE_DISABLED || !sw_enabled(vl))
 		return; /* SDM 11.4.7.2: a software-disabled APIC takes no fixed interrupts */
 	if (vector < 16) {
-		set_error(vl, ESR_RECV_ILLEGAL);
+		vlapic_set_error(vl, ESR_RECV_ILLEGAL_VECTOR);
 		return;
 	}
 	vec_set(vl, VLAPIC_IRR, vector);

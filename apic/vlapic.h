@@ -90,7 +90,6 @@ struct vlapic {
 	uint32_t id;         /* the APIC id (= the vCPU index in this VM) */
 	uint64_t apic_base;  /* IA32_APIC_BASE */
 	uint64_t tsc_deadline; /* IA32_TSC_DEADLINE as last written (0: disarmed) */
-	uint64_t timer_start;  /* TSC at which the initial count was loaded */
 	uint64_t timer_fire;   /* TSC of the next timer interrupt; 0 when no timer runs */
 	uint64_t timer_period; /* one-shot/periodic: TSC ticks of one full count */
 	uint8_t timer_mode;    /* the LVT timer mode as last emulated: with APIC-register

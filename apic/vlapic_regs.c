@@ -64,11 +64,6 @@ static const struct reg *find_reg(uint32_t offset)
 	return 0;
 }
 
-static void set_error(struct vlapic *vl, uint32_t bit)
-{
-	vlapic_set_reg(vl, VLAPIC_ESR, vlapic_reg(vl, VLAPIC_ESR) | bit);
-}
-
 /* Fixed and lowest-priority IPIs need a vector of 16 or more (SDM 11.5.3, "Send Illegal
  * Vector"). */
 static void send_ipi(struct vlapic *vl, uint32_t lo, uint32_t dest, bool x2apic)
@@ -84,7 +79,7 @@ static void send_ipi(struct vlapic *vl, uint32_t lo, uint32_t dest, bool x2apic)
 
 	ipi.level_deassert = ipi.delivery == VLAPIC_DM_INIT && !(lo & (1u << 14)) && (lo & (1u << 15));
 	if ((ipi.delivery == VLAPIC_DM_FIXED || ipi.delivery == VLAPIC_DM_LOWEST) && ipi.vector < 16) {
-		set_error(vl, 1u << 5);
+		vlapic_set_error(vl, ESR_SEND_ILLEGAL_VECTOR);
 		return;
 	}
 	vl->ipi = ipi;
@@ -94,15 +89,11 @@ static void send_ipi(struct vlapic *vl, uint32_t lo, uint32_t dest, bool x2apic)
 /* Software disable masks every LVT and keeps them masked (SDM 11.4.7.2). */
 static void write_svr(struct vlapic *vl, uint32_t value)
 {
-	static const uint32_t lvts[] = { VLAPIC_LVT_CMCI, VLAPIC_LVT_TIMER, VLAPIC_LVT_THERMAL,
-					 VLAPIC_LVT_PMC, VLAPIC_LVT_LINT0, VLAPIC_LVT_LINT1,
-					 VLAPIC_LVT_ERROR };
-
 	vlapic_set_reg(vl, VLAPIC_SVR, value);
 	if (value & VLAPIC_SVR_ENABLE)
 		return;
-	for (unsigned i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
-		vlapic_set_reg(vl, lvts[i], vlapic_reg(vl, lvts[i]) | VLAPIC_LVT_MASKED);
+	for (unsigned i = 0; i < VLAPIC_NLVT; i++)
+		vlapic_set_reg(vl, vlapic_lvts[i], vlapic_reg(vl, vlapic_lvts[i]) | VLAPIC_LVT_MASKED);
 }
 
 static void write_lvt(struct vlapic *vl, const struct reg *r, uint32_t value)
@@ -174,7 +165,7 @@ enum vlapic_access vlapic_mmio_read(struct vlapic *vl, uint32_t offset, uint64_t
 
 	*value = 0;
 	if (!r || !(r->flags & (MR | MW))) {
-		set_error(vl, 1u << 7);
+		vlapic_set_error(vl, ESR_ILLEGAL_REGISTER);
 		return VLAPIC_IGNORED;
 	}
 	*value = r == &vector_reg ? vlapic_reg(vl, offset) : do_read(vl, r, now);
@@ -187,7 +178,7 @@ enum vlapic_access vlapic_mmio_write(struct vlapic *vl, uint32_t offset, uint32_
 	const struct reg *r = (offset & 0xf) ? 0 : find_reg(offset);
 
 	if (!r || !(r->flags & (MR | MW))) {
-		set_error(vl, 1u << 7);
+		vlapic_set_error(vl, ESR_ILLEGAL_REGISTER);
 		return VLAPIC_IGNORED;
 	}
 	if (!(r->flags & MW)) {

@@ -21,7 +21,7 @@ static unsigned timer_mode(const struct vlapic *vl)
 
 void vlapic_timer_stop(struct vlapic *vl)
 {
-	vl->timer_fire = vl->timer_period = vl->timer_start = 0;
+	vl->timer_fire = vl->timer_period = 0;
 	vl->tsc_deadline = 0;
 }
 
@@ -32,7 +32,6 @@ void vlapic_timer_load(struct vlapic *vl, uint32_t count, uint64_t now)
 	if (timer_mode(vl) == TIMER_MODE_DEADLINE)
 		return;
 	vlapic_set_reg(vl, VLAPIC_TIMER_ICR, count);
-	vl->timer_start = now;
 	vl->timer_period = (uint64_t)count * vlapic_timer_divisor(vl);
 	vl->timer_fire = count ? now + vl->timer_period : 0;
 }

@@ -91,22 +91,18 @@ static void take_sipi(struct vcpu *v, uint16_t req)
 	log_debug("%s: vCPU %u: SIPI vector 0x%x", v->vm->name, v->id, req & 0xff);
 }
 
+/* Posted vectors (descriptor) and requested ones (pending[]) alike go into IRR. */
 static void take_interrupts(struct vcpu *v)
 {
-	if (v->pi && pi_pending(v->pi)) {
-		uint64_t posted[4] = { 0, 0, 0, 0 };
-		pi_take(v->pi, posted);
-		for (unsigned w = 0; w < 4; w++)
-			for (uint64_t bits = posted[w]; bits; bits &= bits - 1)
-				vlapic_accept(&v->apic, (uint8_t)(w * 64 + __builtin_ctzll(bits)), false);
-	}
+	uint64_t vectors[4] = { 0, 0, 0, 0 };
+
+	if (v->pi && pi_pending(v->pi))
+		pi_take(v->pi, vectors);
 	for (unsigned w = 0; w < 4; w++) {
-		uint64_t bits = v->pending[w] ? __atomic_exchange_n(&v->pending[w], 0, __ATOMIC_SEQ_CST) : 0;
-		while (bits) {
-			unsigned b = (unsigned)__builtin_ctzll(bits);
-			bits &= bits - 1;
-			vlapic_accept(&v->apic, (uint8_t)(w * 64 + b), false);
-		}
+		if (v->pending[w])
+			vectors[w] |= __atomic_exchange_n(&v->pending[w], 0, __ATOMIC_SEQ_CST);
+		for (uint64_t bits = vectors[w]; bits; bits &= bits - 1)
+			vlapic_accept(&v->apic, (uint8_t)(w * 64 + __builtin_ctzll(bits)), false);
 	}
 }
 

@@ -124,7 +124,6 @@ static void dirty(struct vlapic *vl)
 	vlapic_set_reg(vl, VLAPIC_ICR_HI, 0x01000000);
 	vlapic_set_reg(vl, VLAPIC_TIMER_ICR, 1000);
 	vl->timer_fire = 12345;
-	vl->timer_start = 100;
 	vl->timer_period = 1000;
 	vl->tsc_deadline = 777;
 }
@@ -139,7 +138,7 @@ TEST(vlapic_reset_power_up_state)
 	memset(&vl, 0, sizeof(vl));
 	vl.id = 77;
 	vl.apic_base = 0x1234;
-	vl.timer_fire = vl.timer_start = vl.timer_period = vl.tsc_deadline = 99;
+	vl.timer_fire = vl.timer_period = vl.tsc_deadline = 99;
 	vlapic_reset(&vl, page, 3, true);
 	CHECK(vl.page == page);
 	CHECK_EQ(vl.id, 3);
