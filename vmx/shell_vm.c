@@ -84,21 +84,6 @@ static const uint32_t shown_fields[] = {
 	VMCS_EXIT_QUALIFICATION, VMCS_GUEST_PHYS_ADDR, VMCS_ENTRY_INTR_INFO,
 };
 
-/* The width is in bits 14:13 of the encoding (SDM Vol. 3D, Appendix B). */
-static uint64_t read_field(uint32_t enc)
-{
-	switch ((enc >> 13) & 3) {
-	case 0:
-		return vmcs_read16(enc);
-	case 1:
-		return vmcs_read64(enc);
-	case 2:
-		return vmcs_read32(enc);
-	default:
-		return vmcs_read_natural(enc);
-	}
-}
-
 static void show_vmcs(struct vcpu *v, void *arg)
 {
 	if (!v->launched) {
@@ -107,7 +92,7 @@ static void show_vmcs(struct vcpu *v, void *arg)
 	}
 	for (unsigned i = 0; i < sizeof(shown_fields) / sizeof(shown_fields[0]); i++)
 		shell_out("vCPU %u: %-32s 0x%lx", v->id, vmcs_field_name(shown_fields[i]),
-			  read_field(shown_fields[i]));
+			  vmcs_read_field(shown_fields[i]));
 }
 
 static void cmd_vmcs(int argc, char **argv)

@@ -84,9 +84,8 @@ static void report_on_fault(void)
 		     v->owner.in_guest ? "in the guest" : "in root mode");
 	console_emergency_line(line);
 	for (unsigned i = 0; v->launched && i < sizeof(fields) / sizeof(fields[0]); i++) {
-		uint64_t value = (fields[i] >> 13 & 3) == 2 ? vmcs_read32(fields[i])
-							   : vmcs_read_natural(fields[i]);
-		fmt_snprintf(line, sizeof(line), "  %-28s 0x%lx", vmcs_field_name(fields[i]), value);
+		fmt_snprintf(line, sizeof(line), "  %-28s 0x%lx", vmcs_field_name(fields[i]),
+			     vmcs_read_field(fields[i]));
 		console_emergency_line(line);
 	}
 }

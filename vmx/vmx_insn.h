@@ -176,6 +176,13 @@ static inline uint64_t vmcs_read_checked(uint32_t field)
 	return v;
 }
 
+/* A field whose width is not known when compiling (the shell, the fault report): VMREAD in
+ * 64-bit mode zero-extends the narrower widths (SDM Vol. 3C, 31.3, VMREAD). */
+static inline uint64_t vmcs_read_field(uint32_t field)
+{
+	return vmcs_read_checked(field);
+}
+
 static inline bool vmcs_write_checked(uint32_t field, uint64_t value)
 {
 	int r = vmx_vmwrite(field, value);
