@@ -13,6 +13,7 @@
 #define APIC_BASE_EN (1ull << 11)
 #define APIC_BASE_DEFAULT_ADDR 0xfee00000ull
 
+/* The value is IA32_APIC_BASE bits 11:10 (EN, EXTD). */
 enum apic_mode {
 	APIC_MODE_DISABLED = 0, /* EN=0, EXTD=0 */
 	APIC_MODE_INVALID,      /* EN=0, EXTD=1: never a state, always #GP */

@@ -1,28 +1,14 @@
 /* apic/lapic.c: host local APIC driver. Each CPU on itself; the mode choice is made once by the
  * BSP. Register numbers are the xAPIC MMIO offsets; in x2APIC mode register R is MSR 0x800 + R/16
  * (SDM Vol. 3A, 11.12.1.2 "x2APIC Register Address Space"). */
+#include "apic/apic_base.h"
+#include "apic/apic_regs.h"
 #include "apic/lapic.h"
 #include "arch/cpu.h"
 #include "arch/time.h"
 #include "lib/log.h"
 
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_EXTD (1ull << 10)
-#define APIC_BASE_EN (1ull << 11)
 #define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull
-
-enum {
-	REG_ID = 0x20,
-	REG_EOI = 0xb0,
-	REG_SVR = 0xf0,
-	REG_ESR = 0x280,
-	REG_ICR_LO = 0x300,
-	REG_ICR_HI = 0x310,
-	REG_LVT_TIMER = 0x320,
-	REG_TIMER_INITIAL = 0x380,
-	REG_TIMER_CURRENT = 0x390,
-	REG_TIMER_DIVIDE = 0x3e0,
-};
 
 #define ICR_DELIVERY_FIXED (0u << 8)
 #define ICR_DELIVERY_NMI (4u << 8)
@@ -39,14 +25,14 @@ static uint64_t mmio_base;
 static uint32_t reg_read(uint32_t reg)
 {
 	if (use_x2apic)
-		return (uint32_t)rdmsr(0x800 + reg / 16);
+		return (uint32_t)rdmsr(X2APIC_MSR(reg));
 	return *(volatile uint32_t *)(mmio_base + reg);
 }
 
 static void reg_write(uint32_t reg, uint32_t v)
 {
 	if (use_x2apic)
-		wrmsr(0x800 + reg / 16, v);
+		wrmsr(X2APIC_MSR(reg), v);
 	else
 		*(volatile uint32_t *)(mmio_base + reg) = v;
 }
@@ -79,8 +65,8 @@ void lapic_init(void)
 	if (use_x2apic && !(base & APIC_BASE_EXTD))
 		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_EXTD);
 	/* Software-enable with the spurious vector 0xff. */
-	reg_write(REG_SVR, 0x100 | 0xff);
-	reg_write(REG_ESR, 0);
+	reg_write(APIC_SVR, APIC_SVR_ENABLE | 0xff);
+	reg_write(APIC_ESR, 0);
 	ready = true;
 	if (bsp)
 		log_info("lapic: %s mode, BSP APIC id %u%s", use_x2apic ? "x2APIC" : "xAPIC",
@@ -105,13 +91,13 @@ uint64_t lapic_mmio_base(void)
 uint32_t lapic_id(void)
 {
 	if (use_x2apic)
-		return (uint32_t)rdmsr(0x802);
-	return reg_read(REG_ID) >> 24;
+		return (uint32_t)rdmsr(X2APIC_MSR(APIC_ID));
+	return reg_read(APIC_ID) >> 24;
 }
 
 void lapic_eoi(void)
 {
-	reg_write(REG_EOI, 0);
+	reg_write(APIC_EOI, 0);
 }
 
 /* xAPIC: wait (bounded) until the previous IPI left; x2APIC has no delivery-status bit. */
@@ -120,7 +106,7 @@ static void wait_icr_idle(void)
 	if (use_x2apic)
 		return;
 	for (unsigned spin = 0; spin < 1000000; spin++) {
-		if (!(reg_read(REG_ICR_LO) & ICR_SEND_PENDING))
+		if (!(reg_read(APIC_ICR_LO) & ICR_SEND_PENDING))
 			return;
 		cpu_relax();
 	}
@@ -131,10 +117,10 @@ static void send_ipi(uint32_t dest, uint32_t icr_lo)
 {
 	wait_icr_idle();
 	if (use_x2apic) {
-		wrmsr(0x830, ((uint64_t)dest << 32) | icr_lo);
+		wrmsr(X2APIC_MSR(APIC_ICR_LO), ((uint64_t)dest << 32) | icr_lo);
 	} else {
-		reg_write(REG_ICR_HI, dest << 24);
-		reg_write(REG_ICR_LO, icr_lo);
+		reg_write(APIC_ICR_HI, dest << 24);
+		reg_write(APIC_ICR_LO, icr_lo);
 	}
 	wait_icr_idle();
 }
@@ -166,15 +152,15 @@ void lapic_timer_periodic(uint8_t vector, uint32_t hz)
 {
 	uint64_t wait = time_tsc_hz() / 100, t0;
 
-	reg_write(REG_TIMER_DIVIDE, 0x3); /* divide by 16 */
-	reg_write(REG_LVT_TIMER, 1u << 16); /* masked, one-shot */
-	reg_write(REG_TIMER_INITIAL, 0xffffffffu);
+	reg_write(APIC_TIMER_DIVIDE, 0x3); /* divide by 16 */
+	reg_write(APIC_LVT_TIMER, APIC_LVT_MASKED); /* masked, one-shot */
+	reg_write(APIC_TIMER_INITIAL, 0xffffffffu);
 	t0 = rdtsc();
 	while (rdtsc() - t0 < wait)
 		cpu_relax();
-	uint32_t per_10ms = 0xffffffffu - reg_read(REG_TIMER_CURRENT);
+	uint32_t per_10ms = 0xffffffffu - reg_read(APIC_TIMER_CURRENT);
 	uint32_t count = (uint32_t)((uint64_t)per_10ms * 100 / hz);
-	reg_write(REG_TIMER_INITIAL, 0);
-	reg_write(REG_LVT_TIMER, (1u << 17) | vector); /* periodic */
-	reg_write(REG_TIMER_INITIAL, count ? count : 1);
+	reg_write(APIC_TIMER_INITIAL, 0);
+	reg_write(APIC_LVT_TIMER, (1u << 17) | vector); /* periodic */
+	reg_write(APIC_TIMER_INITIAL, count ? count : 1);
 }

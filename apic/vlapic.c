@@ -3,9 +3,9 @@
 #include "apic/vlapic.h"
 #include "apic/vlapic_priv.h"
 
-const uint32_t vlapic_lvts[VLAPIC_NLVT] = { VLAPIC_LVT_CMCI, VLAPIC_LVT_TIMER,
-					    VLAPIC_LVT_THERMAL, VLAPIC_LVT_PMC, VLAPIC_LVT_LINT0,
-					    VLAPIC_LVT_LINT1, VLAPIC_LVT_ERROR };
+const uint32_t vlapic_lvts[VLAPIC_NLVT] = { APIC_LVT_CMCI, APIC_LVT_TIMER,
+					    APIC_LVT_THERMAL, APIC_LVT_PMC, APIC_LVT_LINT0,
+					    APIC_LVT_LINT1, APIC_LVT_ERROR };
 
 static void clear_page(uint8_t *page)
 {
@@ -25,17 +25,17 @@ static bool x2apic_mode(const struct vlapic *vl)
 
 static bool sw_enabled(const struct vlapic *vl)
 {
-	return vlapic_reg(vl, VLAPIC_SVR) & VLAPIC_SVR_ENABLE;
+	return vlapic_reg(vl, APIC_SVR) & APIC_SVR_ENABLE;
 }
 
 /* ID and LDR in the form the mode gives them (SDM Vol. 3A, 11.4.6 and 11.12.5.1). */
 static void set_identity(struct vlapic *vl)
 {
 	if (x2apic_mode(vl)) {
-		vlapic_set_reg(vl, VLAPIC_ID, vl->id);
-		vlapic_set_reg(vl, VLAPIC_LDR, x2apic_ldr(vl->id));
+		vlapic_set_reg(vl, APIC_ID, vl->id);
+		vlapic_set_reg(vl, APIC_LDR, x2apic_ldr(vl->id));
 	} else {
-		vlapic_set_reg(vl, VLAPIC_ID, vl->id << 24);
+		vlapic_set_reg(vl, APIC_ID, vl->id << 24);
 	}
 }
 
@@ -43,11 +43,11 @@ static void set_identity(struct vlapic *vl)
 static void power_up_registers(struct vlapic *vl)
 {
 	clear_page(vl->page);
-	vlapic_set_reg(vl, VLAPIC_VERSION, VLAPIC_VERSION_VALUE);
-	vlapic_set_reg(vl, VLAPIC_DFR, 0xffffffffu);
-	vlapic_set_reg(vl, VLAPIC_SVR, 0xff);
+	vlapic_set_reg(vl, APIC_VERSION, VLAPIC_VERSION_VALUE);
+	vlapic_set_reg(vl, APIC_DFR, 0xffffffffu);
+	vlapic_set_reg(vl, APIC_SVR, 0xff);
 	for (unsigned i = 0; i < VLAPIC_NLVT; i++)
-		vlapic_set_reg(vl, vlapic_lvts[i], VLAPIC_LVT_MASKED);
+		vlapic_set_reg(vl, vlapic_lvts[i], APIC_LVT_MASKED);
 	vlapic_timer_stop(vl);
 	vl->timer_mode = 0;
 	vl->ipi_ready = false;
@@ -109,17 +109,17 @@ static int vec_highest(const struct vlapic *vl, uint32_t base)
 
 int vlapic_highest_irr(const struct vlapic *vl)
 {
-	return vec_highest(vl, VLAPIC_IRR);
+	return vec_highest(vl, APIC_IRR);
 }
 
 int vlapic_highest_isr(const struct vlapic *vl)
 {
-	return vec_highest(vl, VLAPIC_ISR);
+	return vec_highest(vl, APIC_ISR);
 }
 
 void vlapic_set_error(struct vlapic *vl, uint32_t bit)
 {
-	vlapic_set_reg(vl, VLAPIC_ESR, vlapic_reg(vl, VLAPIC_ESR) | bit);
+	vlapic_set_reg(vl, APIC_ESR, vlapic_reg(vl, APIC_ESR) | bit);
 }
 
 void vlapic_accept(struct vlapic *vl, uint8_t vector, bool level)
@@ -130,21 +130,21 @@ void vlapic_accept(struct vlapic *vl, uint8_t vector, bool level)
 		vlapic_set_error(vl, ESR_RECV_ILLEGAL_VECTOR);
 		return;
 	}
-	vec_set(vl, VLAPIC_IRR, vector);
+	vec_set(vl, APIC_IRR, vector);
 	if (level)
-		vec_set(vl, VLAPIC_TMR, vector);
+		vec_set(vl, APIC_TMR, vector);
 	else
-		vec_clear(vl, VLAPIC_TMR, vector);
+		vec_clear(vl, APIC_TMR, vector);
 }
 
 uint32_t vlapic_update_ppr(struct vlapic *vl)
 {
-	uint32_t tpr = vlapic_reg(vl, VLAPIC_TPR) & 0xff;
+	uint32_t tpr = vlapic_reg(vl, APIC_TPR) & 0xff;
 	int isrv = vlapic_highest_isr(vl);
 	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0;
 	uint32_t ppr = (tpr & 0xf0) >= isr_class ? tpr : isr_class;
 
-	vlapic_set_reg(vl, VLAPIC_PPR, ppr);
+	vlapic_set_reg(vl, APIC_PPR, ppr);
 	return ppr;
 }
 
@@ -160,8 +160,8 @@ int vlapic_deliverable(struct vlapic *vl)
 
 void vlapic_ack(struct vlapic *vl, uint8_t vector)
 {
-	vec_clear(vl, VLAPIC_IRR, vector);
-	vec_set(vl, VLAPIC_ISR, vector);
+	vec_clear(vl, APIC_IRR, vector);
+	vec_set(vl, APIC_ISR, vector);
 	vlapic_update_ppr(vl);
 }
 
@@ -170,8 +170,8 @@ int vlapic_eoi(struct vlapic *vl)
 	int v = vlapic_highest_isr(vl);
 
 	if (v >= 0) {
-		vec_clear(vl, VLAPIC_ISR, (unsigned)v);
-		vec_clear(vl, VLAPIC_TMR, (unsigned)v);
+		vec_clear(vl, APIC_ISR, (unsigned)v);
+		vec_clear(vl, APIC_TMR, (unsigned)v);
 	}
 	vlapic_update_ppr(vl);
 	return v;

@@ -15,43 +15,10 @@
 #include <stdint.h>
 
 #include "apic/apic_base.h"
+#include "apic/apic_regs.h"
 
-/* Register offsets in the APIC page (SDM Vol. 3A, Table 11-1). An x2APIC MSR is
- * 0x800 + (offset >> 4) (SDM Vol. 3A, Table 11-6). */
-#define VLAPIC_ID 0x020
-#define VLAPIC_VERSION 0x030
-#define VLAPIC_TPR 0x080
-#define VLAPIC_APR 0x090
-#define VLAPIC_PPR 0x0a0
-#define VLAPIC_EOI 0x0b0
-#define VLAPIC_RRD 0x0c0
-#define VLAPIC_LDR 0x0d0
-#define VLAPIC_DFR 0x0e0
-#define VLAPIC_SVR 0x0f0
-#define VLAPIC_ISR 0x100 /* 8 registers, 16 bytes apart, up to 0x170 */
-#define VLAPIC_TMR 0x180
-#define VLAPIC_IRR 0x200
-#define VLAPIC_ESR 0x280
-#define VLAPIC_LVT_CMCI 0x2f0
-#define VLAPIC_ICR_LO 0x300
-#define VLAPIC_ICR_HI 0x310
-#define VLAPIC_LVT_TIMER 0x320
-#define VLAPIC_LVT_THERMAL 0x330
-#define VLAPIC_LVT_PMC 0x340
-#define VLAPIC_LVT_LINT0 0x350
-#define VLAPIC_LVT_LINT1 0x360
-#define VLAPIC_LVT_ERROR 0x370
-#define VLAPIC_TIMER_ICR 0x380 /* initial count */
-#define VLAPIC_TIMER_CCR 0x390 /* current count */
-#define VLAPIC_TIMER_DCR 0x3e0 /* divide configuration */
-#define VLAPIC_SELF_IPI 0x3f0  /* x2APIC only (MSR 0x83f) */
-
-#define VLAPIC_MSR_BASE 0x800u
-#define VLAPIC_MSR_LAST 0x8ffu
 #define MSR_IA32_TSC_DEADLINE 0x6e0u
 
-#define VLAPIC_SVR_ENABLE (1u << 8) /* APIC software enable */
-#define VLAPIC_LVT_MASKED (1u << 16)
 #define VLAPIC_TIMER_MODE(lvt) (((lvt) >> 17) & 3) /* 0 one-shot, 1 periodic, 2 TSC-deadline */
 /* Version register: version 0x14 (integrated APIC), 7 LVT entries (max LVT index 6), and
  * "suppress EOI broadcasts" not offered (bit 24 clear) (SDM Vol. 3A, 11.4.8). */

@@ -9,7 +9,7 @@ static bool match_x2apic(const struct vlapic *t, uint32_t dest, bool logical, bo
 		return true; /* broadcast; an xAPIC sender's 0xFF means the same */
 	if (!logical)
 		return dest == t->id;
-	uint32_t ldr = vlapic_reg(t, VLAPIC_LDR);
+	uint32_t ldr = vlapic_reg(t, APIC_LDR);
 	return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
 }
 
@@ -21,8 +21,8 @@ static bool match_xapic(const struct vlapic *t, uint32_t dest, bool logical)
 		return true;
 	if (!logical)
 		return d == (t->id & 0xff);
-	uint32_t ldr = vlapic_reg(t, VLAPIC_LDR) >> 24;
-	if ((vlapic_reg(t, VLAPIC_DFR) >> 28) == 0xf)
+	uint32_t ldr = vlapic_reg(t, APIC_LDR) >> 24;
+	if ((vlapic_reg(t, APIC_DFR) >> 28) == 0xf)
 		return ldr & d; /* flat: one bit per APIC */
 	return (ldr >> 4) == (d >> 4) && (ldr & d & 0xf); /* cluster: 4-bit cluster, 4 members */
 }

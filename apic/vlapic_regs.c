@@ -25,30 +25,30 @@ struct reg {
 };
 
 static const struct reg regs[] = {
-	{ VLAPIC_ID, K_RO, MR | XR, 0 },
-	{ VLAPIC_VERSION, K_RO, MR | XR, 0 },
-	{ VLAPIC_TPR, K_TPR, MR | MW | XR | XW, 0xff },
-	{ VLAPIC_APR, K_RO, MR, 0 }, /* read-only, 0: no bus arbitration to report */
-	{ VLAPIC_PPR, K_RO, MR | XR, 0 },
-	{ VLAPIC_EOI, K_EOI, MW | XW, 0 },
-	{ VLAPIC_RRD, K_RO, MR, 0 }, /* remote read: not supported, reads 0 */
-	{ VLAPIC_LDR, K_LDR, MR | MW | XR, 0xff000000u },
-	{ VLAPIC_DFR, K_DFR, MR | MW, 0xf0000000u },
-	{ VLAPIC_SVR, K_SVR, MR | MW | XR | XW, 0x1ff },
-	{ VLAPIC_ESR, K_ESR, MR | MW | XR | XW, 0 },
-	{ VLAPIC_LVT_CMCI, K_LVT, MR | MW | XR | XW, 0x107ff },
-	{ VLAPIC_ICR_LO, K_ICR_LO, MR | MW | XR | XW, 0xccfffu },
-	{ VLAPIC_ICR_HI, K_ICR_HI, MR | MW, 0xff000000u },
-	{ VLAPIC_LVT_TIMER, K_LVT, MR | MW | XR | XW, 0x700ff },
-	{ VLAPIC_LVT_THERMAL, K_LVT, MR | MW | XR | XW, 0x107ff },
-	{ VLAPIC_LVT_PMC, K_LVT, MR | MW | XR | XW, 0x107ff },
-	{ VLAPIC_LVT_LINT0, K_LVT, MR | MW | XR | XW, 0x1a7ff },
-	{ VLAPIC_LVT_LINT1, K_LVT, MR | MW | XR | XW, 0x1a7ff },
-	{ VLAPIC_LVT_ERROR, K_LVT, MR | MW | XR | XW, 0x100ff },
-	{ VLAPIC_TIMER_ICR, K_TMICT, MR | MW | XR | XW, 0xffffffffu },
-	{ VLAPIC_TIMER_CCR, K_TMCCT, MR | XR, 0 },
-	{ VLAPIC_TIMER_DCR, K_DCR, MR | MW | XR | XW, 0xb },
-	{ VLAPIC_SELF_IPI, K_SELF, XW, 0xff },
+	{ APIC_ID, K_RO, MR | XR, 0 },
+	{ APIC_VERSION, K_RO, MR | XR, 0 },
+	{ APIC_TPR, K_TPR, MR | MW | XR | XW, 0xff },
+	{ APIC_APR, K_RO, MR, 0 }, /* read-only, 0: no bus arbitration to report */
+	{ APIC_PPR, K_RO, MR | XR, 0 },
+	{ APIC_EOI, K_EOI, MW | XW, 0 },
+	{ APIC_RRD, K_RO, MR, 0 }, /* remote read: not supported, reads 0 */
+	{ APIC_LDR, K_LDR, MR | MW | XR, 0xff000000u },
+	{ APIC_DFR, K_DFR, MR | MW, 0xf0000000u },
+	{ APIC_SVR, K_SVR, MR | MW | XR | XW, 0x1ff },
+	{ APIC_ESR, K_ESR, MR | MW | XR | XW, 0 },
+	{ APIC_LVT_CMCI, K_LVT, MR | MW | XR | XW, 0x107ff },
+	{ APIC_ICR_LO, K_ICR_LO, MR | MW | XR | XW, 0xccfffu },
+	{ APIC_ICR_HI, K_ICR_HI, MR | MW, 0xff000000u },
+	{ APIC_LVT_TIMER, K_LVT, MR | MW | XR | XW, 0x700ff },
+	{ APIC_LVT_THERMAL, K_LVT, MR | MW | XR | XW, 0x107ff },
+	{ APIC_LVT_PMC, K_LVT, MR | MW | XR | XW, 0x107ff },
+	{ APIC_LVT_LINT0, K_LVT, MR | MW | XR | XW, 0x1a7ff },
+	{ APIC_LVT_LINT1, K_LVT, MR | MW | XR | XW, 0x1a7ff },
+	{ APIC_LVT_ERROR, K_LVT, MR | MW | XR | XW, 0x100ff },
+	{ APIC_TIMER_INITIAL, K_TMICT, MR | MW | XR | XW, 0xffffffffu },
+	{ APIC_TIMER_CURRENT, K_TMCCT, MR | XR, 0 },
+	{ APIC_TIMER_DIVIDE, K_DCR, MR | MW | XR | XW, 0xb },
+	{ APIC_SELF_IPI, K_SELF, XW, 0xff },
 };
 
 /* ISR, TMR and IRR: 24 read-only registers from 0x100 to 0x270. */
@@ -56,7 +56,7 @@ static const struct reg vector_reg = { 0, K_RO, MR | XR, 0 };
 
 static const struct reg *find_reg(uint32_t offset)
 {
-	if (offset >= VLAPIC_ISR && offset <= VLAPIC_IRR + 0x70)
+	if (offset >= APIC_ISR && offset <= APIC_IRR + 0x70)
 		return &vector_reg;
 	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
 		if (regs[i].offset == offset)
@@ -89,21 +89,21 @@ static void send_ipi(struct vlapic *vl, uint32_t lo, uint32_t dest, bool x2apic)
 /* Software disable masks every LVT and keeps them masked (SDM 11.4.7.2). */
 static void write_svr(struct vlapic *vl, uint32_t value)
 {
-	vlapic_set_reg(vl, VLAPIC_SVR, value);
-	if (value & VLAPIC_SVR_ENABLE)
+	vlapic_set_reg(vl, APIC_SVR, value);
+	if (value & APIC_SVR_ENABLE)
 		return;
 	for (unsigned i = 0; i < VLAPIC_NLVT; i++)
-		vlapic_set_reg(vl, vlapic_lvts[i], vlapic_reg(vl, vlapic_lvts[i]) | VLAPIC_LVT_MASKED);
+		vlapic_set_reg(vl, vlapic_lvts[i], vlapic_reg(vl, vlapic_lvts[i]) | APIC_LVT_MASKED);
 }
 
 static void write_lvt(struct vlapic *vl, const struct reg *r, uint32_t value)
 {
 	value &= r->mask;
-	if (!(vlapic_reg(vl, VLAPIC_SVR) & VLAPIC_SVR_ENABLE))
-		value |= VLAPIC_LVT_MASKED;
+	if (!(vlapic_reg(vl, APIC_SVR) & APIC_SVR_ENABLE))
+		value |= APIC_LVT_MASKED;
 	/* Delivery status (bit 12) and remote IRR (bit 14) are read-only and stay 0 here. */
 	vlapic_set_reg(vl, r->offset, value);
-	if (r->offset == VLAPIC_LVT_TIMER)
+	if (r->offset == APIC_LVT_TIMER)
 		vlapic_timer_lvt_written(vl);
 }
 
@@ -114,26 +114,26 @@ static void do_write(struct vlapic *vl, const struct reg *r, uint64_t value, uin
 
 	switch (r->kind) {
 	case K_TPR:
-		vlapic_set_reg(vl, VLAPIC_TPR, v & 0xff);
+		vlapic_set_reg(vl, APIC_TPR, v & 0xff);
 		vlapic_update_ppr(vl);
 		break;
 	case K_EOI:
 		vlapic_eoi(vl);
 		break;
 	case K_LDR:
-		vlapic_set_reg(vl, VLAPIC_LDR, v & r->mask);
+		vlapic_set_reg(vl, APIC_LDR, v & r->mask);
 		break;
 	case K_DFR:
-		vlapic_set_reg(vl, VLAPIC_DFR, (v & r->mask) | 0x0fffffffu);
+		vlapic_set_reg(vl, APIC_DFR, (v & r->mask) | 0x0fffffffu);
 		break;
 	case K_SVR:
 		write_svr(vl, v & r->mask);
 		break;
 	case K_ESR:
-		vlapic_set_reg(vl, VLAPIC_ESR, 0);
+		vlapic_set_reg(vl, APIC_ESR, 0);
 		break;
 	case K_ICR_HI:
-		vlapic_set_reg(vl, VLAPIC_ICR_HI, v & r->mask);
+		vlapic_set_reg(vl, APIC_ICR_HI, v & r->mask);
 		break;
 	case K_LVT:
 		write_lvt(vl, r, v);
@@ -142,7 +142,7 @@ static void do_write(struct vlapic *vl, const struct reg *r, uint64_t value, uin
 		vlapic_timer_load(vl, v, now);
 		break;
 	case K_DCR:
-		vlapic_set_reg(vl, VLAPIC_TIMER_DCR, v & r->mask);
+		vlapic_set_reg(vl, APIC_TIMER_DIVIDE, v & r->mask);
 		break;
 	default: /* K_RO, K_TMCCT: read-only, dropped; K_ICR_LO and K_SELF: by the callers */
 		break;
@@ -184,13 +184,13 @@ enum vlapic_access vlapic_mmio_write(struct vlapic *vl, uint32_t offset, uint32_
 	if (!(r->flags & MW)) {
 		/* Read-only: the write is dropped. With APIC-register virtualization the CPU has
 		 * already stored a guest's ID write in the page (SDM Vol. 3C, 30.4.3.1): undo it. */
-		if (offset == VLAPIC_ID)
-			vlapic_set_reg(vl, VLAPIC_ID, vl->id << 24);
+		if (offset == APIC_ID)
+			vlapic_set_reg(vl, APIC_ID, vl->id << 24);
 		return VLAPIC_OK;
 	}
 	if (r->kind == K_ICR_LO) {
-		vlapic_set_reg(vl, VLAPIC_ICR_LO, value & r->mask);
-		send_ipi(vl, value, vlapic_reg(vl, VLAPIC_ICR_HI) >> 24, false);
+		vlapic_set_reg(vl, APIC_ICR_LO, value & r->mask);
+		send_ipi(vl, value, vlapic_reg(vl, APIC_ICR_HI) >> 24, false);
 		return VLAPIC_OK;
 	}
 	do_write(vl, r, value, now);
@@ -199,9 +199,9 @@ enum vlapic_access vlapic_mmio_write(struct vlapic *vl, uint32_t offset, uint32_
 
 static const struct reg *x2apic_reg(uint32_t msr)
 {
-	if (msr < VLAPIC_MSR_BASE || msr > VLAPIC_MSR_LAST)
+	if (msr < X2APIC_MSR_FIRST || msr > X2APIC_MSR_LAST)
 		return 0;
-	return find_reg((msr - VLAPIC_MSR_BASE) << 4);
+	return find_reg((msr - X2APIC_MSR_FIRST) << 4);
 }
 
 bool vlapic_x2apic_readable(uint32_t msr)
@@ -214,13 +214,13 @@ bool vlapic_x2apic_readable(uint32_t msr)
 enum vlapic_access vlapic_msr_read(struct vlapic *vl, uint32_t msr, uint64_t now, uint64_t *value)
 {
 	const struct reg *r = x2apic_reg(msr);
-	uint32_t offset = (msr - VLAPIC_MSR_BASE) << 4;
+	uint32_t offset = (msr - X2APIC_MSR_FIRST) << 4;
 
 	*value = 0;
 	if (!r || !(r->flags & XR))
 		return VLAPIC_GP;
 	if (r->kind == K_ICR_LO) {
-		*value = vlapic_reg(vl, VLAPIC_ICR_LO) | (uint64_t)vlapic_reg(vl, VLAPIC_ICR_HI) << 32;
+		*value = vlapic_reg(vl, APIC_ICR_LO) | (uint64_t)vlapic_reg(vl, APIC_ICR_HI) << 32;
 		return VLAPIC_OK;
 	}
 	*value = r == &vector_reg ? vlapic_reg(vl, offset) : do_read(vl, r, now);
@@ -235,8 +235,8 @@ enum vlapic_access vlapic_msr_write(struct vlapic *vl, uint32_t msr, uint64_t va
 		return VLAPIC_GP;
 	if (r->kind == K_ICR_LO) {
 		uint32_t lo = (uint32_t)value & r->mask;
-		vlapic_set_reg(vl, VLAPIC_ICR_LO, lo);
-		vlapic_set_reg(vl, VLAPIC_ICR_HI, (uint32_t)(value >> 32));
+		vlapic_set_reg(vl, APIC_ICR_LO, lo);
+		vlapic_set_reg(vl, APIC_ICR_HI, (uint32_t)(value >> 32));
 		send_ipi(vl, lo, (uint32_t)(value >> 32), true);
 		return VLAPIC_OK;
 	}

@@ -8,7 +8,7 @@
 /* DCR bits 3,1,0 (SDM Vol. 3A, Figure 11-10): 000 -> 2 ... 110 -> 128, 111 -> 1. */
 uint64_t vlapic_timer_divisor(const struct vlapic *vl)
 {
-	uint32_t dcr = vlapic_reg(vl, VLAPIC_TIMER_DCR);
+	uint32_t dcr = vlapic_reg(vl, APIC_TIMER_DIVIDE);
 	uint32_t code = (dcr & 3) | ((dcr >> 1) & 4);
 
 	return code == 7 ? 1 : 2ull << code;
@@ -16,7 +16,7 @@ uint64_t vlapic_timer_divisor(const struct vlapic *vl)
 
 static unsigned timer_mode(const struct vlapic *vl)
 {
-	return VLAPIC_TIMER_MODE(vlapic_reg(vl, VLAPIC_LVT_TIMER));
+	return VLAPIC_TIMER_MODE(vlapic_reg(vl, APIC_LVT_TIMER));
 }
 
 void vlapic_timer_stop(struct vlapic *vl)
@@ -31,7 +31,7 @@ void vlapic_timer_load(struct vlapic *vl, uint32_t count, uint64_t now)
 {
 	if (timer_mode(vl) == TIMER_MODE_DEADLINE)
 		return;
-	vlapic_set_reg(vl, VLAPIC_TIMER_ICR, count);
+	vlapic_set_reg(vl, APIC_TIMER_INITIAL, count);
 	vl->timer_period = (uint64_t)count * vlapic_timer_divisor(vl);
 	vl->timer_fire = count ? now + vl->timer_period : 0;
 }
@@ -53,7 +53,7 @@ void vlapic_timer_lvt_written(struct vlapic *vl)
 	vl->timer_mode = (uint8_t)timer_mode(vl);
 	if (was != is) {
 		vlapic_timer_stop(vl);
-		vlapic_set_reg(vl, VLAPIC_TIMER_ICR, 0);
+		vlapic_set_reg(vl, APIC_TIMER_INITIAL, 0);
 	}
 }
 
@@ -74,8 +74,8 @@ bool vlapic_timer_due(struct vlapic *vl, uint64_t now)
 {
 	if (!vl->timer_fire || now < vl->timer_fire)
 		return false;
-	uint32_t lvt = vlapic_reg(vl, VLAPIC_LVT_TIMER);
-	if (!(lvt & VLAPIC_LVT_MASKED))
+	uint32_t lvt = vlapic_reg(vl, APIC_LVT_TIMER);
+	if (!(lvt & APIC_LVT_MASKED))
 		vlapic_accept(vl, (uint8_t)lvt, false);
 	if (timer_mode(vl) == TIMER_MODE_PERIODIC && vl->timer_period) {
 		vl->timer_fire += vl->timer_period;

@@ -62,6 +62,7 @@ GUEST_BENCH_SRCS := \
 # (the other guests start their vCPUs with HC_START_VCPU).
 GUEST_APICLIB_C_SRCS := \
 	guest/lib/apic.c \
+	apic/apic_base.c \
 	guest/lib/sipi.c
 
 GUEST_APICLIB_ASM_SRCS := \

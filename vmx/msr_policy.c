@@ -145,7 +145,7 @@ unsigned msr_bitmap_describe(const uint8_t *bitmap, msr_bitmap_run_fn fn, void *
  * registers stay closed: with the bit clear their RDMSR/WRMSR would reach the real x2APIC. */
 void msr_bitmap_x2apic(uint8_t *bitmap, const struct msr_x2apic_open *o)
 {
-	for (uint32_t m = VLAPIC_MSR_BASE; m <= VLAPIC_MSR_LAST; m++) {
+	for (uint32_t m = X2APIC_MSR_FIRST; m <= X2APIC_MSR_LAST; m++) {
 		bool rd = o && o->virt_x2apic &&
 			  (m == 0x808 || (o->reg_virt && m != 0x839 && vlapic_x2apic_readable(m)));
 		bool wr = o && o->virt_x2apic &&

@@ -146,18 +146,18 @@ static void show_apic(struct vcpu *v, void *arg)
 		  apic_mode_name(vlapic_mode(a)), a->apic_base,
 		  v->apic_mmio_direct ? "virtualized" : "emulated or off");
 	shell_out("apic vCPU %u: ID %08x VER %08x TPR %02x PPR %02x LDR %08x DFR %08x SVR %03x "
-		  "ESR %02x", v->id, vlapic_reg(a, VLAPIC_ID), vlapic_reg(a, VLAPIC_VERSION),
-		  vlapic_reg(a, VLAPIC_TPR), vlapic_reg(a, VLAPIC_PPR), vlapic_reg(a, VLAPIC_LDR),
-		  vlapic_reg(a, VLAPIC_DFR), vlapic_reg(a, VLAPIC_SVR), vlapic_reg(a, VLAPIC_ESR));
+		  "ESR %02x", v->id, vlapic_reg(a, APIC_ID), vlapic_reg(a, APIC_VERSION),
+		  vlapic_reg(a, APIC_TPR), vlapic_reg(a, APIC_PPR), vlapic_reg(a, APIC_LDR),
+		  vlapic_reg(a, APIC_DFR), vlapic_reg(a, APIC_SVR), vlapic_reg(a, APIC_ESR));
 	shell_out("apic vCPU %u: ICR %08x:%08x LVT timer %08x LINT0 %08x LINT1 %08x error %08x "
-		  "TMICT %08x DCR %x, timer next at TSC %lu", v->id, vlapic_reg(a, VLAPIC_ICR_HI),
-		  vlapic_reg(a, VLAPIC_ICR_LO), vlapic_reg(a, VLAPIC_LVT_TIMER),
-		  vlapic_reg(a, VLAPIC_LVT_LINT0), vlapic_reg(a, VLAPIC_LVT_LINT1),
-		  vlapic_reg(a, VLAPIC_LVT_ERROR), vlapic_reg(a, VLAPIC_TIMER_ICR),
-		  vlapic_reg(a, VLAPIC_TIMER_DCR), vlapic_timer_next(a));
-	show_vector_reg(v, "IRR", VLAPIC_IRR);
-	show_vector_reg(v, "ISR", VLAPIC_ISR);
-	show_vector_reg(v, "TMR", VLAPIC_TMR);
+		  "TMICT %08x DCR %x, timer next at TSC %lu", v->id, vlapic_reg(a, APIC_ICR_HI),
+		  vlapic_reg(a, APIC_ICR_LO), vlapic_reg(a, APIC_LVT_TIMER),
+		  vlapic_reg(a, APIC_LVT_LINT0), vlapic_reg(a, APIC_LVT_LINT1),
+		  vlapic_reg(a, APIC_LVT_ERROR), vlapic_reg(a, APIC_TIMER_INITIAL),
+		  vlapic_reg(a, APIC_TIMER_DIVIDE), vlapic_timer_next(a));
+	show_vector_reg(v, "IRR", APIC_IRR);
+	show_vector_reg(v, "ISR", APIC_ISR);
+	show_vector_reg(v, "TMR", APIC_TMR);
 }
 
 static void cmd_apic(int argc, char **argv)

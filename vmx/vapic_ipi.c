@@ -31,7 +31,7 @@ static struct vcpu *lowest_priority(struct vcpu *v, const struct vlapic_ipi *ipi
 		struct vcpu *t = v->vm->vcpus[i];
 		if (!is_target(v, t, ipi))
 			continue;
-		uint32_t tpr = vlapic_reg(&t->apic, VLAPIC_TPR) & 0xff;
+		uint32_t tpr = vlapic_reg(&t->apic, APIC_TPR) & 0xff;
 		if (tpr < best_tpr) {
 			best = t;
 			best_tpr = tpr;

@@ -220,7 +220,7 @@ static bool inject_external(struct vcpu *v, bool busy, bool open)
 	v->want_intr_window |= vec >= 0;
 	if (ctl->has_tpr_shadow) {
 		int irr = vlapic_highest_irr(&v->apic);
-		uint32_t tpr_class = vlapic_reg(&v->apic, VLAPIC_TPR) >> 4;
+		uint32_t tpr_class = vlapic_reg(&v->apic, APIC_TPR) >> 4;
 		uint32_t thr = irr >= 0 && (uint32_t)irr >> 4 <= tpr_class ? (uint32_t)irr >> 4 : 0;
 		if (thr != v->tpr_threshold) {
 			v->tpr_threshold = thr;

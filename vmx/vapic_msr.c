@@ -49,7 +49,7 @@ bool vapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value, bool *gp)
 		*value = v->apic.apic_base;
 	} else if (msr == MSR_IA32_TSC_DEADLINE) {
 		*value = vlapic_tsc_deadline_read(&v->apic);
-	} else if (msr >= VLAPIC_MSR_BASE && msr <= VLAPIC_MSR_LAST) {
+	} else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
 		*gp = vlapic_mode(&v->apic) != APIC_MODE_X2APIC ||
 		      vlapic_msr_read(&v->apic, msr, rdtsc(), value) != VLAPIC_OK;
 	} else {
@@ -66,7 +66,7 @@ bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
 		*gp = !write_apic_base(v, value);
 	} else if (msr == MSR_IA32_TSC_DEADLINE) {
 		vlapic_tsc_deadline_write(&v->apic, value, rdtsc());
-	} else if (msr >= VLAPIC_MSR_BASE && msr <= VLAPIC_MSR_LAST) {
+	} else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
 		*gp = vlapic_mode(&v->apic) != APIC_MODE_X2APIC ||
 		      vlapic_msr_write(&v->apic, msr, value, rdtsc()) != VLAPIC_OK;
 		if (v->apic.ipi_ready)

@@ -16,9 +16,9 @@ static uint32_t taken;
 static void eoi(void)
 {
 	if (x2apic)
-		__asm__ volatile("wrmsr" : : "c"(0x80b), "a"(0), "d"(0));
+		__asm__ volatile("wrmsr" : : "c"(X2APIC_MSR(APIC_EOI)), "a"(0), "d"(0));
 	else
-		*apic_reg(0xb0) = 0;
+		*apic_reg(APIC_EOI) = 0;
 }
 
 static bool on_self_ipi(struct trap_frame *f)
@@ -40,13 +40,13 @@ static uint32_t exits_of(void (*body)(uint32_t n))
 static void x2_tpr(uint32_t n)
 {
 	while (n--)
-		__asm__ volatile("wrmsr" : : "c"(0x808), "a"(0), "d"(0));
+		__asm__ volatile("wrmsr" : : "c"(X2APIC_MSR(APIC_TPR)), "a"(0), "d"(0));
 }
 
 static void x2_eoi(uint32_t n)
 {
 	while (n--)
-		__asm__ volatile("wrmsr" : : "c"(0x80b), "a"(0), "d"(0));
+		__asm__ volatile("wrmsr" : : "c"(X2APIC_MSR(APIC_EOI)), "a"(0), "d"(0));
 }
 
 static void x2_read(uint32_t n)
@@ -54,39 +54,39 @@ static void x2_read(uint32_t n)
 	uint32_t lo, hi;
 
 	while (n--)
-		__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x802)); /* ID */
+		__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(X2APIC_MSR(APIC_ID))); /* ID */
 }
 
 static void x2_self_ipi(uint32_t n)
 {
 	taken = 0;
 	while (n--)
-		__asm__ volatile("wrmsr" : : "c"(0x83f), "a"(VEC_SELF), "d"(0) : "memory");
+		__asm__ volatile("wrmsr" : : "c"(X2APIC_MSR(APIC_SELF_IPI)), "a"(VEC_SELF), "d"(0) : "memory");
 }
 
 static void xa_tpr(uint32_t n)
 {
 	while (n--)
-		*apic_reg(0x80) = 0;
+		*apic_reg(APIC_TPR) = 0;
 }
 
 static void xa_eoi(uint32_t n)
 {
 	while (n--)
-		*apic_reg(0xb0) = 0;
+		*apic_reg(APIC_EOI) = 0;
 }
 
 static void xa_read(uint32_t n)
 {
 	while (n--)
-		(void)*apic_reg(0x20); /* ID */
+		(void)*apic_reg(APIC_ID); /* ID */
 }
 
 static void measure_x2apic(uint64_t base)
 {
 	msr_write_safe(0x1b, base | (1u << 10));
 	x2apic = true;
-	msr_write_safe(0x80f, 0x1ff);
+	msr_write_safe(X2APIC_MSR(APIC_SVR), 0x1ff);
 	bench_result("exits per 1000 x2APIC TPR writes", exits_of(x2_tpr));
 	bench_result("exits per 1000 x2APIC EOIs", exits_of(x2_eoi));
 	bench_result("exits per 1000 x2APIC register reads", exits_of(x2_read));
@@ -105,11 +105,11 @@ void bench_apic_exits(void)
 
 	trap_set_hook(VEC_SELF, on_self_ipi);
 	msr_read_safe(0x1b, &base);
-	*apic_reg(0xf0) = 0x1ff;
+	*apic_reg(APIC_SVR) = 0x1ff;
 	bench_result("exits per 1000 xAPIC TPR writes", exits_of(xa_tpr));
 	bench_result("exits per 1000 xAPIC EOIs", exits_of(xa_eoi));
 	bench_result("exits per 1000 xAPIC register reads", exits_of(xa_read));
 	measure_x2apic(base);
-	*apic_reg(0xf0) = 0x1ff;
+	*apic_reg(APIC_SVR) = 0x1ff;
 	trap_set_hook(VEC_SELF, 0);
 }

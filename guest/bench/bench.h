@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "apic/apic_regs.h"
+
 #define BENCH_N 1000u
 #define APIC_MMIO 0xfee00000u
 

@@ -20,13 +20,13 @@ static bool on_ipi(struct trap_frame *f)
 {
 	handled_at = rdtsc();
 	atomic_inc(&handled);
-	*apic_reg(0xb0) = 0;
+	*apic_reg(APIC_EOI) = 0;
 	return true;
 }
 
 void bench_ipi_target(void)
 {
-	*apic_reg(0xf0) = 0x1ff;
+	*apic_reg(APIC_SVR) = 0x1ff;
 	atomic_store(&ready, 1);
 	for (;;) {
 		if (atomic_load(&phase) == 2)
@@ -40,8 +40,8 @@ static bool send_and_wait(void)
 {
 	uint32_t before = atomic_load(&handled);
 
-	*apic_reg(0x310) = 1u << 24;
-	*apic_reg(0x300) = VEC_IPI;
+	*apic_reg(APIC_ICR_HI) = 1u << 24;
+	*apic_reg(APIC_ICR_LO) = VEC_IPI;
 	for (uint32_t i = 0; i < POLLS; i++)
 		if (atomic_load(&handled) != before)
 			return true;

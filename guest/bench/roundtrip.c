@@ -44,7 +44,7 @@ static void icr_writes(void)
 {
 	uint64_t base = 0;
 
-	*apic_reg(0x310) = 0x80u << 24;
+	*apic_reg(APIC_ICR_HI) = 0x80u << 24;
 	report("ticks per xAPIC ICR write exit",
 	       LOOP("mov $0xf0, %%eax", "movl %%eax, 0xfee00300", "eax"),
 	       LOOP("mov $0xf0, %%eax", "movl %%eax, 0x9e000", "eax"));

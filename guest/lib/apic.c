@@ -10,13 +10,6 @@
 /* Each vCPU's mode, written only by that vCPU. */
 static uint8_t modes[GUEST_MAX_VCPUS];
 
-const char *apic_mode_name(enum apic_mode m)
-{
-	static const char *const names[] = { "disabled", "invalid", "xAPIC", "x2APIC" };
-
-	return names[m & 3];
-}
-
 enum apic_mode apic_mode(void)
 {
 	return (enum apic_mode)modes[smp_self()];

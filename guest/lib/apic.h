@@ -11,56 +11,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "apic/apic_base.h"
+#include "apic/apic_regs.h"
+
 /* SDM Vol. 3A, 11.4.4 "Local APIC Status and Location", Figure 11-5. */
 #define MSR_APIC_BASE 0x1bu
-#define APIC_BASE_BSP (1u << 8)
-#define APIC_BASE_EXTD (1u << 10) /* x2APIC mode (11.12.1) */
-#define APIC_BASE_EN (1u << 11)   /* APIC global enable */
 #define APIC_BASE_ADDR_MASK 0xfffff000u
 #define APIC_DEFAULT_BASE 0xfee00000u
 
-/* xAPIC register offsets, SDM Vol. 3A, Table 11-1 "Local APIC Register Address Map". */
-enum apic_reg {
-	APIC_ID = 0x20,
-	APIC_VERSION = 0x30,
-	APIC_TPR = 0x80,
-	APIC_APR = 0x90,
-	APIC_PPR = 0xa0,
-	APIC_EOI = 0xb0,
-	APIC_RRD = 0xc0,
-	APIC_LDR = 0xd0,
-	APIC_DFR = 0xe0,
-	APIC_SVR = 0xf0,
-	APIC_ISR = 0x100, /* 8 registers, 0x10 apart */
-	APIC_TMR = 0x180,
-	APIC_IRR = 0x200,
-	APIC_ESR = 0x280,
-	APIC_LVT_CMCI = 0x2f0,
-	APIC_ICR_LO = 0x300,
-	APIC_ICR_HI = 0x310,
-	APIC_LVT_TIMER = 0x320,
-	APIC_LVT_THERMAL = 0x330,
-	APIC_LVT_PMC = 0x340,
-	APIC_LVT_LINT0 = 0x350,
-	APIC_LVT_LINT1 = 0x360,
-	APIC_LVT_ERROR = 0x370,
-	APIC_TIMER_INITIAL = 0x380,
-	APIC_TIMER_CURRENT = 0x390,
-	APIC_TIMER_DIVIDE = 0x3e0,
-	APIC_SELF_IPI = 0x3f0, /* x2APIC only (11.12.11) */
-};
-
-/* SDM Vol. 3A, Table 11-6 "Local APIC Register Address Map Supported by x2APIC". */
-#define X2APIC_MSR(offset) (0x800u + ((uint32_t)(offset) >> 4))
-#define X2APIC_MSR_FIRST 0x800u
-#define X2APIC_MSR_LAST 0x8ffu
-
-/* SVR (11.9, Figure 11-23): bit 8 software-enables the APIC. */
-#define APIC_SVR_ENABLE (1u << 8)
+/* SVR (11.9, Figure 11-23): the spurious vector this library programs. */
 #define APIC_SPURIOUS_VECTOR 0xffu
 
 /* LVT entries (11.5.1, Figure 11-8). */
-#define APIC_LVT_MASKED (1u << 16)
 #define APIC_LVT_TIMER_ONESHOT (0u << 17)
 #define APIC_LVT_TIMER_PERIODIC (1u << 17)
 #define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
@@ -83,27 +45,12 @@ enum apic_reg {
 #define APIC_BROADCAST_XAPIC 0xffu
 #define APIC_BROADCAST_X2APIC 0xffffffffu
 
-/* The states IA32_APIC_BASE[11:10] selects (11.12.5, Figure 11-33); 01b is invalid. */
-enum apic_mode {
-	APIC_MODE_DISABLED = 0,
-	APIC_MODE_INVALID = 1,
-	APIC_MODE_XAPIC = 2,
-	APIC_MODE_X2APIC = 3,
-};
-
-/* The mode bits of an IA32_APIC_BASE value; the MSR value for a mode and an address. */
-static inline enum apic_mode apic_mode_of(uint64_t base)
-{
-	return (enum apic_mode)((base >> 10) & 3);
-}
-
+/* The IA32_APIC_BASE value for a mode: enum apic_mode counts as bits 11:10 do. */
 static inline uint64_t apic_base_with_mode(uint64_t base, enum apic_mode m)
 {
 	return (base & ~(uint64_t)(APIC_BASE_EN | APIC_BASE_EXTD)) | ((uint64_t)m << 10);
 }
 
-/* "disabled", "invalid", "xAPIC" or "x2APIC". */
-const char *apic_mode_name(enum apic_mode m);
 
 /* This vCPU's mode as last set through this file (or read by apic_mode_sync()). */
 enum apic_mode apic_mode(void);

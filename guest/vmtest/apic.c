@@ -2,12 +2,13 @@
  * guest/apictest): IA32_APIC_BASE, a self-IPI through xAPIC MMIO, the switch to x2APIC and a
  * self-IPI through its MSRs, an IPI to vCPU 1 in each mode, and a one-shot timer (Intel SDM Vol.
  * 3A, chapter 11). Ends back in xAPIC mode with the APIC software-disabled, as it started. */
+#include "apic/apic_regs.h"
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/msr.h"
 #include "guest/lib/spinlock.h"
 #include "guest/lib/trap.h"
 #include "guest/vmtest/ap.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 #define APIC_MMIO 0xfee00000u
@@ -34,9 +35,9 @@ static bool x2apic_on(void)
 static void eoi(void)
 {
 	if (x2apic_on())
-		msr_write_safe(0x80b, 0);
+		msr_write_safe(X2APIC_MSR(APIC_EOI), 0);
 	else
-		*mmio(0xb0) = 0;
+		*mmio(APIC_EOI) = 0;
 }
 
 static bool on_test(struct trap_frame *f)
@@ -66,9 +67,9 @@ static bool wait_hits(unsigned i, uint32_t want)
 static void enable_sw(void)
 {
 	if (x2apic_on())
-		msr_write_safe(0x80f, 0x1ff);
+		msr_write_safe(X2APIC_MSR(APIC_SVR), 0x1ff);
 	else
-		*mmio(0xf0) = 0x1ff;
+		*mmio(APIC_SVR) = 0x1ff;
 }
 
 static void apic_on_job(unsigned self)
@@ -101,16 +102,16 @@ static void xapic_checks(void)
 
 	check_int("apic.base.read", "RDMSR IA32_APIC_BASE", msr_read_safe(MSR_APIC_BASE, &b), 1);
 	check_hex64("apic.base", "IA32_APIC_BASE on vCPU 0", b, 0xfee00900ull);
-	check_hex("apic.id", "xAPIC ID register", *mmio(0x20), 0);
-	check_hex("apic.version", "xAPIC version register", *mmio(0x30) & 0xff, 0x14);
+	check_hex("apic.id", "xAPIC ID register", *mmio(APIC_ID), 0);
+	check_hex("apic.version", "xAPIC version register", *mmio(APIC_VERSION) & 0xff, 0x14);
 	enable_sw();
 	irq_enable();
-	*mmio(0x310) = 0;
-	*mmio(0x300) = (1u << 18) | VEC_TEST; /* self shorthand, fixed */
+	*mmio(APIC_ICR_HI) = 0;
+	*mmio(APIC_ICR_LO) = (1u << 18) | VEC_TEST; /* self shorthand, fixed */
 	check_int("apic.xapic.selfipi", "self-IPI taken", wait_hits(0, 1), 1);
 	if (vmtest_nvcpus > 1 && ap_post(1, apic_on_job) && ap_wait(1)) {
-		*mmio(0x310) = 1u << 24;
-		*mmio(0x300) = VEC_TEST; /* physical destination 1 */
+		*mmio(APIC_ICR_HI) = 1u << 24;
+		*mmio(APIC_ICR_LO) = VEC_TEST; /* physical destination 1 */
 		check_int("apic.xapic.ipi", "IPI to vCPU 1 taken", wait_hits(0, 2), 1);
 	}
 }
@@ -121,21 +122,21 @@ static void x2apic_checks(void)
 
 	x2apic_job(0);
 	check_int("apic.x2apic.mode", "EXTD after the switch", x2apic_on(), 1);
-	check_int("apic.x2apic.id", "RDMSR 0x802", msr_read_safe(0x802, &v) && v == 0, 1);
-	check_int("apic.x2apic.eoi.read", "RDMSR 0x80b raises #GP", msr_read_safe(0x80b, &v), 0);
+	check_int("apic.x2apic.id", "RDMSR 0x802", msr_read_safe(X2APIC_MSR(APIC_ID), &v) && v == 0, 1);
+	check_int("apic.x2apic.eoi.read", "RDMSR 0x80b raises #GP", msr_read_safe(X2APIC_MSR(APIC_EOI), &v), 0);
 	check_int("apic.x2apic.back", "x2APIC -> xAPIC raises #GP",
 		  msr_write_safe(MSR_APIC_BASE, 0xfee00900ull), 0);
-	msr_write_safe(0x83f, VEC_TEST);
+	msr_write_safe(X2APIC_MSR(APIC_SELF_IPI), VEC_TEST);
 	check_int("apic.x2apic.selfipi", "SELF IPI taken", wait_hits(0, 3), 1);
 	if (vmtest_nvcpus > 1 && ap_post(1, x2apic_job) && ap_wait(1)) {
-		msr_write_safe(0x830, (1ull << 32) | VEC_TEST);
+		msr_write_safe(X2APIC_MSR(APIC_ICR_LO), (1ull << 32) | VEC_TEST);
 		check_int("apic.x2apic.ipi", "x2APIC IPI to vCPU 1 taken", wait_hits(0, 4), 1);
 	}
-	msr_write_safe(0x83e, 0xb);               /* divide by 1 */
-	msr_write_safe(0x832, VEC_TIMER);         /* one-shot */
-	msr_write_safe(0x838, 100000);
+	msr_write_safe(X2APIC_MSR(APIC_TIMER_DIVIDE), 0xb);               /* divide by 1 */
+	msr_write_safe(X2APIC_MSR(APIC_LVT_TIMER), VEC_TIMER);         /* one-shot */
+	msr_write_safe(X2APIC_MSR(APIC_TIMER_INITIAL), 100000);
 	check_int("apic.timer", "one-shot timer fired", wait_hits(1, 1), 1);
-	msr_read_safe(0x839, &v);
+	msr_read_safe(X2APIC_MSR(APIC_TIMER_CURRENT), &v);
 	check_hex("apic.timer.ccr", "current count after firing", (uint32_t)v, 0);
 }
 

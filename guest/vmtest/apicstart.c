@@ -3,6 +3,7 @@
  * x2APIC mode, with its x2APIC id; a locked one reports the lock (IA32_ARCH_CAPABILITIES bit 21,
  * IA32_XAPIC_DISABLE_STATUS bit 0, CPUID.7.0:EDX[29]) and refuses to leave x2APIC mode with #GP;
  * an unlocked one may (x2APIC -> disabled -> xAPIC, SDM Vol. 3A, 11.12.5). */
+#include "apic/apic_regs.h"
 #include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/msr.h"
@@ -21,7 +22,7 @@ static void look(unsigned self)
 	uint64_t base = 0, id = ~0ull;
 
 	msr_read_safe(APIC_BASE, &base);
-	msr_read_safe(0x802, &id);
+	msr_read_safe(X2APIC_MSR(APIC_ID), &id);
 	seen[0] = (uint32_t)base;
 	seen[1] = (uint32_t)id;
 }
@@ -36,7 +37,7 @@ void suite_apicstart(void)
 	check_hex64("apicstart.mode", "IA32_APIC_BASE of vCPU 0", base,
 		    0xfee00000ull | EN | EXTD | (1u << 8));
 	check_int("apicstart.id", "RDMSR 0x802 works and reads 0",
-		  msr_read_safe(0x802, &id) && id == 0, 1);
+		  msr_read_safe(X2APIC_MSR(APIC_ID), &id) && id == 0, 1);
 	if (vmtest_nvcpus > 1 && ap_post(1, look) && ap_wait(1)) {
 		check_hex("apicstart.mode.vcpu1", "IA32_APIC_BASE of vCPU 1", seen[0],
 			  0xfee00000u | EN | EXTD);

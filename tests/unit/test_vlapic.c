@@ -13,8 +13,8 @@ static uint8_t page[4096] __attribute__((aligned(4096)));
 #define BASE_OFF APIC_BASE_DEFAULT_ADDR
 
 static const uint32_t lvt_offsets[] = {
-	VLAPIC_LVT_CMCI, VLAPIC_LVT_TIMER, VLAPIC_LVT_THERMAL, VLAPIC_LVT_PMC,
-	VLAPIC_LVT_LINT0, VLAPIC_LVT_LINT1, VLAPIC_LVT_ERROR,
+	APIC_LVT_CMCI, APIC_LVT_TIMER, APIC_LVT_THERMAL, APIC_LVT_PMC,
+	APIC_LVT_LINT0, APIC_LVT_LINT1, APIC_LVT_ERROR,
 };
 #define N_LVT (sizeof(lvt_offsets) / sizeof(lvt_offsets[0]))
 
@@ -69,7 +69,7 @@ static int reg256_empty(const struct vlapic *vl, uint32_t base)
 static void setup_xapic(struct vlapic *vl, uint32_t id)
 {
 	vlapic_reset(vl, page, id, false);
-	wr(vl, VLAPIC_SVR, 0x1ff, 0);
+	wr(vl, APIC_SVR, 0x1ff, 0);
 }
 
 static void setup_x2apic(struct vlapic *vl, uint32_t id)
@@ -82,21 +82,21 @@ static void setup_x2apic(struct vlapic *vl, uint32_t id)
  * caller checks (SDM Vol. 3A, 11.4.7.1). */
 static void check_powerup_regs(struct vlapic *vl)
 {
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_VERSION), VLAPIC_VERSION_VALUE);
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_TPR), 0);
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_PPR), 0);
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_SVR), 0xff);
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_ESR), 0);
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_ICR_LO), 0);
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_ICR_HI), 0);
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_TIMER_ICR), 0);
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_TIMER_CCR), 0);
-	CHECK_EQ(vlapic_reg(vl, VLAPIC_TIMER_DCR), 0);
-	CHECK(reg256_empty(vl, VLAPIC_ISR));
-	CHECK(reg256_empty(vl, VLAPIC_TMR));
-	CHECK(reg256_empty(vl, VLAPIC_IRR));
+	CHECK_EQ(vlapic_reg(vl, APIC_VERSION), VLAPIC_VERSION_VALUE);
+	CHECK_EQ(vlapic_reg(vl, APIC_TPR), 0);
+	CHECK_EQ(vlapic_reg(vl, APIC_PPR), 0);
+	CHECK_EQ(vlapic_reg(vl, APIC_SVR), 0xff);
+	CHECK_EQ(vlapic_reg(vl, APIC_ESR), 0);
+	CHECK_EQ(vlapic_reg(vl, APIC_ICR_LO), 0);
+	CHECK_EQ(vlapic_reg(vl, APIC_ICR_HI), 0);
+	CHECK_EQ(vlapic_reg(vl, APIC_TIMER_INITIAL), 0);
+	CHECK_EQ(vlapic_reg(vl, APIC_TIMER_CURRENT), 0);
+	CHECK_EQ(vlapic_reg(vl, APIC_TIMER_DIVIDE), 0);
+	CHECK(reg256_empty(vl, APIC_ISR));
+	CHECK(reg256_empty(vl, APIC_TMR));
+	CHECK(reg256_empty(vl, APIC_IRR));
 	for (unsigned i = 0; i < N_LVT; i++)
-		CHECK_EQ(vlapic_reg(vl, lvt_offsets[i]), VLAPIC_LVT_MASKED);
+		CHECK_EQ(vlapic_reg(vl, lvt_offsets[i]), APIC_LVT_MASKED);
 	CHECK_EQ(vlapic_timer_next(vl), 0);
 	CHECK_EQ(vlapic_tsc_deadline_read(vl), 0);
 	CHECK_EQ(vlapic_highest_irr(vl), -1);
@@ -106,23 +106,23 @@ static void check_powerup_regs(struct vlapic *vl)
 /* Dirty every register a guest can change, and arm the timer. */
 static void dirty(struct vlapic *vl)
 {
-	vlapic_set_reg(vl, VLAPIC_SVR, 0x1ff);
-	vlapic_set_reg(vl, VLAPIC_TPR, 0x20);
-	vlapic_set_reg(vl, VLAPIC_PPR, 0x30);
+	vlapic_set_reg(vl, APIC_SVR, 0x1ff);
+	vlapic_set_reg(vl, APIC_TPR, 0x20);
+	vlapic_set_reg(vl, APIC_PPR, 0x30);
 	if (vlapic_mode(vl) == APIC_MODE_XAPIC) {
-		vlapic_set_reg(vl, VLAPIC_LDR, 0x5a000000);
-		vlapic_set_reg(vl, VLAPIC_DFR, 0x0fffffff);
+		vlapic_set_reg(vl, APIC_LDR, 0x5a000000);
+		vlapic_set_reg(vl, APIC_DFR, 0x0fffffff);
 	}
 	for (unsigned i = 0; i < N_LVT; i++)
 		vlapic_set_reg(vl, lvt_offsets[i], 0x40 + i);
-	vlapic_set_reg(vl, VLAPIC_TIMER_DCR, 0x3);
+	vlapic_set_reg(vl, APIC_TIMER_DIVIDE, 0x3);
 	vlapic_accept(vl, 0x31, true);
 	vlapic_ack(vl, 0x31);
 	vlapic_accept(vl, 0x82, true);
 	vlapic_accept(vl, 3, false); /* ESR bit 6 */
-	vlapic_set_reg(vl, VLAPIC_ICR_LO, 0x4041);
-	vlapic_set_reg(vl, VLAPIC_ICR_HI, 0x01000000);
-	vlapic_set_reg(vl, VLAPIC_TIMER_ICR, 1000);
+	vlapic_set_reg(vl, APIC_ICR_LO, 0x4041);
+	vlapic_set_reg(vl, APIC_ICR_HI, 0x01000000);
+	vlapic_set_reg(vl, APIC_TIMER_INITIAL, 1000);
 	vl->timer_fire = 12345;
 	vl->timer_period = 1000;
 	vl->tsc_deadline = 777;
@@ -144,17 +144,17 @@ TEST(vlapic_reset_power_up_state)
 	CHECK_EQ(vl.id, 3);
 	CHECK_EQ(vl.apic_base, APIC_BASE_DEFAULT_ADDR | APIC_BASE_EN | APIC_BASE_BSP);
 	CHECK_EQ(vlapic_mode(&vl), APIC_MODE_XAPIC);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ID), 3u << 24);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_LDR), 0);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_DFR), 0xffffffff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ID), 3u << 24);
+	CHECK_EQ(vlapic_reg(&vl, APIC_LDR), 0);
+	CHECK_EQ(vlapic_reg(&vl, APIC_DFR), 0xffffffff);
 	check_powerup_regs(&vl);
 
 	/* "Clears the page": everything but the registers with a nonzero power-up value is 0 */
 	for (uint32_t off = 0; off < 4096; off += 4) {
 		uint32_t v = vlapic_reg(&vl, off);
-		int nonzero = off == VLAPIC_ID || off == VLAPIC_VERSION || off == VLAPIC_DFR ||
-			      off == VLAPIC_SVR || off == VLAPIC_LVT_CMCI ||
-			      (off >= VLAPIC_LVT_TIMER && off <= VLAPIC_LVT_ERROR && !(off & 0xf));
+		int nonzero = off == APIC_ID || off == APIC_VERSION || off == APIC_DFR ||
+			      off == APIC_SVR || off == APIC_LVT_CMCI ||
+			      (off >= APIC_LVT_TIMER && off <= APIC_LVT_ERROR && !(off & 0xf));
 		if (!nonzero && v != 0) {
 			printf("    offset 0x%03x = 0x%08x after reset\n", off, v);
 			CHECK_EQ(v, 0);
@@ -163,7 +163,7 @@ TEST(vlapic_reset_power_up_state)
 
 	vlapic_reset(&vl, page, 0, false);
 	CHECK_EQ(vl.apic_base, APIC_BASE_DEFAULT_ADDR | APIC_BASE_EN); /* not the BSP */
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ID), 0);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ID), 0);
 	/* the power-up state is software-disabled: nothing is accepted */
 	vlapic_accept(&vl, 0x40, false);
 	CHECK_EQ(vlapic_highest_irr(&vl), -1);
@@ -181,9 +181,9 @@ TEST(vlapic_init_keeps_base_and_id_xapic)
 	vlapic_init(&vl);
 	CHECK_EQ(vl.apic_base, base);
 	CHECK_EQ(vlapic_mode(&vl), APIC_MODE_XAPIC);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ID), 7u << 24);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_LDR), 0);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_DFR), 0xffffffff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ID), 7u << 24);
+	CHECK_EQ(vlapic_reg(&vl, APIC_LDR), 0);
+	CHECK_EQ(vlapic_reg(&vl, APIC_DFR), 0xffffffff);
 	check_powerup_regs(&vl);
 }
 
@@ -196,9 +196,9 @@ TEST(vlapic_init_keeps_x2apic_id_and_ldr)
 	vlapic_init(&vl);
 	CHECK_EQ(vl.apic_base, BASE_X2APIC);
 	CHECK_EQ(vlapic_mode(&vl), APIC_MODE_X2APIC);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ID), 0x25);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_LDR), x2apic_ldr(0x25));
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_LDR), (2u << 16) | (1u << 5));
+	CHECK_EQ(vlapic_reg(&vl, APIC_ID), 0x25);
+	CHECK_EQ(vlapic_reg(&vl, APIC_LDR), x2apic_ldr(0x25));
+	CHECK_EQ(vlapic_reg(&vl, APIC_LDR), (2u << 16) | (1u << 5));
 	check_powerup_regs(&vl);
 	CHECK_EQ(msr_rd(&vl, 0x802, 0), 0x25);
 	CHECK_EQ(msr_rd(&vl, 0x80f, 0), 0xff);
@@ -209,25 +209,25 @@ TEST(vlapic_set_base_xapic_to_x2apic)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0x13);
-	wr(&vl, VLAPIC_TPR, 0x40, 0);
-	wr(&vl, VLAPIC_LVT_TIMER, 0x20031, 0);
-	wr(&vl, VLAPIC_TIMER_DCR, 0x3, 0);
+	wr(&vl, APIC_TPR, 0x40, 0);
+	wr(&vl, APIC_LVT_TIMER, 0x20031, 0);
+	wr(&vl, APIC_TIMER_DIVIDE, 0x3, 0);
 	vlapic_accept(&vl, 0x77, false);
 	vlapic_set_base(&vl, BASE_X2APIC);
 	CHECK_EQ(vl.apic_base, BASE_X2APIC);
 	CHECK_EQ(vlapic_mode(&vl), APIC_MODE_X2APIC);
 	/* SDM 11.12.5.1: ID becomes the 32-bit x2APIC id, LDR the derived logical id */
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ID), 0x13);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_LDR), 0x00010008);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ID), 0x13);
+	CHECK_EQ(vlapic_reg(&vl, APIC_LDR), 0x00010008);
 	CHECK_EQ(msr_rd(&vl, 0x802, 0), 0x13);
 	CHECK_EQ(msr_rd(&vl, 0x80d, 0), 0x00010008);
 	/* everything else kept */
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_TPR), 0x40);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_SVR), 0x1ff);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_LVT_TIMER), 0x20031);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_TIMER_DCR), 0x3);
-	CHECK(bit256(&vl, VLAPIC_IRR, 0x77));
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_VERSION), VLAPIC_VERSION_VALUE);
+	CHECK_EQ(vlapic_reg(&vl, APIC_TPR), 0x40);
+	CHECK_EQ(vlapic_reg(&vl, APIC_SVR), 0x1ff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_LVT_TIMER), 0x20031);
+	CHECK_EQ(vlapic_reg(&vl, APIC_TIMER_DIVIDE), 0x3);
+	CHECK(bit256(&vl, APIC_IRR, 0x77));
+	CHECK_EQ(vlapic_reg(&vl, APIC_VERSION), VLAPIC_VERSION_VALUE);
 
 	/* an id above 255 only exists in x2APIC mode */
 	vlapic_reset(&vl, page, 300, false);
@@ -247,8 +247,8 @@ TEST(vlapic_set_base_disable_and_reenable)
 	CHECK_EQ(vl.apic_base, BASE_OFF);
 	CHECK_EQ(vlapic_mode(&vl), APIC_MODE_DISABLED);
 	check_powerup_regs(&vl);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_DFR), 0xffffffff);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_LDR), 0);
+	CHECK_EQ(vlapic_reg(&vl, APIC_DFR), 0xffffffff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_LDR), 0);
 	vlapic_accept(&vl, 0x40, false);
 	CHECK_EQ(vlapic_highest_irr(&vl), -1);
 	CHECK_EQ(vlapic_deliverable(&vl), -1);
@@ -257,8 +257,8 @@ TEST(vlapic_set_base_disable_and_reenable)
 	/* disabled -> xAPIC: ID back in its xAPIC form, SVR 0xff */
 	vlapic_set_base(&vl, BASE_XAPIC);
 	CHECK_EQ(vlapic_mode(&vl), APIC_MODE_XAPIC);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ID), 4u << 24);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_SVR), 0xff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ID), 4u << 24);
+	CHECK_EQ(vlapic_reg(&vl, APIC_SVR), 0xff);
 
 	/* x2APIC -> disabled -> xAPIC: the x2APIC ID/LDR do not survive */
 	setup_x2apic(&vl, 0x21);
@@ -268,10 +268,10 @@ TEST(vlapic_set_base_disable_and_reenable)
 	check_powerup_regs(&vl);
 	vlapic_set_base(&vl, BASE_XAPIC);
 	CHECK_EQ(vlapic_mode(&vl), APIC_MODE_XAPIC);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ID), 0x21u << 24);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_LDR), 0);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_DFR), 0xffffffff);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_SVR), 0xff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ID), 0x21u << 24);
+	CHECK_EQ(vlapic_reg(&vl, APIC_LDR), 0);
+	CHECK_EQ(vlapic_reg(&vl, APIC_DFR), 0xffffffff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_SVR), 0xff);
 }
 
 /* ---- xAPIC MMIO ----------------------------------------------------------------------------- */
@@ -280,19 +280,19 @@ TEST(vlapic_mmio_reads_registers)
 {
 	struct vlapic vl;
 	static const uint32_t plain[] = {
-		VLAPIC_TPR, VLAPIC_LDR, VLAPIC_SVR, VLAPIC_ESR,
-		VLAPIC_ICR_HI, VLAPIC_LVT_CMCI, VLAPIC_LVT_TIMER, VLAPIC_LVT_THERMAL,
-		VLAPIC_LVT_PMC, VLAPIC_LVT_LINT0, VLAPIC_LVT_LINT1, VLAPIC_LVT_ERROR,
-		VLAPIC_TIMER_ICR, VLAPIC_TIMER_DCR,
+		APIC_TPR, APIC_LDR, APIC_SVR, APIC_ESR,
+		APIC_ICR_HI, APIC_LVT_CMCI, APIC_LVT_TIMER, APIC_LVT_THERMAL,
+		APIC_LVT_PMC, APIC_LVT_LINT0, APIC_LVT_LINT1, APIC_LVT_ERROR,
+		APIC_TIMER_INITIAL, APIC_TIMER_DIVIDE,
 	};
 
 	vlapic_reset(&vl, page, 9, false);
-	CHECK_EQ(rd(&vl, VLAPIC_ID, 0), 9u << 24);
-	CHECK_EQ(rd(&vl, VLAPIC_VERSION, 0), VLAPIC_VERSION_VALUE);
-	CHECK_EQ(rd(&vl, VLAPIC_DFR, 0), 0xffffffff);
-	CHECK_EQ(rd(&vl, VLAPIC_SVR, 0), 0xff);
-	CHECK_EQ(rd(&vl, VLAPIC_LVT_LINT0, 0), 0x10000);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 0), 0); /* no timer running */
+	CHECK_EQ(rd(&vl, APIC_ID, 0), 9u << 24);
+	CHECK_EQ(rd(&vl, APIC_VERSION, 0), VLAPIC_VERSION_VALUE);
+	CHECK_EQ(rd(&vl, APIC_DFR, 0), 0xffffffff);
+	CHECK_EQ(rd(&vl, APIC_SVR, 0), 0xff);
+	CHECK_EQ(rd(&vl, APIC_LVT_LINT0, 0), 0x10000);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 0), 0); /* no timer running */
 
 	/* reads return what is on the page (the CPU's APIC virtualization writes there too) */
 	for (unsigned i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
@@ -301,14 +301,14 @@ TEST(vlapic_mmio_reads_registers)
 		CHECK_EQ(rd(&vl, plain[i], 0), v);
 	}
 	for (unsigned i = 0; i < 8; i++) {
-		vlapic_set_reg(&vl, VLAPIC_ISR + i * 16, 0x11110000u + i);
-		vlapic_set_reg(&vl, VLAPIC_TMR + i * 16, 0x22220000u + i);
-		vlapic_set_reg(&vl, VLAPIC_IRR + i * 16, 0x33330000u + i);
+		vlapic_set_reg(&vl, APIC_ISR + i * 16, 0x11110000u + i);
+		vlapic_set_reg(&vl, APIC_TMR + i * 16, 0x22220000u + i);
+		vlapic_set_reg(&vl, APIC_IRR + i * 16, 0x33330000u + i);
 	}
 	for (unsigned i = 0; i < 8; i++) {
-		CHECK_EQ(rd(&vl, VLAPIC_ISR + i * 16, 0), 0x11110000u + i);
-		CHECK_EQ(rd(&vl, VLAPIC_TMR + i * 16, 0), 0x22220000u + i);
-		CHECK_EQ(rd(&vl, VLAPIC_IRR + i * 16, 0), 0x33330000u + i);
+		CHECK_EQ(rd(&vl, APIC_ISR + i * 16, 0), 0x11110000u + i);
+		CHECK_EQ(rd(&vl, APIC_TMR + i * 16, 0), 0x22220000u + i);
+		CHECK_EQ(rd(&vl, APIC_IRR + i * 16, 0), 0x33330000u + i);
 	}
 }
 
@@ -319,15 +319,15 @@ static int xapic_defined(uint32_t off)
 	if (off & 0xf)
 		return 0;
 	switch (off) {
-	case VLAPIC_ID: case VLAPIC_VERSION: case VLAPIC_TPR: case VLAPIC_PPR:
-	case VLAPIC_LDR: case VLAPIC_DFR: case VLAPIC_SVR: case VLAPIC_ESR:
-	case VLAPIC_LVT_CMCI: case VLAPIC_ICR_LO: case VLAPIC_ICR_HI:
-	case VLAPIC_TIMER_ICR: case VLAPIC_TIMER_CCR: case VLAPIC_TIMER_DCR:
+	case APIC_ID: case APIC_VERSION: case APIC_TPR: case APIC_PPR:
+	case APIC_LDR: case APIC_DFR: case APIC_SVR: case APIC_ESR:
+	case APIC_LVT_CMCI: case APIC_ICR_LO: case APIC_ICR_HI:
+	case APIC_TIMER_INITIAL: case APIC_TIMER_CURRENT: case APIC_TIMER_DIVIDE:
 		return 1;
 	}
-	if (off >= VLAPIC_ISR && off < VLAPIC_ESR)
+	if (off >= APIC_ISR && off < APIC_ESR)
 		return 1; /* ISR, TMR, IRR */
-	if (off >= VLAPIC_LVT_TIMER && off <= VLAPIC_LVT_ERROR)
+	if (off >= APIC_LVT_TIMER && off <= APIC_LVT_ERROR)
 		return 1;
 	return 0;
 }
@@ -340,11 +340,11 @@ TEST(vlapic_mmio_reserved_and_unaligned_ignored)
 		uint32_t v = 0x12345678;
 		enum vlapic_access r;
 
-		if (off == VLAPIC_APR || off == VLAPIC_EOI || off == VLAPIC_RRD)
+		if (off == APIC_APR || off == APIC_EOI || off == APIC_RRD)
 			continue;
 		setup_xapic(&vl, 1);
 		vlapic_set_reg(&vl, off, 0xcafef00d); /* a reserved read must not see the page */
-		if (off == VLAPIC_ESR)
+		if (off == APIC_ESR)
 			vlapic_set_reg(&vl, off, 0); /* keep the ESR clean for the writes below */
 		r = vlapic_mmio_read(&vl, off, 0, &v);
 		if (xapic_defined(off)) {
@@ -372,10 +372,10 @@ TEST(vlapic_mmio_reserved_and_unaligned_ignored)
 	/* SELF IPI exists only in x2APIC mode */
 	setup_xapic(&vl, 1);
 	vl.ipi_ready = false;
-	CHECK_EQ(vlapic_mmio_write(&vl, VLAPIC_SELF_IPI, 0x40, 0), VLAPIC_IGNORED);
+	CHECK_EQ(vlapic_mmio_write(&vl, APIC_SELF_IPI, 0x40, 0), VLAPIC_IGNORED);
 	CHECK(!vl.ipi_ready);
 	/* EOI is write-only: the write is accepted */
-	CHECK_EQ(vlapic_mmio_write(&vl, VLAPIC_EOI, 0, 0), VLAPIC_OK);
+	CHECK_EQ(vlapic_mmio_write(&vl, APIC_EOI, 0, 0), VLAPIC_OK);
 }
 
 /* SDM 11.5.3: ESR bit 7 "Illegal Register Address" on an access to a reserved register (the
@@ -386,19 +386,19 @@ TEST(vlapic_mmio_reserved_sets_esr_illegal_register)
 	uint32_t v;
 
 	setup_xapic(&vl, 1);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ESR), 0);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ESR), 0);
 	CHECK_EQ(vlapic_mmio_read(&vl, 0x040, 0, &v), VLAPIC_IGNORED);
-	CHECK(vlapic_reg(&vl, VLAPIC_ESR) & (1u << 7));
-	wr(&vl, VLAPIC_ESR, 0, 0);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ESR), 0);
+	CHECK(vlapic_reg(&vl, APIC_ESR) & (1u << 7));
+	wr(&vl, APIC_ESR, 0, 0);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ESR), 0);
 	CHECK_EQ(vlapic_mmio_write(&vl, 0x3a0, 1, 0), VLAPIC_IGNORED);
-	CHECK(vlapic_reg(&vl, VLAPIC_ESR) & (1u << 7));
+	CHECK(vlapic_reg(&vl, APIC_ESR) & (1u << 7));
 }
 
 TEST(vlapic_mmio_read_only_writes_dropped)
 {
 	struct vlapic vl;
-	static const uint32_t ro[] = { VLAPIC_ID, VLAPIC_VERSION, VLAPIC_PPR, VLAPIC_TIMER_CCR };
+	static const uint32_t ro[] = { APIC_ID, APIC_VERSION, APIC_PPR, APIC_TIMER_CURRENT };
 
 	setup_xapic(&vl, 2);
 	vlapic_accept(&vl, 0x41, true);
@@ -409,27 +409,27 @@ TEST(vlapic_mmio_read_only_writes_dropped)
 		CHECK_EQ(vlapic_mmio_write(&vl, ro[i], 0x0f0f0f0f, 0), VLAPIC_OK);
 		CHECK_EQ(rd(&vl, ro[i], 0), before);
 	}
-	CHECK_EQ(rd(&vl, VLAPIC_ID, 0), 2u << 24);
-	CHECK_EQ(rd(&vl, VLAPIC_PPR, 0), 0x40);
-	CHECK_EQ(rd(&vl, VLAPIC_TPR, 0), 0);
-	CHECK_EQ(rd(&vl, VLAPIC_VERSION, 0), VLAPIC_VERSION_VALUE);
+	CHECK_EQ(rd(&vl, APIC_ID, 0), 2u << 24);
+	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0x40);
+	CHECK_EQ(rd(&vl, APIC_TPR, 0), 0);
+	CHECK_EQ(rd(&vl, APIC_VERSION, 0), VLAPIC_VERSION_VALUE);
 	for (unsigned i = 0; i < 8; i++) {
-		CHECK_EQ(vlapic_mmio_write(&vl, VLAPIC_ISR + i * 16, 0xffffffff, 0), VLAPIC_OK);
-		CHECK_EQ(vlapic_mmio_write(&vl, VLAPIC_TMR + i * 16, 0, 0), VLAPIC_OK);
-		CHECK_EQ(vlapic_mmio_write(&vl, VLAPIC_IRR + i * 16, 0xffffffff, 0), VLAPIC_OK);
+		CHECK_EQ(vlapic_mmio_write(&vl, APIC_ISR + i * 16, 0xffffffff, 0), VLAPIC_OK);
+		CHECK_EQ(vlapic_mmio_write(&vl, APIC_TMR + i * 16, 0, 0), VLAPIC_OK);
+		CHECK_EQ(vlapic_mmio_write(&vl, APIC_IRR + i * 16, 0xffffffff, 0), VLAPIC_OK);
 	}
-	CHECK_EQ(rd(&vl, VLAPIC_ISR + 2 * 16, 0), 1u << 1);   /* 0x41 */
-	CHECK_EQ(rd(&vl, VLAPIC_TMR + 2 * 16, 0), 1u << 1);
-	CHECK_EQ(rd(&vl, VLAPIC_TMR + 4 * 16, 0), 1u << 18);  /* 0x92 */
-	CHECK_EQ(rd(&vl, VLAPIC_IRR + 4 * 16, 0), 1u << 18);
-	CHECK_EQ(rd(&vl, VLAPIC_IRR + 0 * 16, 0), 0);
-	CHECK_EQ(rd(&vl, VLAPIC_ISR + 7 * 16, 0), 0);
+	CHECK_EQ(rd(&vl, APIC_ISR + 2 * 16, 0), 1u << 1);   /* 0x41 */
+	CHECK_EQ(rd(&vl, APIC_TMR + 2 * 16, 0), 1u << 1);
+	CHECK_EQ(rd(&vl, APIC_TMR + 4 * 16, 0), 1u << 18);  /* 0x92 */
+	CHECK_EQ(rd(&vl, APIC_IRR + 4 * 16, 0), 1u << 18);
+	CHECK_EQ(rd(&vl, APIC_IRR + 0 * 16, 0), 0);
+	CHECK_EQ(rd(&vl, APIC_ISR + 7 * 16, 0), 0);
 
 	/* a running timer's current count is not writable either */
-	wr(&vl, VLAPIC_TIMER_DCR, 0xb, 100);
-	wr(&vl, VLAPIC_TIMER_ICR, 1000, 100);
-	wr(&vl, VLAPIC_TIMER_CCR, 5, 200);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 200), 900);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xb, 100);
+	wr(&vl, APIC_TIMER_INITIAL, 1000, 100);
+	wr(&vl, APIC_TIMER_CURRENT, 5, 200);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 200), 900);
 }
 
 TEST(vlapic_mmio_write_masks)
@@ -437,37 +437,37 @@ TEST(vlapic_mmio_write_masks)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 1);
-	wr(&vl, VLAPIC_TPR, 0xffffffff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_TPR, 0), 0xff);
-	wr(&vl, VLAPIC_TPR, 0x1234, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_TPR, 0), 0x34);
+	wr(&vl, APIC_TPR, 0xffffffff, 0);
+	CHECK_EQ(rd(&vl, APIC_TPR, 0), 0xff);
+	wr(&vl, APIC_TPR, 0x1234, 0);
+	CHECK_EQ(rd(&vl, APIC_TPR, 0), 0x34);
 
-	wr(&vl, VLAPIC_LDR, 0xffffffff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LDR, 0), 0xff000000);
-	wr(&vl, VLAPIC_LDR, 0x12345678, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LDR, 0), 0x12000000);
+	wr(&vl, APIC_LDR, 0xffffffff, 0);
+	CHECK_EQ(rd(&vl, APIC_LDR, 0), 0xff000000);
+	wr(&vl, APIC_LDR, 0x12345678, 0);
+	CHECK_EQ(rd(&vl, APIC_LDR, 0), 0x12000000);
 
-	wr(&vl, VLAPIC_DFR, 0, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_DFR, 0), 0x0fffffff);
-	wr(&vl, VLAPIC_DFR, 0xf0000000, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_DFR, 0), 0xffffffff);
-	wr(&vl, VLAPIC_DFR, 0x00001234, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_DFR, 0), 0x0fffffff);
+	wr(&vl, APIC_DFR, 0, 0);
+	CHECK_EQ(rd(&vl, APIC_DFR, 0), 0x0fffffff);
+	wr(&vl, APIC_DFR, 0xf0000000, 0);
+	CHECK_EQ(rd(&vl, APIC_DFR, 0), 0xffffffff);
+	wr(&vl, APIC_DFR, 0x00001234, 0);
+	CHECK_EQ(rd(&vl, APIC_DFR, 0), 0x0fffffff);
 
-	wr(&vl, VLAPIC_SVR, 0xffffffff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_SVR, 0), 0x1ff);
-	wr(&vl, VLAPIC_SVR, 0x1f0, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_SVR, 0), 0x1f0);
+	wr(&vl, APIC_SVR, 0xffffffff, 0);
+	CHECK_EQ(rd(&vl, APIC_SVR, 0), 0x1ff);
+	wr(&vl, APIC_SVR, 0x1f0, 0);
+	CHECK_EQ(rd(&vl, APIC_SVR, 0), 0x1f0);
 
-	wr(&vl, VLAPIC_ICR_HI, 0xffffffff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_ICR_HI, 0), 0xff000000);
-	wr(&vl, VLAPIC_ICR_HI, 0x0300ffff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_ICR_HI, 0), 0x03000000);
+	wr(&vl, APIC_ICR_HI, 0xffffffff, 0);
+	CHECK_EQ(rd(&vl, APIC_ICR_HI, 0), 0xff000000);
+	wr(&vl, APIC_ICR_HI, 0x0300ffff, 0);
+	CHECK_EQ(rd(&vl, APIC_ICR_HI, 0), 0x03000000);
 
-	wr(&vl, VLAPIC_TIMER_DCR, 0xffffffff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_DCR, 0), 0xb);
-	wr(&vl, VLAPIC_TIMER_DCR, 0x4, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_DCR, 0), 0);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xffffffff, 0);
+	CHECK_EQ(rd(&vl, APIC_TIMER_DIVIDE, 0), 0xb);
+	wr(&vl, APIC_TIMER_DIVIDE, 0x4, 0);
+	CHECK_EQ(rd(&vl, APIC_TIMER_DIVIDE, 0), 0);
 
 	/* LVTs while software-enabled: exactly the writable bits */
 	for (unsigned i = 0; i < N_LVT; i++) {
@@ -484,15 +484,15 @@ TEST(vlapic_mmio_tpr_write_updates_ppr)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 1);
-	wr(&vl, VLAPIC_TPR, 0x35, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_PPR, 0), 0x35);
+	wr(&vl, APIC_TPR, 0x35, 0);
+	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0x35);
 	vlapic_accept(&vl, 0x51, false);
 	vlapic_ack(&vl, 0x51);
-	CHECK_EQ(rd(&vl, VLAPIC_PPR, 0), 0x50);
-	wr(&vl, VLAPIC_TPR, 0x6a, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_PPR, 0), 0x6a);
-	wr(&vl, VLAPIC_TPR, 0x00, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_PPR, 0), 0x50);
+	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0x50);
+	wr(&vl, APIC_TPR, 0x6a, 0);
+	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0x6a);
+	wr(&vl, APIC_TPR, 0x00, 0);
+	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0x50);
 }
 
 /* SDM 11.4.7.2: clearing the software-enable bit masks every LVT, and LVT writes while disabled
@@ -509,19 +509,19 @@ TEST(vlapic_svr_software_disable_masks_lvts)
 		wr(&vl, lvt_offsets[i], unmasked[i], 0);
 		CHECK_EQ(rd(&vl, lvt_offsets[i], 0), unmasked[i]);
 	}
-	wr(&vl, VLAPIC_SVR, 0xff, 0);
+	wr(&vl, APIC_SVR, 0xff, 0);
 	for (unsigned i = 0; i < N_LVT; i++)
-		CHECK_EQ(rd(&vl, lvt_offsets[i], 0), unmasked[i] | VLAPIC_LVT_MASKED);
+		CHECK_EQ(rd(&vl, lvt_offsets[i], 0), unmasked[i] | APIC_LVT_MASKED);
 	/* writes while disabled keep the mask but take the other bits */
-	wr(&vl, VLAPIC_LVT_TIMER, 0x00020041, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LVT_TIMER, 0), 0x00030041);
-	wr(&vl, VLAPIC_LVT_LINT0, 0x00000700, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LVT_LINT0, 0), 0x00010700);
+	wr(&vl, APIC_LVT_TIMER, 0x00020041, 0);
+	CHECK_EQ(rd(&vl, APIC_LVT_TIMER, 0), 0x00030041);
+	wr(&vl, APIC_LVT_LINT0, 0x00000700, 0);
+	CHECK_EQ(rd(&vl, APIC_LVT_LINT0, 0), 0x00010700);
 	/* re-enabling does not unmask; a later write does */
-	wr(&vl, VLAPIC_SVR, 0x1ff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LVT_TIMER, 0), 0x00030041);
-	wr(&vl, VLAPIC_LVT_TIMER, 0x00020041, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LVT_TIMER, 0), 0x00020041);
+	wr(&vl, APIC_SVR, 0x1ff, 0);
+	CHECK_EQ(rd(&vl, APIC_LVT_TIMER, 0), 0x00030041);
+	wr(&vl, APIC_LVT_TIMER, 0x00020041, 0);
+	CHECK_EQ(rd(&vl, APIC_LVT_TIMER, 0), 0x00020041);
 }
 
 TEST(vlapic_esr_write_clears)
@@ -530,12 +530,12 @@ TEST(vlapic_esr_write_clears)
 
 	setup_xapic(&vl, 1);
 	vlapic_accept(&vl, 7, false);
-	CHECK_EQ(rd(&vl, VLAPIC_ESR, 0), 1u << 6);
-	wr(&vl, VLAPIC_ESR, 0xffffffff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_ESR, 0), 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 6);
+	wr(&vl, APIC_ESR, 0xffffffff, 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
 	vlapic_accept(&vl, 15, false);
-	wr(&vl, VLAPIC_ESR, 0, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_ESR, 0), 0);
+	wr(&vl, APIC_ESR, 0, 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
 }
 
 TEST(vlapic_mmio_eoi_nested)
@@ -547,19 +547,19 @@ TEST(vlapic_mmio_eoi_nested)
 	vlapic_ack(&vl, 0x30);
 	vlapic_accept(&vl, 0x50, true);
 	vlapic_ack(&vl, 0x50);
-	CHECK(bit256(&vl, VLAPIC_ISR, 0x30) && bit256(&vl, VLAPIC_ISR, 0x50));
-	CHECK(bit256(&vl, VLAPIC_TMR, 0x50));
-	CHECK_EQ(rd(&vl, VLAPIC_PPR, 0), 0x50);
-	wr(&vl, VLAPIC_EOI, 0x12345678, 0); /* any value */
-	CHECK(!bit256(&vl, VLAPIC_ISR, 0x50));
-	CHECK(!bit256(&vl, VLAPIC_TMR, 0x50));
-	CHECK(bit256(&vl, VLAPIC_ISR, 0x30));
-	CHECK_EQ(rd(&vl, VLAPIC_PPR, 0), 0x30);
-	wr(&vl, VLAPIC_EOI, 0, 0);
-	CHECK(reg256_empty(&vl, VLAPIC_ISR));
-	CHECK_EQ(rd(&vl, VLAPIC_PPR, 0), 0);
-	wr(&vl, VLAPIC_EOI, 0, 0); /* nothing in service: harmless */
-	CHECK(reg256_empty(&vl, VLAPIC_ISR));
+	CHECK(bit256(&vl, APIC_ISR, 0x30) && bit256(&vl, APIC_ISR, 0x50));
+	CHECK(bit256(&vl, APIC_TMR, 0x50));
+	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0x50);
+	wr(&vl, APIC_EOI, 0x12345678, 0); /* any value */
+	CHECK(!bit256(&vl, APIC_ISR, 0x50));
+	CHECK(!bit256(&vl, APIC_TMR, 0x50));
+	CHECK(bit256(&vl, APIC_ISR, 0x30));
+	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0x30);
+	wr(&vl, APIC_EOI, 0, 0);
+	CHECK(reg256_empty(&vl, APIC_ISR));
+	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0);
+	wr(&vl, APIC_EOI, 0, 0); /* nothing in service: harmless */
+	CHECK(reg256_empty(&vl, APIC_ISR));
 }
 
 /* ---- IPIs ----------------------------------------------------------------------------------- */
@@ -576,7 +576,7 @@ static void poison_ipi(struct vlapic *vl)
 static void send_mmio(struct vlapic *vl, uint32_t lo)
 {
 	poison_ipi(vl);
-	wr(vl, VLAPIC_ICR_LO, lo, 0);
+	wr(vl, APIC_ICR_LO, lo, 0);
 }
 
 TEST(vlapic_mmio_icr_sends_ipi)
@@ -586,7 +586,7 @@ TEST(vlapic_mmio_icr_sends_ipi)
 
 	setup_xapic(&vl, 0);
 	vl.ipi_ready = false;
-	wr(&vl, VLAPIC_ICR_HI, 0x03abcdef, 0);
+	wr(&vl, APIC_ICR_HI, 0x03abcdef, 0);
 	CHECK(!vl.ipi_ready); /* the high half sends nothing */
 
 	send_mmio(&vl, 0x00004041); /* fixed, physical, assert, vector 0x41 */
@@ -601,7 +601,7 @@ TEST(vlapic_mmio_icr_sends_ipi)
 
 	/* lowest priority, logical, all-excluding-self; delivery status (bit 12) reads 0 */
 	lo = 0x000c0000 | (1u << 12) | (1u << 11) | (VLAPIC_DM_LOWEST << 8) | 0x22;
-	wr(&vl, VLAPIC_ICR_HI, 0xf0000000, 0);
+	wr(&vl, APIC_ICR_HI, 0xf0000000, 0);
 	send_mmio(&vl, lo);
 	CHECK(vl.ipi_ready);
 	CHECK_EQ(vl.ipi.vector, 0x22);
@@ -610,8 +610,8 @@ TEST(vlapic_mmio_icr_sends_ipi)
 	CHECK(vl.ipi.logical);
 	CHECK_EQ(vl.ipi.dest, 0xf0);
 	CHECK(!vl.ipi.x2apic);
-	CHECK_EQ(rd(&vl, VLAPIC_ICR_LO, 0) & (1u << 12), 0);
-	CHECK_EQ(rd(&vl, VLAPIC_ICR_LO, 0) & 0xccfff, lo & 0xccfff);
+	CHECK_EQ(rd(&vl, APIC_ICR_LO, 0) & (1u << 12), 0);
+	CHECK_EQ(rd(&vl, APIC_ICR_LO, 0) & 0xccfff, lo & 0xccfff);
 
 	send_mmio(&vl, (VLAPIC_SH_SELF << 18) | 0x4000 | 0xfe);
 	CHECK_EQ(vl.ipi.shorthand, VLAPIC_SH_SELF);
@@ -623,7 +623,7 @@ TEST(vlapic_mmio_icr_sends_ipi)
 	send_mmio(&vl, 0x4000 | (VLAPIC_DM_NMI << 8));
 	CHECK(vl.ipi_ready);
 	CHECK_EQ(vl.ipi.delivery, VLAPIC_DM_NMI);
-	CHECK_EQ(rd(&vl, VLAPIC_ESR, 0), 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
 
 	/* SMI */
 	send_mmio(&vl, 0x4000 | (VLAPIC_DM_SMI << 8));
@@ -645,7 +645,7 @@ TEST(vlapic_mmio_icr_sends_ipi)
 	CHECK(!vl.ipi.level_deassert);
 
 	/* start-up with vector 0x9a */
-	wr(&vl, VLAPIC_ICR_HI, 0x07000000, 0);
+	wr(&vl, APIC_ICR_HI, 0x07000000, 0);
 	send_mmio(&vl, 0x0000469a);
 	CHECK(vl.ipi_ready);
 	CHECK_EQ(vl.ipi.delivery, VLAPIC_DM_SIPI);
@@ -661,24 +661,24 @@ TEST(vlapic_icr_illegal_vector)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0);
-	wr(&vl, VLAPIC_ICR_HI, 0x01000000, 0);
+	wr(&vl, APIC_ICR_HI, 0x01000000, 0);
 	for (unsigned v = 0; v < 16; v++) {
 		send_mmio(&vl, 0x4000 | v);
 		CHECK(!vl.ipi_ready);
-		CHECK_EQ(rd(&vl, VLAPIC_ESR, 0), 1u << 5);
-		wr(&vl, VLAPIC_ESR, 0, 0);
+		CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 5);
+		wr(&vl, APIC_ESR, 0, 0);
 		send_mmio(&vl, 0x4000 | (VLAPIC_DM_LOWEST << 8) | v);
 		CHECK(!vl.ipi_ready);
-		CHECK_EQ(rd(&vl, VLAPIC_ESR, 0), 1u << 5);
-		wr(&vl, VLAPIC_ESR, 0, 0);
+		CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 5);
+		wr(&vl, APIC_ESR, 0, 0);
 	}
 	send_mmio(&vl, 0x4000 | 16);
 	CHECK(vl.ipi_ready);
 	CHECK_EQ(vl.ipi.vector, 16);
-	CHECK_EQ(rd(&vl, VLAPIC_ESR, 0), 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
 	send_mmio(&vl, 0x4000 | (VLAPIC_DM_INIT << 8)); /* INIT's vector is ignored */
 	CHECK(vl.ipi_ready);
-	CHECK_EQ(rd(&vl, VLAPIC_ESR, 0), 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
 }
 
 /* ---- x2APIC MSRs ---------------------------------------------------------------------------- */
@@ -713,7 +713,7 @@ TEST(vlapic_x2apic_msr_matrix)
 	struct vlapic vl;
 	int bad = 0;
 
-	for (uint32_t m = VLAPIC_MSR_BASE; m <= VLAPIC_MSR_LAST; m++) {
+	for (uint32_t m = X2APIC_MSR_FIRST; m <= X2APIC_MSR_LAST; m++) {
 		uint64_t v = 0x5555;
 		uint64_t wv = m == 0x830 ? 0x0000000100004040ull : m == 0x83f ? 0x40 : 0;
 		enum vlapic_access r, w;
@@ -752,8 +752,8 @@ TEST(vlapic_x2apic_msr_reads)
 	CHECK_EQ(msr_rd(&vl, 0x827, 0), 1u << 1);   /* IRR 0xe0-0xff */
 	CHECK_EQ(msr_rd(&vl, 0x822, 0), 0);
 	CHECK_EQ(msr_rd(&vl, 0x80a, 0), 0x40);      /* PPR */
-	vlapic_set_reg(&vl, VLAPIC_ICR_LO, 0x000040ab);
-	vlapic_set_reg(&vl, VLAPIC_ICR_HI, 0x12345678);
+	vlapic_set_reg(&vl, APIC_ICR_LO, 0x000040ab);
+	vlapic_set_reg(&vl, APIC_ICR_HI, 0x12345678);
 	CHECK_EQ(msr_rd(&vl, 0x830, 0), 0x12345678000040abull);
 }
 
@@ -764,20 +764,20 @@ TEST(vlapic_x2apic_msr_writes_and_reserved_bits)
 	setup_x2apic(&vl, 1);
 	/* TPR: bits 63:8 reserved */
 	CHECK_EQ(vlapic_msr_write(&vl, 0x808, 0xff, 0), VLAPIC_OK);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_TPR), 0xff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_TPR), 0xff);
 	CHECK_EQ(vlapic_msr_write(&vl, 0x808, 0x20, 0), VLAPIC_OK);
 	CHECK_EQ(msr_rd(&vl, 0x80a, 0), 0x20); /* PPR follows */
 	CHECK_EQ(vlapic_msr_write(&vl, 0x808, 0x100, 0), VLAPIC_GP);
 	CHECK_EQ(vlapic_msr_write(&vl, 0x808, 1ull << 32, 0), VLAPIC_GP);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_TPR), 0x20); /* a #GP write changes nothing */
+	CHECK_EQ(vlapic_reg(&vl, APIC_TPR), 0x20); /* a #GP write changes nothing */
 
 	/* SVR: bits outside 0x1ff */
 	CHECK_EQ(vlapic_msr_write(&vl, 0x80f, 0x200, 0), VLAPIC_GP);
 	CHECK_EQ(vlapic_msr_write(&vl, 0x80f, 0x1000, 0), VLAPIC_GP);
 	CHECK_EQ(vlapic_msr_write(&vl, 0x80f, 0x1ffull | (1ull << 40), 0), VLAPIC_GP);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_SVR), 0x1ff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_SVR), 0x1ff);
 	CHECK_EQ(vlapic_msr_write(&vl, 0x80f, 0x1f0, 0), VLAPIC_OK);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_SVR), 0x1f0);
+	CHECK_EQ(vlapic_reg(&vl, APIC_SVR), 0x1f0);
 
 	/* ESR: only 0 */
 	vlapic_accept(&vl, 2, false);
@@ -789,7 +789,7 @@ TEST(vlapic_x2apic_msr_writes_and_reserved_bits)
 
 	/* LVTs: exactly their writable bits, each other bit is #GP */
 	for (unsigned i = 0; i < N_LVT; i++) {
-		uint32_t msr = VLAPIC_MSR_BASE + (lvt_offsets[i] >> 4);
+		uint32_t msr = X2APIC_MSR_FIRST + (lvt_offsets[i] >> 4);
 		for (unsigned b = 0; b < 64; b++) {
 			uint64_t v = 1ull << b;
 			int ok = b < 32 && (lvt_masks[i] & (1u << b));
@@ -818,9 +818,9 @@ TEST(vlapic_x2apic_msr_writes_and_reserved_bits)
 	vlapic_accept(&vl, 0x66, false);
 	vlapic_ack(&vl, 0x66);
 	CHECK_EQ(vlapic_msr_write(&vl, 0x80b, 1, 0), VLAPIC_GP);
-	CHECK(bit256(&vl, VLAPIC_ISR, 0x66));
+	CHECK(bit256(&vl, APIC_ISR, 0x66));
 	CHECK_EQ(vlapic_msr_write(&vl, 0x80b, 0, 0), VLAPIC_OK);
-	CHECK(!bit256(&vl, VLAPIC_ISR, 0x66));
+	CHECK(!bit256(&vl, APIC_ISR, 0x66));
 
 	/* ID, LDR, version, PPR, ISR/TMR/IRR, current count are read-only */
 	CHECK_EQ(vlapic_msr_write(&vl, 0x802, 5, 0), VLAPIC_GP);
@@ -852,8 +852,8 @@ TEST(vlapic_x2apic_icr_and_self_ipi)
 	CHECK_EQ(vl.ipi.dest, 0x123);
 	CHECK(vl.ipi.x2apic);
 	/* the page holds it as xAPIC ICR low/high (SDM Vol. 3C, x2APIC virtualization) */
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ICR_HI), 0x123);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ICR_LO) & 0xccfff, 0x4031);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ICR_HI), 0x123);
+	CHECK_EQ(vlapic_reg(&vl, APIC_ICR_LO) & 0xccfff, 0x4031);
 	CHECK_EQ(msr_rd(&vl, 0x830, 0) & 0xffffffff000ccaffull, 0x0000012300004031ull);
 
 	/* logical broadcast, reserved low bits (12, 13, 16, 20, 31) ignored, bit 12 reads 0 */
@@ -906,15 +906,15 @@ TEST(vlapic_ppr_rule)
 		uint32_t ppr;
 
 		setup_xapic(&vl, 0);
-		vlapic_set_reg(&vl, VLAPIC_TPR, t[i].tpr);
+		vlapic_set_reg(&vl, APIC_TPR, t[i].tpr);
 		if (t[i].isrv >= 0) {
-			set_bit256(&vl, VLAPIC_ISR, (unsigned)t[i].isrv);
-			set_bit256(&vl, VLAPIC_ISR, 0x10); /* a lower one never counts */
+			set_bit256(&vl, APIC_ISR, (unsigned)t[i].isrv);
+			set_bit256(&vl, APIC_ISR, 0x10); /* a lower one never counts */
 		}
 		ppr = vlapic_update_ppr(&vl);
-		if (ppr != t[i].ppr || vlapic_reg(&vl, VLAPIC_PPR) != t[i].ppr) {
+		if (ppr != t[i].ppr || vlapic_reg(&vl, APIC_PPR) != t[i].ppr) {
 			printf("    TPR 0x%02x ISRV 0x%02x: PPR 0x%x reg 0x%x, want 0x%02x\n",
-			       t[i].tpr, t[i].isrv, ppr, vlapic_reg(&vl, VLAPIC_PPR), t[i].ppr);
+			       t[i].tpr, t[i].isrv, ppr, vlapic_reg(&vl, APIC_PPR), t[i].ppr);
 			CHECK_EQ(ppr, t[i].ppr);
 		}
 	}
@@ -928,16 +928,16 @@ TEST(vlapic_highest_irr_isr_across_words)
 	setup_xapic(&vl, 0);
 	for (unsigned i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
 		vlapic_accept(&vl, vs[i], false);
-		CHECK(bit256(&vl, VLAPIC_IRR, vs[i]));
+		CHECK(bit256(&vl, APIC_IRR, vs[i]));
 		CHECK_EQ(vlapic_highest_irr(&vl), vs[i]);
 	}
 	for (int i = (int)(sizeof(vs) / sizeof(vs[0])) - 1; i >= 0; i--) {
 		CHECK_EQ(vlapic_deliverable(&vl), vs[i]);
 		vlapic_ack(&vl, vs[i]);
-		CHECK(!bit256(&vl, VLAPIC_IRR, vs[i]));
-		CHECK(bit256(&vl, VLAPIC_ISR, vs[i]));
+		CHECK(!bit256(&vl, APIC_IRR, vs[i]));
+		CHECK(bit256(&vl, APIC_ISR, vs[i]));
 		CHECK_EQ(vlapic_highest_isr(&vl), vs[i]);
-		CHECK_EQ(vlapic_reg(&vl, VLAPIC_PPR), vs[i] & 0xf0);
+		CHECK_EQ(vlapic_reg(&vl, APIC_PPR), vs[i] & 0xf0);
 		CHECK_EQ(vlapic_eoi(&vl), vs[i]);
 		vlapic_update_ppr(&vl);
 	}
@@ -951,23 +951,23 @@ TEST(vlapic_priority_nested_interrupts)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0);
-	wr(&vl, VLAPIC_TPR, 0x40, 0);
+	wr(&vl, APIC_TPR, 0x40, 0);
 	vlapic_update_ppr(&vl);
 	vlapic_accept(&vl, 0x45, false);
 	CHECK_EQ(vlapic_deliverable(&vl), -1); /* class 4 is not above TPR class 4 */
 	vlapic_accept(&vl, 0x50, false);
 	CHECK_EQ(vlapic_deliverable(&vl), 0x50);
 	vlapic_ack(&vl, 0x50);
-	CHECK(!bit256(&vl, VLAPIC_IRR, 0x50));
-	CHECK(bit256(&vl, VLAPIC_ISR, 0x50));
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_PPR), 0x50);
+	CHECK(!bit256(&vl, APIC_IRR, 0x50));
+	CHECK(bit256(&vl, APIC_ISR, 0x50));
+	CHECK_EQ(vlapic_reg(&vl, APIC_PPR), 0x50);
 	CHECK_EQ(vlapic_deliverable(&vl), -1);
 	vlapic_accept(&vl, 0x5f, false);
 	CHECK_EQ(vlapic_deliverable(&vl), -1); /* same class as the one in service */
 	vlapic_accept(&vl, 0x61, false);
 	CHECK_EQ(vlapic_deliverable(&vl), 0x61);
 	vlapic_ack(&vl, 0x61);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_PPR), 0x60);
+	CHECK_EQ(vlapic_reg(&vl, APIC_PPR), 0x60);
 	CHECK_EQ(vlapic_highest_isr(&vl), 0x61);
 	CHECK_EQ(vlapic_deliverable(&vl), -1);
 
@@ -981,7 +981,7 @@ TEST(vlapic_priority_nested_interrupts)
 	CHECK_EQ(vlapic_eoi(&vl), 0x5f);
 	vlapic_update_ppr(&vl);
 	CHECK_EQ(vlapic_deliverable(&vl), -1); /* 0x45 is still held back by TPR */
-	wr(&vl, VLAPIC_TPR, 0x3f, 0);
+	wr(&vl, APIC_TPR, 0x3f, 0);
 	vlapic_update_ppr(&vl);
 	CHECK_EQ(vlapic_deliverable(&vl), 0x45);
 	vlapic_ack(&vl, 0x45);
@@ -998,10 +998,10 @@ TEST(vlapic_deliverable_lowest_class)
 	CHECK_EQ(vlapic_deliverable(&vl), -1);
 	vlapic_accept(&vl, 0x10, false); /* class 1 > PPR class 0 */
 	CHECK_EQ(vlapic_deliverable(&vl), 0x10);
-	wr(&vl, VLAPIC_TPR, 0x10, 0);
+	wr(&vl, APIC_TPR, 0x10, 0);
 	vlapic_update_ppr(&vl);
 	CHECK_EQ(vlapic_deliverable(&vl), -1);
-	wr(&vl, VLAPIC_TPR, 0x0f, 0);
+	wr(&vl, APIC_TPR, 0x0f, 0);
 	vlapic_update_ppr(&vl);
 	CHECK_EQ(vlapic_deliverable(&vl), 0x10);
 }
@@ -1013,14 +1013,14 @@ TEST(vlapic_accept_level_and_tmr)
 	setup_xapic(&vl, 0);
 	vlapic_accept(&vl, 0x70, true);
 	vlapic_accept(&vl, 0x71, false);
-	CHECK(bit256(&vl, VLAPIC_IRR, 0x70) && bit256(&vl, VLAPIC_TMR, 0x70));
-	CHECK(bit256(&vl, VLAPIC_IRR, 0x71) && !bit256(&vl, VLAPIC_TMR, 0x71));
+	CHECK(bit256(&vl, APIC_IRR, 0x70) && bit256(&vl, APIC_TMR, 0x70));
+	CHECK(bit256(&vl, APIC_IRR, 0x71) && !bit256(&vl, APIC_TMR, 0x71));
 	vlapic_ack(&vl, 0x71);
 	vlapic_ack(&vl, 0x70);
 	CHECK_EQ(vlapic_eoi(&vl), 0x71);
-	CHECK(bit256(&vl, VLAPIC_TMR, 0x70));
+	CHECK(bit256(&vl, APIC_TMR, 0x70));
 	CHECK_EQ(vlapic_eoi(&vl), 0x70);
-	CHECK(!bit256(&vl, VLAPIC_TMR, 0x70)); /* EOI clears the TMR bit too */
+	CHECK(!bit256(&vl, APIC_TMR, 0x70)); /* EOI clears the TMR bit too */
 }
 
 /* SDM 11.8.4: "the corresponding TMR bit is cleared for edge-triggered interrupts and set for
@@ -1030,10 +1030,10 @@ TEST(vlapic_accept_edge_clears_tmr)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0);
-	set_bit256(&vl, VLAPIC_TMR, 0x90);
+	set_bit256(&vl, APIC_TMR, 0x90);
 	vlapic_accept(&vl, 0x90, false);
-	CHECK(bit256(&vl, VLAPIC_IRR, 0x90));
-	CHECK(!bit256(&vl, VLAPIC_TMR, 0x90));
+	CHECK(bit256(&vl, APIC_IRR, 0x90));
+	CHECK(!bit256(&vl, APIC_TMR, 0x90));
 }
 
 TEST(vlapic_accept_illegal_vectors)
@@ -1043,15 +1043,15 @@ TEST(vlapic_accept_illegal_vectors)
 	for (unsigned v = 0; v < 16; v++) {
 		setup_xapic(&vl, 0);
 		vlapic_accept(&vl, (uint8_t)v, v & 1);
-		CHECK(reg256_empty(&vl, VLAPIC_IRR));
-		CHECK(reg256_empty(&vl, VLAPIC_TMR));
-		CHECK_EQ(vlapic_reg(&vl, VLAPIC_ESR), 1u << 6);
+		CHECK(reg256_empty(&vl, APIC_IRR));
+		CHECK(reg256_empty(&vl, APIC_TMR));
+		CHECK_EQ(vlapic_reg(&vl, APIC_ESR), 1u << 6);
 		CHECK_EQ(vlapic_deliverable(&vl), -1);
 	}
 	setup_xapic(&vl, 0);
 	vlapic_accept(&vl, 16, false);
-	CHECK(bit256(&vl, VLAPIC_IRR, 16));
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_ESR), 0);
+	CHECK(bit256(&vl, APIC_IRR, 16));
+	CHECK_EQ(vlapic_reg(&vl, APIC_ESR), 0);
 }
 
 TEST(vlapic_disabled_drops_and_holds)
@@ -1062,22 +1062,22 @@ TEST(vlapic_disabled_drops_and_holds)
 	setup_xapic(&vl, 0);
 	vlapic_accept(&vl, 0x40, false);
 	CHECK_EQ(vlapic_deliverable(&vl), 0x40);
-	wr(&vl, VLAPIC_SVR, 0xff, 0);
+	wr(&vl, APIC_SVR, 0xff, 0);
 	CHECK_EQ(vlapic_deliverable(&vl), -1);
 	vlapic_accept(&vl, 0x50, false);
-	CHECK(!bit256(&vl, VLAPIC_IRR, 0x50));
-	wr(&vl, VLAPIC_SVR, 0x1ff, 0);
+	CHECK(!bit256(&vl, APIC_IRR, 0x50));
+	wr(&vl, APIC_SVR, 0x1ff, 0);
 	CHECK_EQ(vlapic_deliverable(&vl), 0x40);
 
 	/* globally disabled */
 	vlapic_set_base(&vl, BASE_OFF);
 	vlapic_accept(&vl, 0x60, false);
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
+	CHECK(reg256_empty(&vl, APIC_IRR));
 	CHECK_EQ(vlapic_deliverable(&vl), -1);
-	vlapic_set_reg(&vl, VLAPIC_SVR, 0x1ff); /* even with SVR enabled on the page */
+	vlapic_set_reg(&vl, APIC_SVR, 0x1ff); /* even with SVR enabled on the page */
 	vlapic_accept(&vl, 0x61, false);
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
-	set_bit256(&vl, VLAPIC_IRR, 0x70);
+	CHECK(reg256_empty(&vl, APIC_IRR));
+	set_bit256(&vl, APIC_IRR, 0x70);
 	CHECK_EQ(vlapic_deliverable(&vl), -1);
 }
 
@@ -1098,18 +1098,18 @@ TEST(vlapic_timer_divide_table)
 		uint64_t now = 5000;
 
 		setup_xapic(&vl, 0);
-		wr(&vl, VLAPIC_LVT_TIMER, TVEC, now);
-		wr(&vl, VLAPIC_TIMER_DCR, t[i].dcr, now);
-		wr(&vl, VLAPIC_TIMER_ICR, 1000, now);
+		wr(&vl, APIC_LVT_TIMER, TVEC, now);
+		wr(&vl, APIC_TIMER_DIVIDE, t[i].dcr, now);
+		wr(&vl, APIC_TIMER_INITIAL, 1000, now);
 		if (vlapic_timer_next(&vl) != now + 1000ull * t[i].div) {
 			printf("    DCR 0x%x: next %llu, want %llu\n", t[i].dcr,
 			       (unsigned long long)vlapic_timer_next(&vl),
 			       (unsigned long long)(now + 1000ull * t[i].div));
 			CHECK_EQ(vlapic_timer_next(&vl), now + 1000ull * t[i].div);
 		}
-		CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, now), 1000);
-		CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, now + 10ull * t[i].div), 990);
-		CHECK_EQ(rd(&vl, VLAPIC_TIMER_ICR, now), 1000);
+		CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, now), 1000);
+		CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, now + 10ull * t[i].div), 990);
+		CHECK_EQ(rd(&vl, APIC_TIMER_INITIAL, now), 1000);
 	}
 }
 
@@ -1118,41 +1118,41 @@ TEST(vlapic_timer_one_shot)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0);
-	wr(&vl, VLAPIC_LVT_TIMER, TVEC, 0);
-	wr(&vl, VLAPIC_TIMER_DCR, 0x1, 0); /* divide by 4 */
-	wr(&vl, VLAPIC_TIMER_ICR, 100, 1000);
+	wr(&vl, APIC_LVT_TIMER, TVEC, 0);
+	wr(&vl, APIC_TIMER_DIVIDE, 0x1, 0); /* divide by 4 */
+	wr(&vl, APIC_TIMER_INITIAL, 100, 1000);
 	CHECK_EQ(vlapic_timer_next(&vl), 1400);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 1000), 100);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 1002), 99); /* (1400 - 1002) / 4 */
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 1004), 99);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 1200), 50);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 1396), 1);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 1500), 0); /* expired, not yet processed */
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1000), 100);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1002), 99); /* (1400 - 1002) / 4 */
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1004), 99);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1200), 50);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1396), 1);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1500), 0); /* expired, not yet processed */
 	CHECK(!vlapic_timer_due(&vl, 1399));
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
+	CHECK(reg256_empty(&vl, APIC_IRR));
 	CHECK(vlapic_timer_due(&vl, 1400));
-	CHECK(bit256(&vl, VLAPIC_IRR, TVEC));
-	CHECK(!bit256(&vl, VLAPIC_TMR, TVEC));
+	CHECK(bit256(&vl, APIC_IRR, TVEC));
+	CHECK(!bit256(&vl, APIC_TMR, TVEC));
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 1400), 0);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 2000), 0);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1400), 0);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 2000), 0);
 	CHECK(!vlapic_timer_due(&vl, 5000)); /* one-shot: once */
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_ICR, 2000), 100);
+	CHECK_EQ(rd(&vl, APIC_TIMER_INITIAL, 2000), 100);
 
 	/* a late check fires once, too */
-	wr(&vl, VLAPIC_TIMER_ICR, 10, 10000);
+	wr(&vl, APIC_TIMER_INITIAL, 10, 10000);
 	CHECK_EQ(vlapic_timer_next(&vl), 10040);
 	CHECK(vlapic_timer_due(&vl, 99999));
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 
 	/* rewriting the initial count restarts; 0 stops */
-	wr(&vl, VLAPIC_TIMER_ICR, 50, 20000);
-	wr(&vl, VLAPIC_TIMER_ICR, 70, 20100);
+	wr(&vl, APIC_TIMER_INITIAL, 50, 20000);
+	wr(&vl, APIC_TIMER_INITIAL, 70, 20100);
 	CHECK_EQ(vlapic_timer_next(&vl), 20100 + 280);
-	wr(&vl, VLAPIC_TIMER_ICR, 0, 20150);
+	wr(&vl, APIC_TIMER_INITIAL, 0, 20150);
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 	CHECK(!vlapic_timer_due(&vl, 30000));
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 20150), 0);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 20150), 0);
 }
 
 TEST(vlapic_timer_masked_fires_silently)
@@ -1160,12 +1160,12 @@ TEST(vlapic_timer_masked_fires_silently)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0);
-	wr(&vl, VLAPIC_LVT_TIMER, VLAPIC_LVT_MASKED | TVEC, 0);
-	wr(&vl, VLAPIC_TIMER_DCR, 0xb, 0);
-	wr(&vl, VLAPIC_TIMER_ICR, 10, 100);
+	wr(&vl, APIC_LVT_TIMER, APIC_LVT_MASKED | TVEC, 0);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xb, 0);
+	wr(&vl, APIC_TIMER_INITIAL, 10, 100);
 	CHECK_EQ(vlapic_timer_next(&vl), 110);
 	CHECK(vlapic_timer_due(&vl, 110));
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
+	CHECK(reg256_empty(&vl, APIC_IRR));
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 }
 
@@ -1174,36 +1174,36 @@ TEST(vlapic_timer_periodic)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0);
-	wr(&vl, VLAPIC_LVT_TIMER, (1u << 17) | TVEC, 0);
-	wr(&vl, VLAPIC_TIMER_DCR, 0xb, 0); /* divide by 1 */
-	wr(&vl, VLAPIC_TIMER_ICR, 500, 10000);
+	wr(&vl, APIC_LVT_TIMER, (1u << 17) | TVEC, 0);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xb, 0); /* divide by 1 */
+	wr(&vl, APIC_TIMER_INITIAL, 500, 10000);
 	CHECK_EQ(vlapic_timer_next(&vl), 10500);
 	CHECK(!vlapic_timer_due(&vl, 10499));
 	CHECK(vlapic_timer_due(&vl, 10500));
-	CHECK(bit256(&vl, VLAPIC_IRR, TVEC));
+	CHECK(bit256(&vl, APIC_IRR, TVEC));
 	CHECK_EQ(vlapic_timer_next(&vl), 11000);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 10600), 400);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 10600), 400);
 	vlapic_ack(&vl, TVEC);
 	vlapic_eoi(&vl);
 	CHECK(!vlapic_timer_due(&vl, 10999));
 	CHECK(vlapic_timer_due(&vl, 11000));
-	CHECK(bit256(&vl, VLAPIC_IRR, TVEC));
+	CHECK(bit256(&vl, APIC_IRR, TVEC));
 	CHECK_EQ(vlapic_timer_next(&vl), 11500);
 	/* checked late (but within the period): the period keeps its phase */
 	CHECK(vlapic_timer_due(&vl, 11650));
 	CHECK_EQ(vlapic_timer_next(&vl), 12000);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 11700), 300);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 11700), 300);
 
 	/* divide by 8 */
-	wr(&vl, VLAPIC_TIMER_DCR, 0x2, 11100);
-	wr(&vl, VLAPIC_TIMER_ICR, 25, 20000);
+	wr(&vl, APIC_TIMER_DIVIDE, 0x2, 11100);
+	wr(&vl, APIC_TIMER_INITIAL, 25, 20000);
 	CHECK_EQ(vlapic_timer_next(&vl), 20200);
 	CHECK(vlapic_timer_due(&vl, 20200));
 	CHECK_EQ(vlapic_timer_next(&vl), 20400);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 20240), 20);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 20240), 20);
 
 	/* initial count 0 stops it */
-	wr(&vl, VLAPIC_TIMER_ICR, 0, 20300);
+	wr(&vl, APIC_TIMER_INITIAL, 0, 20300);
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 	CHECK(!vlapic_timer_due(&vl, 50000));
 }
@@ -1213,22 +1213,22 @@ TEST(vlapic_timer_tsc_deadline)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0);
-	wr(&vl, VLAPIC_LVT_TIMER, (2u << 17) | TVEC, 0);
-	CHECK_EQ(VLAPIC_TIMER_MODE(rd(&vl, VLAPIC_LVT_TIMER, 0)), 2);
+	wr(&vl, APIC_LVT_TIMER, (2u << 17) | TVEC, 0);
+	CHECK_EQ(VLAPIC_TIMER_MODE(rd(&vl, APIC_LVT_TIMER, 0)), 2);
 	/* SDM 11.5.4.1: initial-count writes ignored, current count reads 0 */
-	wr(&vl, VLAPIC_TIMER_DCR, 0xb, 0);
-	wr(&vl, VLAPIC_TIMER_ICR, 1000, 100);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xb, 0);
+	wr(&vl, APIC_TIMER_INITIAL, 1000, 100);
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 200), 0);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 200), 0);
 
 	vlapic_tsc_deadline_write(&vl, 50000, 1000);
 	CHECK_EQ(vlapic_timer_next(&vl), 50000);
 	CHECK_EQ(vlapic_tsc_deadline_read(&vl), 50000);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_CCR, 2000), 0);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 2000), 0);
 	CHECK(!vlapic_timer_due(&vl, 49999));
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
+	CHECK(reg256_empty(&vl, APIC_IRR));
 	CHECK(vlapic_timer_due(&vl, 50000));
-	CHECK(bit256(&vl, VLAPIC_IRR, TVEC));
+	CHECK(bit256(&vl, APIC_IRR, TVEC));
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 	CHECK_EQ(vlapic_tsc_deadline_read(&vl), 0);
 	CHECK(!vlapic_timer_due(&vl, 60000));
@@ -1239,7 +1239,7 @@ TEST(vlapic_timer_tsc_deadline)
 	vlapic_tsc_deadline_write(&vl, 900, 1000);
 	CHECK(vlapic_timer_next(&vl) != 0);
 	CHECK(vlapic_timer_due(&vl, 1000));
-	CHECK(bit256(&vl, VLAPIC_IRR, TVEC));
+	CHECK(bit256(&vl, APIC_IRR, TVEC));
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 
 	/* 0 disarms */
@@ -1250,11 +1250,11 @@ TEST(vlapic_timer_tsc_deadline)
 	CHECK(!vlapic_timer_due(&vl, 80000));
 
 	/* masked: fires without an interrupt */
-	vlapic_set_reg(&vl, VLAPIC_IRR + (TVEC >> 5) * 16, 0);
-	wr(&vl, VLAPIC_LVT_TIMER, VLAPIC_LVT_MASKED | (2u << 17) | TVEC, 0);
+	vlapic_set_reg(&vl, APIC_IRR + (TVEC >> 5) * 16, 0);
+	wr(&vl, APIC_LVT_TIMER, APIC_LVT_MASKED | (2u << 17) | TVEC, 0);
 	vlapic_tsc_deadline_write(&vl, 90000, 1000);
 	CHECK(vlapic_timer_due(&vl, 90001));
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
+	CHECK(reg256_empty(&vl, APIC_IRR));
 	CHECK_EQ(vlapic_tsc_deadline_read(&vl), 0);
 }
 
@@ -1265,34 +1265,34 @@ TEST(vlapic_timer_mode_switches)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0);
-	wr(&vl, VLAPIC_LVT_TIMER, TVEC, 0); /* one-shot */
+	wr(&vl, APIC_LVT_TIMER, TVEC, 0); /* one-shot */
 	vlapic_tsc_deadline_write(&vl, 5000, 100);
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 	CHECK_EQ(vlapic_tsc_deadline_read(&vl), 0);
-	wr(&vl, VLAPIC_TIMER_DCR, 0xb, 0);
-	wr(&vl, VLAPIC_TIMER_ICR, 300, 100);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xb, 0);
+	wr(&vl, APIC_TIMER_INITIAL, 300, 100);
 	vlapic_tsc_deadline_write(&vl, 5000, 150);
 	CHECK_EQ(vlapic_timer_next(&vl), 400); /* the one-shot is untouched */
 
 	/* one-shot -> deadline disarms */
-	wr(&vl, VLAPIC_LVT_TIMER, (2u << 17) | TVEC, 200);
+	wr(&vl, APIC_LVT_TIMER, (2u << 17) | TVEC, 200);
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 	CHECK(!vlapic_timer_due(&vl, 1000));
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
+	CHECK(reg256_empty(&vl, APIC_IRR));
 
 	/* deadline -> periodic disarms */
 	vlapic_tsc_deadline_write(&vl, 5000, 300);
 	CHECK_EQ(vlapic_timer_next(&vl), 5000);
-	wr(&vl, VLAPIC_LVT_TIMER, (1u << 17) | TVEC, 400);
+	wr(&vl, APIC_LVT_TIMER, (1u << 17) | TVEC, 400);
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 	CHECK_EQ(vlapic_tsc_deadline_read(&vl), 0);
 	CHECK(!vlapic_timer_due(&vl, 6000));
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
+	CHECK(reg256_empty(&vl, APIC_IRR));
 
 	/* periodic -> deadline disarms too */
-	wr(&vl, VLAPIC_TIMER_ICR, 300, 7000);
+	wr(&vl, APIC_TIMER_INITIAL, 300, 7000);
 	CHECK_EQ(vlapic_timer_next(&vl), 7300);
-	wr(&vl, VLAPIC_LVT_TIMER, (2u << 17) | TVEC, 7100);
+	wr(&vl, APIC_LVT_TIMER, (2u << 17) | TVEC, 7100);
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 }
 
@@ -1309,7 +1309,7 @@ TEST(vlapic_timer_x2apic_msrs)
 	CHECK_EQ(msr_rd(&vl, 0x839, 100), 10);
 	CHECK_EQ(msr_rd(&vl, 0x839, 180), 5);
 	CHECK(vlapic_timer_due(&vl, 260));
-	CHECK(bit256(&vl, VLAPIC_IRR, TVEC));
+	CHECK(bit256(&vl, APIC_IRR, TVEC));
 	CHECK_EQ(msr_rd(&vl, 0x839, 300), 0);
 }
 
@@ -1331,33 +1331,33 @@ TEST(vlapic_apic_write_emulation_registers)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 6);
-	apic_write(&vl, VLAPIC_ID, 0x09000000, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_ID, 0), 6u << 24);
-	apic_write(&vl, VLAPIC_LDR, 0x12345678, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LDR, 0), 0x12000000);
-	apic_write(&vl, VLAPIC_DFR, 0, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_DFR, 0), 0x0fffffff);
-	apic_write(&vl, VLAPIC_TIMER_DCR, 0xffffffff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_TIMER_DCR, 0), 0xb);
-	apic_write(&vl, VLAPIC_LVT_LINT0, 0xffffffff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LVT_LINT0, 0), 0x1a7ff);
+	apic_write(&vl, APIC_ID, 0x09000000, 0);
+	CHECK_EQ(rd(&vl, APIC_ID, 0), 6u << 24);
+	apic_write(&vl, APIC_LDR, 0x12345678, 0);
+	CHECK_EQ(rd(&vl, APIC_LDR, 0), 0x12000000);
+	apic_write(&vl, APIC_DFR, 0, 0);
+	CHECK_EQ(rd(&vl, APIC_DFR, 0), 0x0fffffff);
+	apic_write(&vl, APIC_TIMER_DIVIDE, 0xffffffff, 0);
+	CHECK_EQ(rd(&vl, APIC_TIMER_DIVIDE, 0), 0xb);
+	apic_write(&vl, APIC_LVT_LINT0, 0xffffffff, 0);
+	CHECK_EQ(rd(&vl, APIC_LVT_LINT0, 0), 0x1a7ff);
 	vlapic_accept(&vl, 4, false);
-	apic_write(&vl, VLAPIC_ESR, 0x40, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_ESR, 0), 0);
-	apic_write(&vl, VLAPIC_LVT_LINT0, 0x700, 0);
-	apic_write(&vl, VLAPIC_SVR, 0xff, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LVT_LINT0, 0), 0x10700);
-	apic_write(&vl, VLAPIC_LVT_LINT1, 0x400, 0);
-	CHECK_EQ(rd(&vl, VLAPIC_LVT_LINT1, 0), 0x10400);
-	apic_write(&vl, VLAPIC_SVR, 0x1ff, 0);
-	apic_write(&vl, VLAPIC_ICR_HI, 0x02ffffff, 0);
+	apic_write(&vl, APIC_ESR, 0x40, 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
+	apic_write(&vl, APIC_LVT_LINT0, 0x700, 0);
+	apic_write(&vl, APIC_SVR, 0xff, 0);
+	CHECK_EQ(rd(&vl, APIC_LVT_LINT0, 0), 0x10700);
+	apic_write(&vl, APIC_LVT_LINT1, 0x400, 0);
+	CHECK_EQ(rd(&vl, APIC_LVT_LINT1, 0), 0x10400);
+	apic_write(&vl, APIC_SVR, 0x1ff, 0);
+	apic_write(&vl, APIC_ICR_HI, 0x02ffffff, 0);
 	vl.ipi_ready = false;
-	apic_write(&vl, VLAPIC_ICR_LO, 0x5041, 0);
+	apic_write(&vl, APIC_ICR_LO, 0x5041, 0);
 	CHECK(vl.ipi_ready);
 	CHECK_EQ(vl.ipi.dest, 2);
-	CHECK_EQ(rd(&vl, VLAPIC_ICR_LO, 0), 0x4041);
-	apic_write(&vl, VLAPIC_LVT_TIMER, TVEC, 0);
-	apic_write(&vl, VLAPIC_TIMER_ICR, 100, 1000);
+	CHECK_EQ(rd(&vl, APIC_ICR_LO, 0), 0x4041);
+	apic_write(&vl, APIC_LVT_TIMER, TVEC, 0);
+	apic_write(&vl, APIC_TIMER_INITIAL, 100, 1000);
 	CHECK_EQ(vlapic_timer_next(&vl), 1100);
 }
 
@@ -1368,21 +1368,21 @@ TEST(vlapic_apic_write_emulation_timer_mode_switch)
 	struct vlapic vl;
 
 	setup_xapic(&vl, 0);
-	wr(&vl, VLAPIC_TIMER_DCR, 0xb, 0);
-	apic_write(&vl, VLAPIC_LVT_TIMER, TVEC, 0);
-	wr(&vl, VLAPIC_TIMER_ICR, 300, 100);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xb, 0);
+	apic_write(&vl, APIC_LVT_TIMER, TVEC, 0);
+	wr(&vl, APIC_TIMER_INITIAL, 300, 100);
 	CHECK_EQ(vlapic_timer_next(&vl), 400);
-	apic_write(&vl, VLAPIC_LVT_TIMER, (2u << 17) | TVEC, 200);
+	apic_write(&vl, APIC_LVT_TIMER, (2u << 17) | TVEC, 200);
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 	CHECK(!vlapic_timer_due(&vl, 1000));
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
+	CHECK(reg256_empty(&vl, APIC_IRR));
 
 	setup_xapic(&vl, 0);
-	wr(&vl, VLAPIC_LVT_TIMER, (2u << 17) | TVEC, 0);
+	wr(&vl, APIC_LVT_TIMER, (2u << 17) | TVEC, 0);
 	vlapic_tsc_deadline_write(&vl, 5000, 300);
 	CHECK_EQ(vlapic_timer_next(&vl), 5000);
-	apic_write(&vl, VLAPIC_LVT_TIMER, (1u << 17) | TVEC, 400);
+	apic_write(&vl, APIC_LVT_TIMER, (1u << 17) | TVEC, 400);
 	CHECK_EQ(vlapic_timer_next(&vl), 0);
 	CHECK(!vlapic_timer_due(&vl, 6000));
-	CHECK(reg256_empty(&vl, VLAPIC_IRR));
+	CHECK(reg256_empty(&vl, APIC_IRR));
 }

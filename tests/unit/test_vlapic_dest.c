@@ -32,9 +32,9 @@ static void run_cases(const char *what, const struct vlapic *target, const struc
 static void xapic_target(struct vlapic *vl, uint32_t id, uint32_t ldr, uint32_t dfr)
 {
 	vlapic_reset(vl, page, id, false);
-	CHECK_EQ(vlapic_mmio_write(vl, VLAPIC_SVR, 0x1ff, 0), VLAPIC_OK);
-	CHECK_EQ(vlapic_mmio_write(vl, VLAPIC_LDR, ldr, 0), VLAPIC_OK);
-	CHECK_EQ(vlapic_mmio_write(vl, VLAPIC_DFR, dfr, 0), VLAPIC_OK);
+	CHECK_EQ(vlapic_mmio_write(vl, APIC_SVR, 0x1ff, 0), VLAPIC_OK);
+	CHECK_EQ(vlapic_mmio_write(vl, APIC_LDR, ldr, 0), VLAPIC_OK);
+	CHECK_EQ(vlapic_mmio_write(vl, APIC_DFR, dfr, 0), VLAPIC_OK);
 }
 
 TEST(vlapic_dest_xapic_physical)
@@ -95,7 +95,7 @@ TEST(vlapic_dest_xapic_logical_cluster)
 	};
 
 	xapic_target(&vl, 1, 0x32000000, 0x0fffffff);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_DFR), 0x0fffffff);
+	CHECK_EQ(vlapic_reg(&vl, APIC_DFR), 0x0fffffff);
 	RUN("xAPIC cluster 3 bit 1", &vl, c);
 
 	/* the same LDR in the flat model is bits 1, 4, 5 */
@@ -151,7 +151,7 @@ TEST(vlapic_dest_x2apic_logical_cluster)
 
 	vlapic_reset(&vl, page, 0x123, false);
 	vlapic_set_base(&vl, APIC_BASE_DEFAULT_ADDR | APIC_BASE_EN | APIC_BASE_EXTD);
-	CHECK_EQ(vlapic_reg(&vl, VLAPIC_LDR), 0x00120008);
+	CHECK_EQ(vlapic_reg(&vl, APIC_LDR), 0x00120008);
 	RUN("x2APIC logical id 0x123", &vl, c);
 
 	/* cluster 0: ids 0-15 */
@@ -177,6 +177,6 @@ TEST(vlapic_dest_disabled_target)
 	CHECK(vlapic_match_dest(&vl, 2, false, false)); /* enabled, it would */
 	CHECK(vlapic_match_dest(&vl, 0x01, true, false));
 	vlapic_set_base(&vl, APIC_BASE_DEFAULT_ADDR); /* globally disabled */
-	vlapic_set_reg(&vl, VLAPIC_LDR, 0x01000000);  /* even if the page still said so */
+	vlapic_set_reg(&vl, APIC_LDR, 0x01000000);  /* even if the page still said so */
 	RUN("disabled id 2", &vl, c);
 }
