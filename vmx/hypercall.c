@@ -24,12 +24,8 @@ static int64_t hc_exit_count(struct vcpu *v, uint64_t index, uint64_t reason)
 
 	if (!t || (reason > VMX_EXIT_REASON_MAX && reason != HC_EXIT_ALL))
 		return -HC_EINVAL;
-	if (reason == HC_EXIT_ALL) {
-		uint64_t total = 0;
-		for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
-			total += t->exits[r];
-		return (int64_t)(total & 0x7fffffff);
-	}
+	if (reason == HC_EXIT_ALL)
+		return (int64_t)(vcpu_exit_total(t) & 0x7fffffff);
 	return (int64_t)(t->exits[reason] & 0x7fffffff);
 }
 

@@ -50,14 +50,10 @@ static bool ask(struct vcpu *v, void (*fn)(struct vcpu *, void *), void *arg)
 
 static void show_vcpu(struct vcpu *v, void *arg)
 {
-	uint64_t total = 0;
-
-	for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
-		total += v->exits[r];
 	shell_out("vCPU %u: cpu%u, %s%s, APIC %s, RIP 0x%lx, last exit %s, %lu exits", v->id,
 		  v->owner.cpu, state_names[v->state & 3], v->paused ? " (paused)" : "",
 		  apic_mode_name(vlapic_mode(&v->apic)), v->launched ? vmcs_read_natural(VMCS_GUEST_RIP) : 0,
-		  vmx_exit_reason_name(v->last_exit), total);
+		  vmx_exit_reason_name(v->last_exit), vcpu_exit_total(v));
 }
 
 static void cmd_vcpus(int argc, char **argv)
@@ -197,11 +193,7 @@ static void reset_exits(struct vcpu *v, void *arg)
 
 static void show_exits(struct vcpu *v, void *arg)
 {
-	uint64_t total = 0;
-
-	for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
-		total += v->exits[r];
-	shell_out("exits vCPU %u: %lu in all", v->id, total);
+	shell_out("exits vCPU %u: %lu in all", v->id, vcpu_exit_total(v));
 	for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
 		if (v->exits[r])
 			shell_out("exits vCPU %u: %-24s %lu", v->id, vmx_exit_reason_name(r),

@@ -24,11 +24,10 @@ bool vapic_setup_vmcs(struct vcpu *v);
  * mode" and the registers the CPU virtualizes opened; disabled or relocated: accesses trapped). */
 void vapic_apply_mode(struct vcpu *v);
 
-/* The vCPU's CPU: take what other CPUs asked for (interrupts into IRR, NMI, INIT, SIPI) and run
- * the timer. */
+/* The vCPU's CPU, once each time round its loop: take what other CPUs asked for (interrupts into
+ * IRR, NMI, INIT, SIPI) and run the timer. The two calls below work on what it took. */
 void vapic_take_requests(struct vcpu *v);
-/* The vCPU's CPU, before each entry: take requests from other CPUs (interrupts, NMI, INIT, SIPI),
- * run the timer, and inject or post what is deliverable. */
+/* The vCPU's CPU, right before an entry: inject or post what is deliverable. */
 void vapic_before_entry(struct vcpu *v);
 /* Whether a halted vCPU has something that ends its HLT (an interrupt it can take, an NMI). */
 bool vapic_wakes_halt(struct vcpu *v);

@@ -147,7 +147,6 @@ static int extint_highest(struct vcpu *v, bool take)
 
 bool vapic_wakes_halt(struct vcpu *v)
 {
-	vapic_take_requests(v);
 	if (v->nmi_pending)
 		return true;
 	return !v->halted_with_if_clear &&
@@ -253,7 +252,6 @@ void vapic_before_entry(struct vcpu *v)
 	if (!v->apic_dirty)
 		return;
 	vcpu_assert_owner(v, "the virtual-APIC page");
-	vapic_take_requests(v);
 	/* Without "save VMX-preemption timer value" the timer restarts at each entry: re-arm it
 	 * every time while the APIC timer runs. */
 	v->apic_dirty = v->apic.timer_fire && !ctl->has_save_preemption_timer;

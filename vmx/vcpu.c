@@ -154,6 +154,15 @@ void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value)
 		*gpr(v, n) = value;
 }
 
+uint64_t vcpu_exit_total(const struct vcpu *v)
+{
+	uint64_t total = 0;
+
+	for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
+		total += v->exits[r];
+	return total;
+}
+
 void vcpu_skip_instruction(struct vcpu *v)
 {
 	uint64_t rip = vmcs_read_natural(VMCS_GUEST_RIP);

@@ -15,6 +15,9 @@ void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t e
 /* The vCPU loop on its CPU (smp_run_on target); returns when the vCPU stops. */
 void vcpu_run(void *vcpu);
 
+/* All the exits the vCPU has taken (the console tick's are not counted, vmx/exit.c). */
+uint64_t vcpu_exit_total(const struct vcpu *v);
+
 /* For exit handlers. A general register by its encoding number (0 RAX ... 4 RSP ... 15 R15). */
 uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n);
 void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value);

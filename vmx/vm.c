@@ -235,10 +235,8 @@ static void log_exit_counts(const struct vcpu *v)
 {
 	char line[200];
 	size_t n = 0;
-	uint64_t total = 0, shown = 0;
+	uint64_t total = vcpu_exit_total(v), shown = 0;
 
-	for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
-		total += v->exits[r];
 	for (uint64_t last = ~0ull; shown < total && n < sizeof(line) - 40;) {
 		uint64_t best = 0;
 		for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
