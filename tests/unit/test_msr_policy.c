@@ -17,6 +17,33 @@ static int expected_bit(uint32_t msr, int write)
 	return 1;
 }
 
+/* msr_policy_find() bisects: the table must be in order with ranges apart, and the search must
+ * agree with a scan at every range's edges and between them. */
+TEST(msr_policy_table_is_sorted_and_found_by_bisection)
+{
+	unsigned count;
+	const struct msr_policy_entry *t = msr_policy_table(&count);
+
+	for (unsigned i = 0; i < count; i++) {
+		CHECK(t[i].first <= t[i].last);
+		if (i)
+			CHECK(t[i - 1].last < t[i].first);
+		const uint32_t probe[] = { t[i].first - 1, t[i].first, t[i].last, t[i].last + 1,
+					   (t[i].first + t[i].last) / 2 };
+		for (unsigned p = 0; p < 5; p++) {
+			const struct msr_policy_entry *want = 0;
+			for (unsigned j = 0; j < count; j++)
+				if (probe[p] >= t[j].first && probe[p] <= t[j].last)
+					want = &t[j];
+			const struct msr_policy_entry *got = msr_policy_find(probe[p]);
+			if (want)
+				CHECK(got == want);
+			else
+				CHECK_STR(got->name, "unknown");
+		}
+	}
+}
+
 TEST(msr_bitmap_every_byte_matches_the_table)
 {
 	static uint8_t bm[MSR_BITMAP_SIZE];
