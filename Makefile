@@ -27,6 +27,7 @@ PURE_SRCS := \
 	mm/pmm.c \
 	mm/pagetable.c \
 	vmx/cpuid_filter.c \
+	vmx/cpuid_cache.c \
 	vmx/msr_policy.c \
 	vmx/io_ports.c \
 	guest/vuart.c \

@@ -23,6 +23,8 @@
 #define CR4_PAE (1ul << 5)
 #define CR4_PGE (1ul << 7)
 #define CR4_VMXE (1ul << 13)
+#define CR4_OSXSAVE (1ul << 18)
+#define CR4_PKE (1ul << 22)
 
 #define RFLAGS_IF (1ul << 9)
 

@@ -16,15 +16,11 @@ static void filter_leaf1(struct cpuid_result *r, const struct cpuid_vcpu *v)
 	r->ecx &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_PDCM |
 		    CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC);
 	r->ecx |= CPUID1_ECX_HYPERVISOR;
-	if (v->osxsave)
-		r->ecx |= CPUID1_ECX_OSXSAVE;
 	if (v->x2apic_offered)
 		r->ecx |= CPUID1_ECX_X2APIC;
 	if (v->tsc_deadline)
 		r->ecx |= CPUID1_ECX_TSC_DEADLINE;
 	r->edx &= ~(CPUID1_EDX_MCE | CPUID1_EDX_MCA | CPUID1_EDX_APIC | CPUID1_EDX_HTT);
-	if (v->apic_enabled)
-		r->edx |= CPUID1_EDX_APIC;
 	if (v->nvcpus > 1)
 		r->edx |= CPUID1_EDX_HTT;
 	/* EBX: initial APIC id in 31:24, addressable logical processors in 23:16. */
@@ -44,6 +40,7 @@ static void filter_leaf7(uint32_t subleaf, struct cpuid_result *r, const struct 
 		    (1u << 15) | /* RDT allocation */
 		    (1u << 25)); /* Intel PT */
 	r->ecx &= ~((1u << 5) |  /* WAITPKG: UMWAIT would sleep the host CPU */
+		    CPUID7_ECX_OSPKE | /* the host's CR4.PKE: the guest's is set by state */
 		    (1u << 16) | /* LA57 */
 		    (1u << 30)); /* SGX launch control */
 	r->edx &= ~(1u << 29); /* IA32_ARCH_CAPABILITIES: only when emulated */
@@ -99,8 +96,8 @@ static void hypervisor_leaf(uint32_t leaf, struct cpuid_result *r, const struct 
 	}
 }
 
-void cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
-		  const struct cpuid_vcpu *v)
+void cpuid_filter_static(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
+			 const struct cpuid_vcpu *v)
 {
 	if (leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_BASE + 0xff) {
 		hypervisor_leaf(leaf, r, v);
@@ -127,4 +124,24 @@ void cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
 	default:
 		break;
 	}
+}
+
+void cpuid_apply_state(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
+		       const struct cpuid_vcpu *v)
+{
+	if (leaf == 1) {
+		if (v->osxsave)
+			r->ecx |= CPUID1_ECX_OSXSAVE;
+		if (v->apic_enabled)
+			r->edx |= CPUID1_EDX_APIC;
+	} else if (leaf == 7 && subleaf == 0 && v->ospke) {
+		r->ecx |= CPUID7_ECX_OSPKE;
+	}
+}
+
+void cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
+		  const struct cpuid_vcpu *v)
+{
+	cpuid_filter_static(leaf, subleaf, r, v);
+	cpuid_apply_state(leaf, subleaf, r, v);
 }

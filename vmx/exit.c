@@ -13,12 +13,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-#define INTR_INFO_VALID (1u << 31)
-#define INTR_INFO_TYPE(i) (((i) >> 8) & 7)
-#define INTR_TYPE_NMI 2
-#define INTR_TYPE_SOFT_INTR 4
-#define INTR_TYPE_PRIV_SOFT_EXC 5
-#define INTR_TYPE_SOFT_EXC 6
 
 static uint64_t guest_rip(void)
 {
@@ -26,11 +20,14 @@ static uint64_t guest_rip(void)
 }
 
 /* External interrupts exit with "acknowledge interrupt on exit": the host APIC delivered the
- * vector to us, so it gets its EOI here. The kick vector only makes the loop look again. */
+ * vector to us, so it gets its EOI here. Each one sends the vCPU round its loop (vmx/vcpu.c): a
+ * kick is there to make it look at requests, and the console tick may have brought input. */
 static void exit_external_interrupt(struct vcpu *v)
 {
 	uint32_t info = vmcs_read32(VMCS_EXIT_INTR_INFO);
 	uint8_t vector = (uint8_t)info;
+
+	vcpu_note_request(v);
 
 	if (vector != VEC_SPURIOUS)
 		lapic_eoi();
@@ -176,12 +173,8 @@ static const exit_handler_fn exit_handlers[VMX_EXIT_REASON_MAX + 1] = {
 /* An exit in the middle of delivering an event (IDT-vectoring information valid) would lose the
  * event: deliver it again on the next entry (SDM Vol. 3C, 28.2.4 "Information for VM Exits During
  * Event Delivery"). */
-static void reinject_vectoring_event(void)
+static __attribute__((noinline)) void reinject_vectoring_event(uint32_t info)
 {
-	uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
-
-	if (!(info & INTR_INFO_VALID))
-		return;
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12)); /* bit 12 is undefined there */
 	if (info & (1u << 11))
 		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE,
@@ -192,23 +185,35 @@ static void reinject_vectoring_event(void)
 		vmcs_write32(VMCS_ENTRY_INSTRUCTION_LEN, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
 }
 
-void vmx_handle_exit(struct vcpu *v)
+static __attribute__((noinline)) bool exit_unhandled(struct vcpu *v, uint32_t basic)
 {
+	vm_stop(v->vm, "vCPU %u: VM exit %u (%s) is not handled, at RIP 0x%lx", v->id, basic,
+		vmx_exit_reason_name(basic), guest_rip());
+	return false;
+}
+
+/* Runs on every exit: what need not run on every exit is elsewhere (the loop in vcpu_run, the
+ * handlers' own slow paths). */
+bool vmx_handle_exit(struct guest_regs *regs)
+{
+	struct vcpu *v = (struct vcpu *)((char *)regs - offsetof(struct vcpu, regs));
 	uint32_t reason = vmcs_read32(VMCS_EXIT_REASON);
 	uint32_t basic = VMX_EXIT_REASON_BASIC(reason);
-	exit_handler_fn h = basic <= VMX_EXIT_REASON_MAX ? exit_handlers[basic] : 0;
 
+	v->owner.in_guest = false;
 	v->last_exit = basic;
-	if (basic <= VMX_EXIT_REASON_MAX)
-		v->exits[basic]++;
-	if (!(reason & VMX_EXIT_REASON_ENTRY_FAILED))
-		reinject_vectoring_event();
-	if (!h) {
-		vm_stop(v->vm, "vCPU %u: VM exit %u (%s) is not handled, at RIP 0x%lx", v->id, basic,
-			vmx_exit_reason_name(basic), guest_rip());
-		return;
+	if (!(reason & VMX_EXIT_REASON_ENTRY_FAILED)) {
+		uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+		if (__builtin_expect(info & INTR_INFO_VALID, 0))
+			reinject_vectoring_event(info);
 	}
-	h(v);
+	if (__builtin_expect(basic > VMX_EXIT_REASON_MAX, 0))
+		return exit_unhandled(v, basic);
+	v->exits[basic]++;
+	if (__builtin_expect(!exit_handlers[basic], 0))
+		return exit_unhandled(v, basic);
+	exit_handlers[basic](v);
+	return vcpu_may_resume_from_stub(v);
 }
 
 /* VMLAUNCH/VMRESUME fell through: VMfailInvalid (no current VMCS) or VMfailValid with an error

@@ -7,7 +7,11 @@
 
 typedef void (*exit_handler_fn)(struct vcpu *v);
 
-void vmx_handle_exit(struct vcpu *v);
+/* Called by vmx_exit_stub (vmx/vmx_entry.asm) on the vCPU's own CPU, interrupts off, with the
+ * guest's registers saved in `regs` (inside its struct vcpu): counts and handles the exit, and
+ * returns true when the stub may resume the guest at once (vcpu_may_resume_from_stub). */
+struct guest_regs;
+bool vmx_handle_exit(struct guest_regs *regs);
 
 /* The handlers, by file. */
 void exit_cpuid(struct vcpu *v);               /* vmx/exit_cpuid.c */

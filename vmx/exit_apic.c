@@ -14,7 +14,6 @@
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
-#define BLOCKING_STI_MOVSS 3u
 #define EFER_LMA (1ull << 10)
 
 static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
@@ -56,14 +55,6 @@ static unsigned fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits)
 	return n;
 }
 
-static void advance_rip(unsigned len)
-{
-	vmcs_write_natural(VMCS_GUEST_RIP, vmcs_read_natural(VMCS_GUEST_RIP) + len);
-	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
-	if (intr & BLOCKING_STI_MOVSS)
-		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~BLOCKING_STI_MOVSS);
-}
-
 /* One decoded access at `offset` of an APIC page: the registers when `registers`, else a page
  * with no APIC behind it (reads all ones, writes dropped, as on a bus with nothing there). */
 static void emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t offset,
@@ -102,7 +93,7 @@ static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
 		return;
 	}
 	emulate_access(v, &in, offset, registers);
-	advance_rip(in.len);
+	vcpu_advance_rip(v, in.len);
 }
 
 void exit_apic_access(struct vcpu *v)

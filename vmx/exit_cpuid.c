@@ -1,32 +1,71 @@
-/* vmx/exit_cpuid.c: CPUID exits (unconditional in VMX non-root operation, SDM Vol. 3C, 26.1.2):
- * the host's answer, filtered by vmx/cpuid_filter.c for this vCPU. */
+/* vmx/exit_cpuid.c: CPUID exits (unconditional in VMX non-root operation, SDM Vol. 3C, 26.1.2).
+ * The answer is the host's, filtered by vmx/cpuid_filter.c for this vCPU; the part fixed for the
+ * vCPU's life is kept in its cache (vmx/cpuid_cache.h) after the first time, so the common CPUID
+ * exit runs neither the host's CPUID nor the filter, and the bits that follow the vCPU's state
+ * (APIC enable, CR4.OSXSAVE, CR4.PKE) are added each time. */
 #include "arch/cpu.h"
 #include "arch/time.h"
-#include "vmx/cpuid_filter.h"
+#include "vmx/cpuid_cache.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
-void exit_cpuid(struct vcpu *v)
+/* The host's answer, filtered: the part fixed for the vCPU's life, kept when cacheable. */
+static struct cpuid_result answer_static(struct vcpu *v, uint32_t leaf, uint32_t subleaf)
 {
-	uint32_t leaf = (uint32_t)v->regs.rax, subleaf = (uint32_t)v->regs.rcx;
 	struct cpuid_regs h = cpuid(leaf, subleaf);
 	struct cpuid_result r = { h.eax, h.ebx, h.ecx, h.edx };
 	struct cpuid_vcpu who = {
 		.apic_id = v->id,
 		.nvcpus = v->vm->nvcpus,
-		.apic_enabled = vlapic_mode(&v->apic) != APIC_MODE_DISABLED,
-		.osxsave = v->cr4_shadow & (1ull << 18),
 		.x2apic_offered = true, /* virtualized or emulated (vmx/vapic.c) */
 		.tsc_deadline = true,
 		.arch_caps = true,
 		.tsc_khz = (uint32_t)(time_tsc_hz() / 1000),
 	};
 
-	cpuid_filter(leaf, subleaf, &r, &who);
-	v->regs.rax = r.eax;
-	v->regs.rbx = r.ebx;
-	v->regs.rcx = r.ecx;
-	v->regs.rdx = r.edx;
+	cpuid_filter_static(leaf, subleaf, &r, &who);
+	if (cpuid_cacheable(leaf))
+		cpuid_cache_put(&v->cpuid, leaf, subleaf, &r);
+	return r;
+}
+
+static void set_result(struct vcpu *v, const struct cpuid_result *r)
+{
+	v->regs.rax = r->eax;
+	v->regs.rbx = r->ebx;
+	v->regs.rcx = r->ecx;
+	v->regs.rdx = r->edx;
+}
+
+/* A first question, or a leaf with state bits. OSXSAVE and PKE are not in the CR4 guest/host
+ * mask (vmx/vmcs_setup.c): the guest sets them without an exit, so its value is the VMCS guest
+ * CR4, not the read shadow. */
+static __attribute__((noinline)) void answer(struct vcpu *v, const struct cpuid_result *kept)
+{
+	uint32_t leaf = (uint32_t)v->regs.rax, subleaf = (uint32_t)v->regs.rcx;
+	struct cpuid_result r = kept ? *kept : answer_static(v, leaf, subleaf);
+
+	if (cpuid_leaf_has_state(leaf)) {
+		uint64_t cr4 = vmcs_read_natural(VMCS_GUEST_CR4);
+		struct cpuid_vcpu state = {
+			.apic_enabled = vlapic_mode(&v->apic) != APIC_MODE_DISABLED,
+			.osxsave = cr4 & CR4_OSXSAVE,
+			.ospke = cr4 & CR4_PKE,
+		};
+		cpuid_apply_state(leaf, subleaf, &r, &state);
+	}
+	set_result(v, &r);
+}
+
+void exit_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)v->regs.rax;
+	const struct cpuid_result *kept = cpuid_cache_find(&v->cpuid, leaf, (uint32_t)v->regs.rcx);
+
+	if (__builtin_expect(kept && !cpuid_leaf_has_state(leaf), 1))
+		set_result(v, kept);
+	else
+		answer(v, kept);
 	vcpu_skip_instruction(v);
 }

@@ -24,8 +24,10 @@ _Static_assert(offsetof(struct guest_regs, r8) == 0x38, "guest_regs.inc GR_R8");
 _Static_assert(offsetof(struct guest_regs, r15) == 0x70, "guest_regs.inc GR_R15");
 _Static_assert(offsetof(struct guest_regs, cr2) == 0x78, "guest_regs.inc GR_CR2");
 
-/* Runs the guest until its next VM exit. `launched` picks VMRESUME over VMLAUNCH. Returns 0 after a
- * VM exit, 1 when VMLAUNCH/VMRESUME failed with VMfailInvalid, 2 with VMfailValid (the reason is in
+/* Runs the guest. Each VM exit is handled on the spot by vmx_handle_exit() (vmx/exit.c), called
+ * from vmx_exit_stub, which resumes the guest itself while that says it may. `launched` picks
+ * VMRESUME over VMLAUNCH for the first entry. Returns 0 when the loop has work before the next
+ * entry, 1 when VMLAUNCH/VMRESUME failed with VMfailInvalid, 2 with VMfailValid (the reason is in
  * the VM-instruction error field). The current VMCS must be this vCPU's, its HOST_RIP
  * vmx_exit_stub. */
 int vmx_enter(struct guest_regs *regs, int launched);

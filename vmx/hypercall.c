@@ -14,6 +14,7 @@ static int64_t hc_start_vcpu(struct vcpu *v, uint64_t index, uint64_t eip, uint6
 	if (t->state != VCPU_WAIT_START || t->start_request)
 		return -HC_EBUSY;
 	vcpu_set_entry_state(t, (uint32_t)eip, (uint32_t)eax, 0);
+	vcpu_note_request(t);
 	vcpu_kick(t);
 	return 0;
 }

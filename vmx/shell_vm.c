@@ -261,6 +261,7 @@ static void cmd_pause(int argc, char **argv)
 		return;
 	}
 	v->paused = pause;
+	vcpu_note_request(v);
 	vcpu_kick(v);
 	if (pause)
 		ask(v, show_vcpu, 0); /* answered from root mode: it is out of the guest now */

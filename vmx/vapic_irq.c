@@ -16,12 +16,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-#define INTR_INFO_VALID (1u << 31)
-#define INTR_TYPE_EXTERNAL (0u << 8)
-#define INTR_TYPE_NMI (2u << 8)
-#define BLOCKING_STI (1u << 0)
-#define BLOCKING_MOVSS (1u << 1)
-#define BLOCKING_NMI (1u << 3)
 
 /* With posted interrupts the vector goes into the target's descriptor and, unless a notification
  * is already outstanding, the notification vector to its CPU (SDM Vol. 3C, 30.6): a vCPU in the
@@ -29,7 +23,10 @@
 void vapic_request_fixed(struct vcpu *t, uint8_t vector)
 {
 	if (t->pi) {
-		if (pi_post(t->pi, vector) && t->owner.cpu != cpu_id())
+		bool notify = pi_post(t->pi, vector);
+		if (t->owner.cpu == cpu_id())
+			vcpu_note_request(t); /* to itself, from an exit: its loop folds the PIR in */
+		else if (notify)
 			lapic_send_fixed(cpus[t->owner.cpu]->apic_id, VEC_POSTED_INTR);
 		return;
 	}
@@ -253,8 +250,10 @@ void vapic_before_entry(struct vcpu *v)
 		return;
 	vcpu_assert_owner(v, "the virtual-APIC page");
 	/* Without "save VMX-preemption timer value" the timer restarts at each entry: re-arm it
-	 * every time while the APIC timer runs. */
-	v->apic_dirty = v->apic.timer_fire && !ctl->has_save_preemption_timer;
+	 * every time while the APIC timer runs. Without the preemption timer at all, only the loop's
+	 * look at the TSC (vapic_take_requests) fires it: every exit must come round the loop. */
+	v->apic_dirty = v->apic.timer_fire &&
+			!(ctl->has_preemption_timer && ctl->has_save_preemption_timer);
 	bool busy = vmcs_read32(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;
 	uint32_t blocking = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 	busy = inject_nmi(v, busy, blocking);

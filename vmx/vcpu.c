@@ -19,11 +19,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-#define INTR_INFO_VALID (1u << 31)
-#define INTR_TYPE_EXTERNAL (0u << 8)
-#define INTR_TYPE_HW_EXCEPTION (3u << 8)
-#define INTR_HAS_ERROR (1u << 11)
-#define BLOCKING_STI_MOVSS 3u
 
 static struct vcpu *current[MAX_CPUS];
 
@@ -48,6 +43,7 @@ bool vcpu_debug_call(struct vcpu *v, void (*fn)(struct vcpu *v, void *arg), void
 		return false; /* its loop has ended: nobody will answer */
 	v->debug_arg = arg;
 	__atomic_store_n(&v->debug_fn, fn, __ATOMIC_SEQ_CST);
+	vcpu_note_request(v);
 	vcpu_kick(v);
 	uint64_t end = rdtsc() + time_tsc_hz() / 1000 * timeout_ms;
 	while (__atomic_load_n(&v->debug_fn, __ATOMIC_SEQ_CST) && rdtsc() < end)
@@ -163,17 +159,6 @@ uint64_t vcpu_exit_total(const struct vcpu *v)
 	return total;
 }
 
-void vcpu_skip_instruction(struct vcpu *v)
-{
-	uint64_t rip = vmcs_read_natural(VMCS_GUEST_RIP);
-
-	vmcs_write_natural(VMCS_GUEST_RIP, rip + vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
-	/* The skipped instruction ends STI/MOV SS blocking, as executing it would have. */
-	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
-	if (intr & BLOCKING_STI_MOVSS)
-		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~BLOCKING_STI_MOVSS);
-}
-
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {
 	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
@@ -267,7 +252,9 @@ void vcpu_run(void *arg)
 		if (!v->launched)
 			log_info("%s: vCPU %u: first VM entry %lu TSC ticks after the first instruction",
 				 v->vm->name, v->id, time_ticks_since_boot());
+		v->stub_resumes = VCPU_STUB_RESUMES_MAX;
 		v->owner.in_guest = true;
+		/* Returns when an exit, already handled (vmx_handle_exit), left the loop work to do. */
 		int r = vmx_enter(&v->regs, v->launched);
 		v->owner.in_guest = false;
 		if (r) {
@@ -275,7 +262,6 @@ void vcpu_run(void *arg)
 			break;
 		}
 		v->launched = true;
-		vmx_handle_exit(v);
 		if (v->vm->break_design_rule && v->id == 0)
 			vm_break_design_rule();
 	}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "vmx/vm.h"
+#include "vmx/vmx_insn.h"
 
 /* Where the vCPU starts: 32-bit flat protected mode at `eip` with EAX/EBX as given (the
  * multiboot entry state, Multiboot spec 3.2). Before launch (BSP) or on the vCPU's CPU. */
@@ -18,10 +19,48 @@ void vcpu_run(void *vcpu);
 /* All the exits the vCPU has taken (the console tick's are not counted, vmx/exit.c). */
 uint64_t vcpu_exit_total(const struct vcpu *v);
 
+/* How many exits in a row may be resumed from the stub before the loop in vcpu_run() comes
+ * round anyway: the loop also polls what raises no interrupt of its own (CPU 0's console UART,
+ * when the emulator's timer tick is late or, in Bochs 2.7, does not come while the guest has
+ * RFLAGS.IF=0). */
+#define VCPU_STUB_RESUMES_MAX 256
+
+/* After an exit was handled: true when the guest can be resumed straight from the exit stub
+ * (vmx/vmx_entry.asm), false when the loop in vcpu_run() has work first. It has work when another
+ * CPU left a request (every request, a stop, a pause and a shell call included, sets
+ * v->requests before its kick), when interrupt state must be looked at (apic_dirty), when the
+ * vCPU stopped running (HLT; a stop on this CPU notes a request too), and after the count above.
+ * Nothing else the loop does can have become due during the exit. */
+static inline bool vcpu_may_resume_from_stub(struct vcpu *v)
+{
+	if ((v->requests | v->apic_dirty | (v->state ^ VCPU_RUNNING)) || !--v->stub_resumes)
+		return false;
+	v->owner.in_guest = true; /* the design rule's checks: it is back in the guest */
+	return true;
+}
+
 /* For exit handlers. A general register by its encoding number (0 RAX ... 4 RSP ... 15 R15). */
 uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n);
 void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value);
-void vcpu_skip_instruction(struct vcpu *v);
+/* Past an instruction of `len` bytes, as executing it would have been: that also ends blocking
+ * by STI or MOV SS (SDM Vol. 3C, 25.4.2 "Guest Non-Register State"). Inline: nearly every
+ * instruction exit ends here. */
+static inline void vcpu_advance_rip(struct vcpu *v, uint64_t len)
+{
+	uint64_t rip = vmcs_read_natural(VMCS_GUEST_RIP);
+
+	vmcs_write_natural(VMCS_GUEST_RIP, rip + len);
+	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
+	if (intr & (BLOCKING_STI | BLOCKING_MOVSS))
+		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(BLOCKING_STI | BLOCKING_MOVSS));
+}
+
+/* Past the instruction that caused this exit (its length is in the VMCS for instruction
+ * exits, SDM Vol. 3C, 28.2.5). */
+static inline void vcpu_skip_instruction(struct vcpu *v)
+{
+	vcpu_advance_rip(v, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
+}
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 static inline void vcpu_inject_gp(struct vcpu *v)
 {

@@ -277,14 +277,22 @@ void vm_run(void)
 		log_exit_counts(vm->vcpus[i]);
 }
 
+/* Every vCPU, this CPU's too, leaves the guest and its loop looks at vm->stopping. */
+static void kick_all(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i]) {
+			vcpu_note_request(vm->vcpus[i]);
+			vcpu_kick(vm->vcpus[i]);
+		}
+}
+
 static void stop_all(struct vm *vm)
 {
 	vm_lock_devices(vm);
 	vuart_flush(&vm->com1);
 	vm_unlock_devices(vm);
-	for (unsigned i = 0; i < vm->nvcpus; i++)
-		if (vm->vcpus[i])
-			vcpu_kick(vm->vcpus[i]);
+	kick_all(vm);
 }
 
 void vm_stop(struct vm *vm, const char *fmt, ...)
@@ -309,7 +317,5 @@ void vm_poweroff(struct vm *vm, const char *what)
 	vm->poweroff = true;
 	vuart_flush(&vm->com1); /* the caller holds the device lock */
 	log_info("%s: %s", vm->name, what);
-	for (unsigned i = 0; i < vm->nvcpus; i++)
-		if (vm->vcpus[i])
-			vcpu_kick(vm->vcpus[i]);
+	kick_all(vm);
 }

@@ -12,6 +12,7 @@
 #include "boot/bootinfo.h"
 #include "guest/vuart.h"
 #include "lib/ratelimit.h"
+#include "vmx/cpuid_cache.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/guest_regs.h"
 #include "vmx/io_ports.h"
@@ -28,10 +29,12 @@ enum vcpu_state {
 struct vm;
 
 struct vcpu {
+	/* First: the exit stub (vmx/vmx_entry.asm) hands vmx_handle_exit() the registers, and that
+	 * pointer is then the vCPU's too, at no cost on every exit. */
+	struct guest_regs regs;
 	struct vm *vm;
 	unsigned id;    /* index in the VM; also its APIC id */
 	struct vcpu_owner owner;
-	struct guest_regs regs;
 
 	uint64_t vmcs_pa;
 	uint8_t *msr_bitmap; /* this vCPU's own page */
@@ -81,7 +84,11 @@ struct vcpu {
 	uint64_t exits[VMX_EXIT_REASON_MAX + 1];
 	uint64_t tick_exits; /* the console tick's, not counted in exits[] */
 	unsigned io_logged; /* rate limit for unclaimed port messages */
+	unsigned stub_resumes; /* exits it may still resume from the stub (vmx/vcpu.h) */
+	struct cpuid_cache cpuid; /* its CPUID answers (vmx/exit_cpuid.c) */
 };
+
+_Static_assert(offsetof(struct vcpu, regs) == 0, "vmx_handle_exit: the regs are the vCPU");
 
 struct vm {
 	unsigned id;
@@ -107,14 +114,14 @@ struct vm {
 	volatile bool stopping;
 	volatile unsigned stopped_vcpus;
 	bool poweroff; /* the guest asked for it (vs. a fault) */
-	bool break_design_rule; /* crash=design-rule: vCPU 0 breaks it after its first exit */
+	bool break_design_rule; /* crash=design-rule: vCPU 0 breaks it on its loop after an exit */
 };
 
 /* Build the VM from the boot modules (the first is the guest kernel). False, with the reason on
  * the console, when there is no guest or it cannot be loaded; the hypervisor carries on. */
 bool vm_create(const struct boot_info *bi, unsigned ncpus_online);
 /* crash=design-rule: vm_request_design_rule_break() asks vCPU 0 to write vCPU 1's MSR bitmap
- * after its first exit (vm_break_design_rule()), which only CPU 1 may do; the checked writer must
+ * after an exit (vm_break_design_rule()), which only CPU 1 may do; the checked writer must
  * stop the machine and name the structure and the vCPU, and the report shows vCPU 0's VMCS. */
 void vm_request_design_rule_break(void);
 void vm_break_design_rule(void);

@@ -410,6 +410,23 @@ static inline unsigned vmcs_field_is_high(uint32_t enc)
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)      /* the IA32_VMX_TRUE_*_CTLS MSRs exist */
 #define VMX_BASIC_NO_ERRCODE_REQ (1ull << 56) /* entry may deliver hw exceptions without code */
 
+/* Interruption information: the VM-exit, IDT-vectoring and VM-entry fields share one format
+ * (SDM Vol. 3C, 25.8.3 "VM-Entry Controls for Event Injection", 25.9.2). */
+#define INTR_INFO_TYPE(info) ((info) & (7u << 8))
+#define INTR_TYPE_EXTERNAL (0u << 8)
+#define INTR_TYPE_NMI (2u << 8)
+#define INTR_TYPE_HW_EXCEPTION (3u << 8)
+#define INTR_TYPE_SOFT_INTR (4u << 8)
+#define INTR_TYPE_PRIV_SOFT_EXC (5u << 8)
+#define INTR_TYPE_SOFT_EXC (6u << 8)
+#define INTR_HAS_ERROR (1u << 11)
+#define INTR_INFO_VALID (1u << 31)
+
+/* Guest interruptibility state (SDM Vol. 3C, 25.4.2 "Guest Non-Register State"). */
+#define BLOCKING_STI (1u << 0)
+#define BLOCKING_MOVSS (1u << 1)
+#define BLOCKING_NMI (1u << 3)
+
 /* A.10 "VPID and EPT Capabilities" (IA32_VMX_EPT_VPID_CAP). */
 #define VMX_EPT_EXEC_ONLY (1ull << 0)
 #define VMX_EPT_PWL4 (1ull << 6)

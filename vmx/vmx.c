@@ -22,6 +22,18 @@ static uint64_t vmxon_region[MAX_CPUS];
 static volatile unsigned cpus_in_root, cpus_failed;
 static volatile bool in_root[MAX_CPUS];
 
+uint64_t vmcs_read_failed(uint32_t field)
+{
+	vmx_insn_report("VMREAD", field, vmx_read_error());
+	return 0;
+}
+
+bool vmcs_write_failed(uint32_t field)
+{
+	vmx_insn_report("VMWRITE", field, vmx_read_error());
+	return false;
+}
+
 const struct vmx_caps *vmx_host_caps(void)
 {
 	return &host_caps;

@@ -1,17 +1,27 @@
 ; vmx/vmx_entry.asm: the only code between the hypervisor's C and the guest. Root mode, the vCPU's
 ; own CPU, interrupts off. vmx_enter(regs, launched) saves the callee-saved host registers and the
-; regs pointer on the stack, points HOST_RSP at that frame, loads the guest's registers and enters;
-; a VM exit lands at vmx_exit_stub (HOST_RIP) with RSP = that frame, saves the guest's registers and
-; returns 0 from vmx_enter. Intel SDM Vol. 3C, 27.5 "Loading Host State": RSP and RIP come from the
-; VMCS, the general registers are untouched, so the guest's values are still in them at the stub.
+; regs pointer on the stack, points HOST_RSP at that frame, loads the guest's registers and enters.
+; A VM exit lands at vmx_exit_stub (HOST_RIP) with RSP = that frame (Intel SDM Vol. 3C, 28.5
+; "Loading Host State": RSP and RIP come from the VMCS, the general registers are untouched, so the
+; guest's values are still in them), saves the guest's registers and calls vmx_handle_exit() to
+; handle the exit there and then (vmx/exit.c). When that says the guest can go straight back, the
+; stub reloads the registers and resumes it; otherwise vmx_enter returns 0 to the loop in vcpu_run
+; (vmx/vcpu.c), which has work to do first. That keeps the common exit short: save, handle,
+; restore, VMRESUME.
+;
+; CR2 is not in the VMCS: the guest's value stays in the register while the hypervisor runs (the
+; hypervisor takes no page faults; one would be fatal), so the stub saves it only when it returns
+; to the loop, and only vmx_enter loads it.
 
 %include "vmx/guest_regs.inc"
 
 VMCS_HOST_RSP equ 0x6c14
+FRAME_RBP equ 6 * 8			; in vmx_enter's frame: regs, r15, r14, r13, r12, rbx, rbp
 
 bits 64
 section .text
 global vmx_enter, vmx_exit_stub
+extern vmx_handle_exit
 
 vmx_enter:
 	push rbp
@@ -83,18 +93,35 @@ vmx_exit_stub:
 	mov [rdi + GR_R13], r13
 	mov [rdi + GR_R14], r14
 	mov [rdi + GR_R15], r15
-	mov rax, cr2
-	mov [rdi + GR_CR2], rax
 	pop rax
 	mov [rdi + GR_RDI], rax
+	; A frame pointer for backtraces from the handlers: the saved host RBP in vmx_enter's frame,
+	; with the return address into vcpu_run above it. RSP is 16-byte aligned here, as the call
+	; needs (vmx_enter was called aligned and pushed seven registers after its return address).
+	lea rbp, [rsp + FRAME_RBP]
+	call vmx_handle_exit		; rdi: the regs, inside struct vcpu
+	mov rdi, [rsp]
+	test al, al
+	jz .to_loop
+	mov rax, [rdi + GR_RAX]
+	mov rbx, [rdi + GR_RBX]
+	mov rcx, [rdi + GR_RCX]
+	mov rdx, [rdi + GR_RDX]
+	mov rsi, [rdi + GR_RSI]
+	mov rbp, [rdi + GR_RBP]
+	mov r8,  [rdi + GR_R8]
+	mov r9,  [rdi + GR_R9]
+	mov r10, [rdi + GR_R10]
+	mov r11, [rdi + GR_R11]
+	mov r12, [rdi + GR_R12]
+	mov r13, [rdi + GR_R13]
+	mov r14, [rdi + GR_R14]
+	mov r15, [rdi + GR_R15]
+	mov rdi, [rdi + GR_RDI]
+	vmresume
+	jmp vmx_enter.failed		; as from vmx_enter: the frame is the same
+.to_loop:
+	mov rax, cr2
+	mov [rdi + GR_CR2], rax
 	xor eax, eax
-	jmp .out_exit
-.out_exit:
-	pop rdi
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbx
-	pop rbp
-	ret
+	jmp vmx_enter.out

@@ -51,7 +51,9 @@ static inline int vmx_read_error(void)
 			 : [err] "=rm"(err), "=@ccc"(cf), "=@ccz"(zf)
 			 : [field] "r"((uint64_t)VMCS_VM_INSTRUCTION_ERROR)
 			 : "memory");
-	if (cf || zf || err == 0)
+	if (cf)
+		return VMX_FAIL_INVALID; /* no current VMCS: the failure before was one too */
+	if (zf || err == 0)
 		return VMX_FAIL_VALID_UNKNOWN;
 	return (int)err;
 }
@@ -120,17 +122,6 @@ static inline int vmx_vmread(uint32_t field, uint64_t *value)
 	return vmx_flags_result(cf, zf);
 }
 
-static inline int vmx_vmwrite(uint32_t field, uint64_t value)
-{
-	bool cf, zf;
-
-	__asm__ volatile("vmwrite %[v], %[field]"
-			 : "=@ccc"(cf), "=@ccz"(zf)
-			 : [field] "r"((uint64_t)field), [v] "rm"(value)
-			 : "memory");
-	return vmx_flags_result(cf, zf);
-}
-
 /* INVEPT/INVVPID descriptors: SDM Vol. 3C, "VMX Instruction Reference". */
 static inline int vmx_invept(uint64_t type, uint64_t eptp)
 {
@@ -163,16 +154,28 @@ static inline int vmx_invvpid(uint64_t type, uint16_t vpid, uint64_t linear)
 /*
  * Width-checked accessors. A failure is logged by name (vmx_insn_report); reads then return 0,
  * writes return false so a set-up phase can fold its writes into one verdict.
+ *
+ * They run several times on every VM exit, so the hot path is the instruction and one branch on
+ * CF|ZF ("be"); which of the two failed is sorted out in the cold report: after VMfailInvalid
+ * there is still no current VMCS, so reading the error number fails the same way
+ * (vmx_read_error). No "memory" clobber on VMREAD: it reads only the VMCS, and volatile asm keeps
+ * it in order with VMWRITE and VMPTRLD; VMWRITE keeps one, since a field may hold the address of
+ * a structure the caller has just filled in.
  */
+/* The cold halves (vmx/vmx.c): log the failure by name; a read then gives 0, a write false. */
+uint64_t vmcs_read_failed(uint32_t field) __attribute__((cold));
+bool vmcs_write_failed(uint32_t field) __attribute__((cold));
+
 static inline uint64_t vmcs_read_checked(uint32_t field)
 {
 	uint64_t v;
-	int r = vmx_vmread(field, &v);
+	bool failed;
 
-	if (r != VMX_OK) {
-		vmx_insn_report("VMREAD", field, r);
-		return 0;
-	}
+	__asm__ volatile("vmread %[field], %[v]"
+			 : [v] "=r"(v), "=@ccbe"(failed)
+			 : [field] "r"((uint64_t)field));
+	if (__builtin_expect(failed, 0))
+		return vmcs_read_failed(field);
 	return v;
 }
 
@@ -185,12 +188,14 @@ static inline uint64_t vmcs_read_field(uint32_t field)
 
 static inline bool vmcs_write_checked(uint32_t field, uint64_t value)
 {
-	int r = vmx_vmwrite(field, value);
+	bool failed;
 
-	if (r != VMX_OK) {
-		vmx_insn_report("VMWRITE", field, r);
-		return false;
-	}
+	__asm__ volatile("vmwrite %[v], %[field]"
+			 : "=@ccbe"(failed)
+			 : [field] "r"((uint64_t)field), [v] "rm"(value)
+			 : "memory");
+	if (__builtin_expect(failed, 0))
+		return vmcs_write_failed(field);
 	return true;
 }
 
