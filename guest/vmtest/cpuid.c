@@ -11,11 +11,14 @@
 #include "lib/string.h"
 
 #define CPUID_HV_BASE 0x40000000u
+#define CR4_OSXSAVE_BIT (1u << 18)
 
 /* Intel SDM Vol. 2A, CPUID, "Feature Information Returned in the ECX Register". */
 #define ECX_MONITOR 3
 #define ECX_VMX 5
 #define ECX_PDCM 15
+#define ECX_XSAVE 26
+#define ECX_OSXSAVE 27
 #define ECX_HYPERVISOR 31 /* reserved for hypervisors to say they are there */
 
 static const char *cpuid_check_name(char *buf, unsigned size, const char *what, unsigned self)
@@ -43,6 +46,32 @@ static void check_leaf1(unsigned self)
 	check_bit(self, "monitor", "leaf 1 ECX bit 3 (MONITOR)", r.ecx, ECX_MONITOR, 0);
 	check_hex(cpuid_check_name(name, sizeof(name), "apicid", self), "leaf 1 EBX[31:24] (APIC id)",
 		  r.ebx >> 24, self);
+}
+
+/* CPUID.1:ECX.OSXSAVE is the guest's own CR4.OSXSAVE, which it sets and clears without a VM exit.
+ * Asked before, with the bit set, and after clearing it: a cached answer that kept the bit, or
+ * one taken from the CR4 read shadow, fails. */
+static void check_osxsave(unsigned self)
+{
+	uint32_t cr4 = read_cr4(), got[3];
+	char name[40];
+
+	cpuid_check_name(name, sizeof(name), "osxsave", self);
+	if (!(cpuid(1, 0).ecx & (1u << ECX_XSAVE))) {
+		check_skip(name, "the CPU has no XSAVE, so CR4.OSXSAVE cannot be set");
+		return;
+	}
+	got[0] = cpuid(1, 0).ecx >> ECX_OSXSAVE & 1;
+	write_cr4(cr4 | CR4_OSXSAVE_BIT);
+	got[1] = cpuid(1, 0).ecx >> ECX_OSXSAVE & 1;
+	write_cr4(cr4 & ~CR4_OSXSAVE_BIT);
+	got[2] = cpuid(1, 0).ecx >> ECX_OSXSAVE & 1;
+	write_cr4(cr4);
+	if (got[0] != !!(cr4 & CR4_OSXSAVE_BIT) || got[1] != 1 || got[2] != 0)
+		check_fail(name, "leaf 1 ECX bit 27 with CR4.OSXSAVE as it was, set, clear (got %u %u "
+				 "%u, want %u 1 0)", got[0], got[1], got[2], !!(cr4 & CR4_OSXSAVE_BIT));
+	else
+		check_pass(name);
 }
 
 /* Leaf 0xA describes the PMU; no PMU is given, so all of it reads 0. */
@@ -109,6 +138,7 @@ static void check_vcpu_info(unsigned self)
 static void cpuid_job(unsigned self)
 {
 	check_leaf1(self);
+	check_osxsave(self);
 	check_leaf_a(self);
 	check_hv_leaves(self);
 	check_vcpu_info(self);
