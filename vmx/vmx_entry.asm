@@ -18,6 +18,24 @@
 VMCS_HOST_RSP equ 0x6c14
 FRAME_RBP equ 6 * 8			; in vmx_enter's frame: regs, r15, r14, r13, r12, rbx, rbp
 
+; rdi = the regs: every guest register but RAX (vmx_enter keeps a flag in it) and RDI (the
+; pointer), which each caller loads last.
+%macro LOAD_GUEST_REGS_BUT_RAX_RDI 0
+	mov rbx, [rdi + GR_RBX]
+	mov rcx, [rdi + GR_RCX]
+	mov rdx, [rdi + GR_RDX]
+	mov rsi, [rdi + GR_RSI]
+	mov rbp, [rdi + GR_RBP]
+	mov r8,  [rdi + GR_R8]
+	mov r9,  [rdi + GR_R9]
+	mov r10, [rdi + GR_R10]
+	mov r11, [rdi + GR_R11]
+	mov r12, [rdi + GR_R12]
+	mov r13, [rdi + GR_R13]
+	mov r14, [rdi + GR_R14]
+	mov r15, [rdi + GR_R15]
+%endmacro
+
 bits 64
 section .text
 global vmx_enter, vmx_exit_stub
@@ -37,19 +55,7 @@ vmx_enter:
 	mov eax, esi			; launched?
 	mov rcx, [rdi + GR_CR2]
 	mov cr2, rcx
-	mov rbx, [rdi + GR_RBX]
-	mov rcx, [rdi + GR_RCX]
-	mov rdx, [rdi + GR_RDX]
-	mov rsi, [rdi + GR_RSI]
-	mov rbp, [rdi + GR_RBP]
-	mov r8,  [rdi + GR_R8]
-	mov r9,  [rdi + GR_R9]
-	mov r10, [rdi + GR_R10]
-	mov r11, [rdi + GR_R11]
-	mov r12, [rdi + GR_R12]
-	mov r13, [rdi + GR_R13]
-	mov r14, [rdi + GR_R14]
-	mov r15, [rdi + GR_R15]
+	LOAD_GUEST_REGS_BUT_RAX_RDI
 	test eax, eax
 	mov rax, [rdi + GR_RAX]		; mov leaves the flags of the test alone
 	mov rdi, [rdi + GR_RDI]
@@ -103,20 +109,8 @@ vmx_exit_stub:
 	mov rdi, [rsp]
 	test al, al
 	jz .to_loop
+	LOAD_GUEST_REGS_BUT_RAX_RDI
 	mov rax, [rdi + GR_RAX]
-	mov rbx, [rdi + GR_RBX]
-	mov rcx, [rdi + GR_RCX]
-	mov rdx, [rdi + GR_RDX]
-	mov rsi, [rdi + GR_RSI]
-	mov rbp, [rdi + GR_RBP]
-	mov r8,  [rdi + GR_R8]
-	mov r9,  [rdi + GR_R9]
-	mov r10, [rdi + GR_R10]
-	mov r11, [rdi + GR_R11]
-	mov r12, [rdi + GR_R12]
-	mov r13, [rdi + GR_R13]
-	mov r14, [rdi + GR_R14]
-	mov r15, [rdi + GR_R15]
 	mov rdi, [rdi + GR_RDI]
 	vmresume
 	jmp vmx_enter.failed		; as from vmx_enter: the frame is the same
