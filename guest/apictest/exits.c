@@ -50,7 +50,7 @@ static void x2apic_self_ipis(void)
 	uint32_t base = atomic_load(&irq_count[0][VEC_EXITS]);
 
 	for (uint32_t i = 1; i <= ITERATIONS; i++) {
-		apic_wrmsr(X2APIC_MSR(APIC_SELF_IPI), VEC_EXITS);
+		wrmsr(X2APIC_MSR(APIC_SELF_IPI), VEC_EXITS);
 		wait_taken(base + i);
 	}
 }

@@ -44,7 +44,7 @@ void timer_deadline_start(uint64_t deadline)
 {
 	apic_write(APIC_LVT_TIMER, APIC_LVT_TIMER_TSC_DEADLINE | VEC_TIMER);
 	__asm__ volatile("mfence" : : : "memory");
-	apic_wrmsr(MSR_TSC_DEADLINE, deadline);
+	wrmsr(MSR_TSC_DEADLINE, deadline);
 }
 
 void timer_stop(void)

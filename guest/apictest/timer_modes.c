@@ -115,14 +115,14 @@ static void deadline(unsigned self)
 	if (wait_fire(self, "deadline", before + 1, due)) {
 		check_not_early(self, "deadline", d - due, due);
 		check_hex64(check_name(n, "timer.%s.deadline.msr_zero.vcpu%u", mname(), self),
-			    "IA32_TSC_DEADLINE after the interrupt", apic_rdmsr(MSR_TSC_DEADLINE), 0);
+			    "IA32_TSC_DEADLINE after the interrupt", rdmsr(MSR_TSC_DEADLINE), 0);
 		delay_ticks(2 * due);
 		check_int(check_name(n, "timer.%s.deadline.once.vcpu%u", mname(), self),
 			  "interrupts from one deadline", (int32_t)(timer_fires(self) - before), 1);
 	}
 	before = timer_fires(self);
 	timer_deadline_start(rdtsc() + due);
-	apic_wrmsr(MSR_TSC_DEADLINE, 0);
+	wrmsr(MSR_TSC_DEADLINE, 0);
 	delay_ticks(3 * due);
 	check_int(check_name(n, "timer.%s.deadline.disarmed.vcpu%u", mname(), self),
 		  "interrupts after writing 0 before the deadline",

@@ -69,11 +69,11 @@ static void identity(unsigned self)
 	char n[CHECK_NAME_MAX];
 
 	check_hex(check_name(n, "x2apic.id.vcpu%u", self), "MSR 0x802 (x2APIC id)",
-		  (uint32_t)apic_rdmsr(0x802), self);
+		  (uint32_t)rdmsr(0x802), self);
 	check_hex(check_name(n, "x2apic.ldr.vcpu%u", self), "MSR 0x80d (logical id)",
-		  (uint32_t)apic_rdmsr(0x80d), ((self >> 4) << 16) | (1u << (self & 15)));
+		  (uint32_t)rdmsr(0x80d), ((self >> 4) << 16) | (1u << (self & 15)));
 	check_hex(check_name(n, "x2apic.version.vcpu%u", self), "MSR 0x803 bits 7:0",
-		  (uint32_t)apic_rdmsr(0x803) & 0xff, APIC_VERSION_VALUE);
+		  (uint32_t)rdmsr(0x803) & 0xff, APIC_VERSION_VALUE);
 }
 
 /* Values with reserved bits: #GP, and nothing happens (no self-IPI is taken). */
@@ -86,11 +86,11 @@ static void reserved_values(unsigned self)
 	expect_write(self, "eoi_zero", 0x80b, 0, false);
 	expect_write(self, "tpr_reserved", 0x808, 0x100, true);
 	check_hex(check_name(n, "x2apic.tpr_unchanged.vcpu%u", self), "TPR after the #GP",
-		  (uint32_t)apic_rdmsr(0x808), 0);
+		  (uint32_t)rdmsr(0x808), 0);
 	expect_write(self, "tpr_0x20", 0x808, 0x20, false);
 	check_hex(check_name(n, "x2apic.tpr_readback.vcpu%u", self), "TPR after writing 0x20",
-		  (uint32_t)apic_rdmsr(0x808), 0x20);
-	apic_wrmsr(0x808, 0);
+		  (uint32_t)rdmsr(0x808), 0x20);
+	wrmsr(0x808, 0);
 	expect_write(self, "self_ipi_reserved", 0x83f, 0x100 | VEC_X2APIC_SELF, true);
 	expect_write(self, "esr_nonzero", 0x828, 1, true);
 	expect_write(self, "esr_zero", 0x828, 0, false);

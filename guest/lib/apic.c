@@ -59,14 +59,14 @@ bool apic_set_mode(enum apic_mode m)
 uint32_t apic_read(enum apic_reg reg)
 {
 	if (apic_mode() == APIC_MODE_X2APIC)
-		return (uint32_t)apic_rdmsr(X2APIC_MSR(reg));
+		return (uint32_t)rdmsr(X2APIC_MSR(reg));
 	return mmio_read32(APIC_DEFAULT_BASE + reg);
 }
 
 void apic_write(enum apic_reg reg, uint32_t v)
 {
 	if (apic_mode() == APIC_MODE_X2APIC)
-		apic_wrmsr(X2APIC_MSR(reg), v);
+		wrmsr(X2APIC_MSR(reg), v);
 	else
 		mmio_write32(APIC_DEFAULT_BASE + reg, v);
 }
@@ -91,7 +91,7 @@ void apic_eoi(void)
 void apic_send_ipi_nowait(uint32_t dest, uint32_t icr)
 {
 	if (apic_mode() == APIC_MODE_X2APIC) {
-		apic_wrmsr(X2APIC_MSR(APIC_ICR_LO), ((uint64_t)dest << 32) | icr);
+		wrmsr(X2APIC_MSR(APIC_ICR_LO), ((uint64_t)dest << 32) | icr);
 		return;
 	}
 	/* The low half sends; the high half must hold the destination first (11.6.1). */

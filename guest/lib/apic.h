@@ -85,21 +85,6 @@ static inline void mmio_write32(uint32_t addr, uint32_t v)
 	__asm__ volatile("movl %0, (%1)" : : "r"(v), "r"(addr) : "memory");
 }
 
-/* Raw x2APIC MSR access (faults are not caught). */
-static inline uint64_t apic_rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void apic_wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
-			 : "memory");
-}
-
 /* This APIC's id: ID[31:24] in xAPIC mode, the 32-bit x2APIC id in x2APIC mode. */
 uint32_t apic_id(void);
 
