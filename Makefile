@@ -99,6 +99,7 @@ UNIT_SRCS := \
 	tests/unit/main.c \
 	tests/unit/log_capture.c \
 	tests/unit/phys_arena.c \
+	tests/unit/guest_ram.c \
 	$(sort $(wildcard tests/unit/test_*.c))
 
 KERNEL_OBJS := $(KERNEL_C_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_ASM_SRCS:%.asm=$(BUILD)/%.o)

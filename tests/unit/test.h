@@ -57,4 +57,15 @@ extern int test_failed_checks;
 		}                                                           \
 	} while (0)
 
+/* For a step the rest of the test depends on: on failure, count it and end the test (going on
+ * from a failed step would only crash). */
+#define MUST(cond)                                                                   \
+	do {                                                                         \
+		if (!(cond)) {                                                       \
+			printf("    %s:%d: MUST(%s) failed\n", __FILE__, __LINE__, #cond); \
+			test_failed_checks++;                                        \
+			return;                                                      \
+		}                                                                    \
+	} while (0)
+
 #endif

@@ -2,66 +2,24 @@
  * byte against ACPI 6.5 (checksums, FADT and MADT fields, the \_S5 AML), refused parameters, and
  * read back with the hypervisor's own firmware-table parser (arch/acpi.c): two independent
  * implementations of one layout, cross-checked. */
-#include <stdlib.h>
-
 #include "arch/acpi.h"
 #include "guest/acpi_tables.h"
 #include "guest/layout.h"
+#include "tests/unit/guest_ram.h"
 #include "tests/unit/log_capture.h"
 #include "tests/unit/test.h"
 
 #define RAM (4u << 20)
 
-/* For a step the rest of the test depends on: on failure, count it and end the test (reading
- * guest memory through a failed load's results would only crash). */
-#define MUST(cond)                                                                   \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			printf("    %s:%d: MUST(%s) failed\n", __FILE__, __LINE__, #cond); \
-			test_failed_checks++;                                        \
-			return;                                                      \
-		}                                                                    \
-	} while (0)
-
-static struct gmem gm;
 static uint64_t rsdp;
 static uint32_t used;
-
-static struct gmem *fresh_ram(uint64_t size)
-{
-	free(gm.base);
-	gm.base = malloc(size);
-	gm.size = size;
-	memset(gm.base, 0xcc, size);
-	return &gm;
-}
-
-/* Guest bytes [gpa, gpa + len) to read. An address taken from the tables that lies outside RAM
- * fails the test and reads as zeros, so a wrong pointer makes a test fail, not crash. */
-static const uint8_t *at(uint64_t gpa, uint64_t len)
-{
-	static const uint8_t zeros[0x4000];
-	const uint8_t *p = gmem_ptr(&gm, gpa, len);
-
-	if (p && len <= sizeof(zeros))
-		return p;
-	printf("    guest bytes 0x%llx+0x%llx are outside RAM\n", (unsigned long long)gpa,
-	       (unsigned long long)len);
-	test_failed_checks++;
-	return zeros;
-}
-
-static uint8_t byte(uint64_t gpa) { return at(gpa, 1)[0]; }
-static uint16_t r16(uint64_t gpa) { uint16_t v; memcpy(&v, at(gpa, 2), 2); return v; }
-static uint32_t r32(uint64_t gpa) { uint32_t v; memcpy(&v, at(gpa, 4), 4); return v; }
-static uint64_t r64(uint64_t gpa) { uint64_t v; memcpy(&v, at(gpa, 8), 8); return v; }
 
 static uint8_t sum(uint64_t gpa, uint32_t len)
 {
 	uint8_t s = 0;
 
 	for (uint32_t i = 0; i < len; i++)
-		s += byte(gpa + i);
+		s += test_ram_u8(gpa + i);
 	return s;
 }
 
@@ -77,18 +35,18 @@ static struct guest_acpi_params params(unsigned ncpus)
 static bool build(const struct guest_acpi_params *p)
 {
 	test_log_clear();
-	return guest_acpi_build(fresh_ram(RAM), p, &rsdp, &used);
+	return guest_acpi_build(test_ram_fresh(RAM), p, &rsdp, &used);
 }
 
 /* A table whose signature, length (at least min), checksum and OEM fields are right. */
 static bool table_ok(uint64_t gpa, const char *sig, uint32_t min_len, uint8_t rev)
 {
-	uint32_t len = r32(gpa + 4);
+	uint32_t len = test_ram_u32(gpa + 4);
 	bool ok = gpa >= GUEST_ACPI_BASE && gpa + 36 <= rsdp + used && len >= min_len &&
-		  gpa + len <= rsdp + used && !memcmp(at(gpa, 4), sig, 4) &&
-		  byte(gpa + 8) == rev && sum(gpa, len) == 0 &&
-		  !memcmp(at(gpa + 10, 6), "MICRHV", 6) &&
-		  !memcmp(at(gpa + 16, 8), "MICROHV ", 8);
+		  gpa + len <= rsdp + used && !memcmp(test_ram_at(gpa, 4), sig, 4) &&
+		  test_ram_u8(gpa + 8) == rev && sum(gpa, len) == 0 &&
+		  !memcmp(test_ram_at(gpa + 10, 6), "MICRHV", 6) &&
+		  !memcmp(test_ram_at(gpa + 16, 8), "MICROHV ", 8);
 
 	if (!ok)
 		printf("    table %s at 0x%llx is wrong\n", sig, (unsigned long long)gpa);
@@ -97,12 +55,12 @@ static bool table_ok(uint64_t gpa, const char *sig, uint32_t min_len, uint8_t re
 
 static uint64_t fadt_gpa(void)
 {
-	return r64(r64(rsdp + 24) + 36);
+	return test_ram_u64(test_ram_u64(rsdp + 24) + 36);
 }
 
 static uint64_t madt_gpa(void)
 {
-	return r64(r64(rsdp + 24) + 44);
+	return test_ram_u64(test_ram_u64(rsdp + 24) + 44);
 }
 
 TEST(guest_acpi_rsdp_and_root_tables)
@@ -112,24 +70,24 @@ TEST(guest_acpi_rsdp_and_root_tables)
 	MUST(build(&p));
 	CHECK_EQ(rsdp, 0xe0000);
 	CHECK(used > 36 && rsdp + used <= GUEST_ACPI_END);
-	CHECK_EQ(byte(rsdp + used), 0xcc); /* nothing written past what it says it used */
-	CHECK(!memcmp(at(rsdp, 8), "RSD PTR ", 8));
+	CHECK_EQ(test_ram_u8(rsdp + used), 0xcc); /* nothing written past what it says it used */
+	CHECK(!memcmp(test_ram_at(rsdp, 8), "RSD PTR ", 8));
 	CHECK_EQ(sum(rsdp, 20), 0);
 	CHECK_EQ(sum(rsdp, 36), 0);
-	CHECK(!memcmp(at(rsdp + 9, 6), "MICRHV", 6));
-	CHECK_EQ(byte(rsdp + 15), 2);
-	CHECK_EQ(r32(rsdp + 20), 36);
-	CHECK_EQ(byte(rsdp + 33) | byte(rsdp + 34) | byte(rsdp + 35), 0);
+	CHECK(!memcmp(test_ram_at(rsdp + 9, 6), "MICRHV", 6));
+	CHECK_EQ(test_ram_u8(rsdp + 15), 2);
+	CHECK_EQ(test_ram_u32(rsdp + 20), 36);
+	CHECK_EQ(test_ram_u8(rsdp + 33) | test_ram_u8(rsdp + 34) | test_ram_u8(rsdp + 35), 0);
 
-	uint64_t xsdt = r64(rsdp + 24), rsdt = r32(rsdp + 16);
+	uint64_t xsdt = test_ram_u64(rsdp + 24), rsdt = test_ram_u32(rsdp + 16);
 	CHECK(table_ok(xsdt, "XSDT", 36 + 16, 1));
 	CHECK(table_ok(rsdt, "RSDT", 36 + 8, 1));
-	CHECK_EQ(r32(xsdt + 4), 36 + 16);
-	CHECK_EQ(r32(rsdt + 4), 36 + 8);
-	CHECK_EQ(r64(xsdt + 36), r32(rsdt + 36)); /* both list the FADT, then the MADT */
-	CHECK_EQ(r64(xsdt + 44), r32(rsdt + 40));
-	CHECK(table_ok(r64(xsdt + 36), "FACP", 276, 6));
-	CHECK(table_ok(r64(xsdt + 44), "APIC", 44, 5));
+	CHECK_EQ(test_ram_u32(xsdt + 4), 36 + 16);
+	CHECK_EQ(test_ram_u32(rsdt + 4), 36 + 8);
+	CHECK_EQ(test_ram_u64(xsdt + 36), test_ram_u32(rsdt + 36)); /* both list the FADT, then the MADT */
+	CHECK_EQ(test_ram_u64(xsdt + 44), test_ram_u32(rsdt + 40));
+	CHECK(table_ok(test_ram_u64(xsdt + 36), "FACP", 276, 6));
+	CHECK(table_ok(test_ram_u64(xsdt + 44), "APIC", 44, 5));
 }
 
 TEST(guest_acpi_fadt_facs_dsdt)
@@ -138,55 +96,55 @@ TEST(guest_acpi_fadt_facs_dsdt)
 
 	MUST(build(&p));
 	uint64_t f = fadt_gpa();
-	CHECK_EQ(r32(f + 4), 276);
-	CHECK_EQ(byte(f + 131), 5); /* minor version */
-	uint64_t facs = r32(f + 36);
+	CHECK_EQ(test_ram_u32(f + 4), 276);
+	CHECK_EQ(test_ram_u8(f + 131), 5); /* minor version */
+	uint64_t facs = test_ram_u32(f + 36);
 	CHECK_EQ(facs & 63, 0);
-	CHECK(!memcmp(at(facs, 4), "FACS", 4));
-	CHECK_EQ(r32(facs + 4), 64);
-	CHECK_EQ(r64(f + 132), 0); /* X_FIRMWARE_CTRL: 0 when FIRMWARE_CTRL is set */
-	uint64_t dsdt = r32(f + 40);
-	CHECK_EQ(r64(f + 140), dsdt);
+	CHECK(!memcmp(test_ram_at(facs, 4), "FACS", 4));
+	CHECK_EQ(test_ram_u32(facs + 4), 64);
+	CHECK_EQ(test_ram_u64(f + 132), 0); /* X_FIRMWARE_CTRL: 0 when FIRMWARE_CTRL is set */
+	uint64_t dsdt = test_ram_u32(f + 40);
+	CHECK_EQ(test_ram_u64(f + 140), dsdt);
 	CHECK(table_ok(dsdt, "DSDT", 36 + 14, 2));
-	CHECK_EQ(r16(f + 46), 9);     /* SCI_INT */
-	CHECK_EQ(r32(f + 48), 0);     /* SMI_CMD: always in ACPI mode */
-	CHECK_EQ(byte(f + 52) | byte(f + 53), 0);
-	CHECK_EQ(r32(f + 56), 0x600); /* PM1a_EVT_BLK */
-	CHECK_EQ(r32(f + 60), 0);
-	CHECK_EQ(r32(f + 64), 0x604); /* PM1a_CNT_BLK */
-	CHECK_EQ(r32(f + 68), 0);
-	CHECK_EQ(r32(f + 76), 0);     /* no PM timer */
-	CHECK_EQ(r32(f + 80), 0);     /* no GPE0 block */
-	CHECK_EQ(byte(f + 88), 4);
-	CHECK_EQ(byte(f + 89), 2);
-	CHECK_EQ(byte(f + 91), 0);
-	CHECK_EQ(r16(f + 109), 0x24); /* IAPC_BOOT_ARCH: VGA and CMOS RTC not present */
-	CHECK_EQ(r32(f + 112), 0x35); /* WBINVD | PROC_C1 | PWR_BUTTON | SLP_BUTTON */
+	CHECK_EQ(test_ram_u16(f + 46), 9);     /* SCI_INT */
+	CHECK_EQ(test_ram_u32(f + 48), 0);     /* SMI_CMD: always in ACPI mode */
+	CHECK_EQ(test_ram_u8(f + 52) | test_ram_u8(f + 53), 0);
+	CHECK_EQ(test_ram_u32(f + 56), 0x600); /* PM1a_EVT_BLK */
+	CHECK_EQ(test_ram_u32(f + 60), 0);
+	CHECK_EQ(test_ram_u32(f + 64), 0x604); /* PM1a_CNT_BLK */
+	CHECK_EQ(test_ram_u32(f + 68), 0);
+	CHECK_EQ(test_ram_u32(f + 76), 0);     /* no PM timer */
+	CHECK_EQ(test_ram_u32(f + 80), 0);     /* no GPE0 block */
+	CHECK_EQ(test_ram_u8(f + 88), 4);
+	CHECK_EQ(test_ram_u8(f + 89), 2);
+	CHECK_EQ(test_ram_u8(f + 91), 0);
+	CHECK_EQ(test_ram_u16(f + 109), 0x24); /* IAPC_BOOT_ARCH: VGA and CMOS RTC not present */
+	CHECK_EQ(test_ram_u32(f + 112), 0x35); /* WBINVD | PROC_C1 | PWR_BUTTON | SLP_BUTTON */
 	static const uint8_t evt[12] = { 1, 32, 0, 2, 0x00, 0x06 };
 	static const uint8_t cnt[12] = { 1, 16, 0, 2, 0x04, 0x06 };
-	CHECK(!memcmp(at(f + 148, 12), evt, 12)); /* X_PM1a_EVT_BLK */
-	CHECK(!memcmp(at(f + 172, 12), cnt, 12)); /* X_PM1a_CNT_BLK */
-	CHECK_EQ(r64(f + 208 + 4), 0);              /* X_PM_TMR_BLK */
+	CHECK(!memcmp(test_ram_at(f + 148, 12), evt, 12)); /* X_PM1a_EVT_BLK */
+	CHECK(!memcmp(test_ram_at(f + 172, 12), cnt, 12)); /* X_PM1a_CNT_BLK */
+	CHECK_EQ(test_ram_u64(f + 208 + 4), 0);              /* X_PM_TMR_BLK */
 
 	/* Name (_S5, Package () { 5, 5, 0, 0 }) */
 	static const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
 				      0x0a, 5, 0x0a, 5, 0x00, 0x00 };
-	CHECK_EQ(r32(dsdt + 4), 36 + sizeof(s5));
-	CHECK(!memcmp(at(dsdt + 36, sizeof(s5)), s5, sizeof(s5)));
+	CHECK_EQ(test_ram_u32(dsdt + 4), 36 + sizeof(s5));
+	CHECK(!memcmp(test_ram_at(dsdt + 36, sizeof(s5)), s5, sizeof(s5)));
 	p.slp_typ_s5 = 7;
 	MUST(build(&p));
-	dsdt = r32(fadt_gpa() + 40);
-	CHECK_EQ(byte(dsdt + 36 + 9), 7);
-	CHECK_EQ(byte(dsdt + 36 + 11), 7);
+	dsdt = test_ram_u32(fadt_gpa() + 40);
+	CHECK_EQ(test_ram_u8(dsdt + 36 + 9), 7);
+	CHECK_EQ(test_ram_u8(dsdt + 36 + 11), 7);
 	CHECK(table_ok(dsdt, "DSDT", 36 + 14, 2));
 }
 
 /* MADT entry n (walking the lengths) or 0. */
 static uint64_t madt_entry(unsigned n)
 {
-	uint64_t m = madt_gpa(), e = m + 44, end = m + r32(m + 4);
+	uint64_t m = madt_gpa(), e = m + 44, end = m + test_ram_u32(m + 4);
 
-	for (; e + 2 <= end && byte(e + 1) >= 2; e += byte(e + 1))
+	for (; e + 2 <= end && test_ram_u8(e + 1) >= 2; e += test_ram_u8(e + 1))
 		if (!n--)
 			return e;
 	return 0;
@@ -196,16 +154,16 @@ static bool lapic_entry(unsigned n, uint8_t uid, uint8_t apic_id)
 {
 	uint64_t e = madt_entry(n);
 
-	return e && byte(e) == 0 && byte(e + 1) == 8 && byte(e + 2) == uid &&
-	       byte(e + 3) == apic_id && r32(e + 4) == 1;
+	return e && test_ram_u8(e) == 0 && test_ram_u8(e + 1) == 8 && test_ram_u8(e + 2) == uid &&
+	       test_ram_u8(e + 3) == apic_id && test_ram_u32(e + 4) == 1;
 }
 
 static bool x2apic_entry(unsigned n, uint32_t uid, uint32_t apic_id)
 {
 	uint64_t e = madt_entry(n);
 
-	return e && byte(e) == 9 && byte(e + 1) == 16 && r16(e + 2) == 0 &&
-	       r32(e + 4) == apic_id && r32(e + 8) == 1 && r32(e + 12) == uid;
+	return e && test_ram_u8(e) == 9 && test_ram_u8(e + 1) == 16 && test_ram_u16(e + 2) == 0 &&
+	       test_ram_u32(e + 4) == apic_id && test_ram_u32(e + 8) == 1 && test_ram_u32(e + 12) == uid;
 }
 
 TEST(guest_acpi_madt_entries)
@@ -215,9 +173,9 @@ TEST(guest_acpi_madt_entries)
 	MUST(build(&p));
 	uint64_t m = madt_gpa();
 	CHECK(table_ok(m, "APIC", 44 + 8, 5));
-	CHECK_EQ(r32(m + 4), 44 + 8);
-	CHECK_EQ(r32(m + 36), 0xfee00000);
-	CHECK_EQ(r32(m + 40), 0); /* no PCAT_COMPAT: no 8259s */
+	CHECK_EQ(test_ram_u32(m + 4), 44 + 8);
+	CHECK_EQ(test_ram_u32(m + 36), 0xfee00000);
+	CHECK_EQ(test_ram_u32(m + 40), 0); /* no PCAT_COMPAT: no 8259s */
 	CHECK(lapic_entry(0, 0, 0));
 	CHECK_EQ(madt_entry(1), 0);
 
@@ -225,7 +183,7 @@ TEST(guest_acpi_madt_entries)
 	p.apic_ids[1] = 2, p.apic_ids[2] = 4, p.apic_ids[3] = 6;
 	MUST(build(&p));
 	CHECK(table_ok(madt_gpa(), "APIC", 44 + 32, 5));
-	CHECK_EQ(r32(madt_gpa() + 4), 44 + 4 * 8);
+	CHECK_EQ(test_ram_u32(madt_gpa() + 4), 44 + 4 * 8);
 	CHECK(lapic_entry(0, 0, 0) && lapic_entry(1, 1, 2));
 	CHECK(lapic_entry(2, 2, 4) && lapic_entry(3, 3, 6));
 
@@ -233,7 +191,7 @@ TEST(guest_acpi_madt_entries)
 	p.apic_ids[1] = 300, p.apic_ids[2] = 254, p.apic_ids[3] = 255;
 	MUST(build(&p));
 	CHECK(table_ok(madt_gpa(), "APIC", 44, 5));
-	CHECK_EQ(r32(madt_gpa() + 4), 44 + 8 + 16 + 8 + 16);
+	CHECK_EQ(test_ram_u32(madt_gpa() + 4), 44 + 8 + 16 + 8 + 16);
 	CHECK(lapic_entry(0, 0, 0));
 	CHECK(x2apic_entry(1, 1, 300));
 	CHECK(lapic_entry(2, 2, 254));
@@ -248,17 +206,17 @@ TEST(guest_acpi_oem_ids)
 	p.oem_id = "AB";
 	p.oem_table_id = "TOOLONGTABLEID";
 	MUST(build(&p));
-	CHECK(!memcmp(at(rsdp + 9, 6), "AB    ", 6));
-	CHECK(!memcmp(at(madt_gpa() + 10, 6), "AB    ", 6));
-	CHECK(!memcmp(at(madt_gpa() + 16, 8), "TOOLONGT", 8));
-	CHECK_EQ(sum(madt_gpa(), r32(madt_gpa() + 4)), 0);
+	CHECK(!memcmp(test_ram_at(rsdp + 9, 6), "AB    ", 6));
+	CHECK(!memcmp(test_ram_at(madt_gpa() + 10, 6), "AB    ", 6));
+	CHECK(!memcmp(test_ram_at(madt_gpa() + 16, 8), "TOOLONGT", 8));
+	CHECK_EQ(sum(madt_gpa(), test_ram_u32(madt_gpa() + 4)), 0);
 	CHECK_EQ(sum(rsdp, 20), 0);
 }
 
 static bool refused(const struct guest_acpi_params *p, uint64_t ram, const char *msg)
 {
 	test_log_clear();
-	bool ok = !guest_acpi_build(fresh_ram(ram), p, &rsdp, &used) && test_log_find(msg);
+	bool ok = !guest_acpi_build(test_ram_fresh(ram), p, &rsdp, &used) && test_log_find(msg);
 	if (!ok)
 		printf("    expected \"%s\", log: %s\n", msg, test_log_text());
 	return ok;
@@ -298,7 +256,7 @@ TEST(guest_acpi_refuses_what_does_not_fit)
 
 static const void *map_guest(uint64_t phys, uint64_t len)
 {
-	return gmem_ptr(&gm, phys, len);
+	return gmem_ptr(&test_ram, phys, len);
 }
 
 static struct acpi_info info;
@@ -307,7 +265,7 @@ static bool parse(void)
 {
 	memset(&info, 0, sizeof(info));
 	test_log_clear();
-	return acpi_parse(gm.base + rsdp, 36, map_guest, &info);
+	return acpi_parse(test_ram.base + rsdp, 36, map_guest, &info);
 }
 
 TEST(guest_acpi_read_back_with_the_host_parser)
@@ -320,7 +278,7 @@ TEST(guest_acpi_read_back_with_the_host_parser)
 	CHECK_EQ(info.rsdp_rev, 2);
 	CHECK_STR(info.oem_id, "MICRHV");
 	CHECK(info.xsdt_used);
-	CHECK_EQ(info.root_phys, r64(rsdp + 24));
+	CHECK_EQ(info.root_phys, test_ram_u64(rsdp + 24));
 	CHECK(info.madt_found && info.fadt_found);
 	CHECK_EQ(info.lapic_addr, 0xfee00000);
 	CHECK(!info.pcat_compat);
@@ -331,7 +289,7 @@ TEST(guest_acpi_read_back_with_the_host_parser)
 	CHECK_EQ(info.apic_id[3], 300);
 	CHECK_EQ(info.ncpus_hotplug, 0);
 	CHECK_EQ(info.nioapics, 0);
-	CHECK_EQ(info.dsdt, r32(fadt_gpa() + 40));
+	CHECK_EQ(info.dsdt, test_ram_u32(fadt_gpa() + 40));
 	CHECK_EQ(info.smi_cmd, 0);
 	CHECK_EQ(info.pm1a_cnt, 0x604);
 	CHECK_EQ(info.pm1b_cnt, 0);
@@ -347,7 +305,7 @@ TEST(guest_acpi_read_back_with_the_host_parser)
 	CHECK_EQ(found, 0xe0000);
 
 	/* the parser's checks are real: a flipped MADT byte loses the CPUs */
-	uint8_t *apic_id0 = gmem_ptr(&gm, madt_gpa() + 44 + 3, 1);
+	uint8_t *apic_id0 = gmem_ptr(&test_ram, madt_gpa() + 44 + 3, 1);
 	MUST(apic_id0);
 	*apic_id0 ^= 1;
 	MUST(parse());

@@ -3,11 +3,10 @@
  * guest RAM, the entry state, the boot information (the multiboot2 one also read back with the
  * hypervisor's own parser, boot/mb2.c), and every malformed kernel refused with its message.
  * Guest RAM is an exact-size heap buffer, so ASan catches a write past its end. */
-#include <stdlib.h>
-
 #include "boot/mb2.h"
 #include "guest/layout.h"
 #include "guest/loader.h"
+#include "tests/unit/guest_ram.h"
 #include "tests/unit/log_capture.h"
 #include "tests/unit/test.h"
 
@@ -16,57 +15,16 @@
 #define MB1_MAGIC 0x1badb002u
 #define MB2_MAGIC 0xe85250d6u
 
-/* For a step the rest of the test depends on: on failure, count it and end the test (reading
- * guest memory through a failed load's results would only crash). */
-#define MUST(cond)                                                                   \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			printf("    %s:%d: MUST(%s) failed\n", __FILE__, __LINE__, #cond); \
-			test_failed_checks++;                                        \
-			return;                                                      \
-		}                                                                    \
-	} while (0)
-
-static struct gmem gm;
-
-static struct gmem *fresh_ram(uint64_t size)
-{
-	free(gm.base);
-	gm.base = malloc(size);
-	gm.size = size;
-	memset(gm.base, 0xcc, size);
-	return &gm;
-}
-
 static void w16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
 static void w32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static void w64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
-/* Guest bytes [gpa, gpa + len) to read. An address taken from the tables that lies outside RAM
- * fails the test and reads as zeros, so a wrong pointer makes a test fail, not crash. */
-static const uint8_t *at(uint64_t gpa, uint64_t len)
-{
-	static const uint8_t zeros[0x4000];
-	const uint8_t *p = gmem_ptr(&gm, gpa, len);
-
-	if (p && len <= sizeof(zeros))
-		return p;
-	printf("    guest bytes 0x%llx+0x%llx are outside RAM\n", (unsigned long long)gpa,
-	       (unsigned long long)len);
-	test_failed_checks++;
-	return zeros;
-}
-
-static uint8_t byte(uint64_t gpa) { return at(gpa, 1)[0]; }
-static uint32_t r32(uint64_t gpa) { uint32_t v; memcpy(&v, at(gpa, 4), 4); return v; }
-static uint64_t r64(uint64_t gpa) { uint64_t v; memcpy(&v, at(gpa, 8), 8); return v; }
-
 /* A NUL-terminated string in guest RAM, or a marker that fails CHECK_STR. */
 static const char *str(uint64_t gpa)
 {
-	const uint8_t *p = at(gpa, 1);
+	const uint8_t *p = test_ram_at(gpa, 1);
 
-	if (gpa < gm.size && memchr(p, 0, gm.size - gpa))
+	if (gpa < test_ram.size && memchr(p, 0, test_ram.size - gpa))
 		return (const char *)p;
 	return "<not a string in RAM>";
 }
@@ -184,7 +142,7 @@ static bool load(const struct kimg *k, struct guest_entry *e)
 	struct guest_boot_params p = params(k);
 
 	test_log_clear();
-	return guest_load(fresh_ram(RAM), &p, e);
+	return guest_load(test_ram_fresh(RAM), &p, e);
 }
 
 /* The kernel is refused with exactly this message. */
@@ -193,7 +151,7 @@ static bool refused_p(const struct guest_boot_params *p, uint64_t ram, const cha
 	struct guest_entry e;
 
 	test_log_clear();
-	bool ok = !guest_load(fresh_ram(ram), p, &e) && test_log_find(msg);
+	bool ok = !guest_load(test_ram_fresh(ram), p, &e) && test_log_find(msg);
 	if (!ok)
 		printf("    expected \"%s\", log: %s\n", msg, test_log_text());
 	return ok;
@@ -209,7 +167,7 @@ static bool refused(const struct kimg *k, const char *msg)
 static bool bss_zero(uint64_t gpa, uint64_t len)
 {
 	for (uint64_t i = 0; i < len; i++)
-		if (byte(gpa + i))
+		if (test_ram_u8(gpa + i))
 			return false;
 	return true;
 }
@@ -228,12 +186,12 @@ TEST(loader_mb1_elf32_places_segments_and_entry_state)
 	CHECK_EQ(e.eip, 0x100040);
 	CHECK_EQ(e.ebx, e.info_gpa);
 	CHECK_EQ(e.kernel_end, 0x102180);
-	CHECK(!memcmp(at(0x100000, 0x300), k.b + SEG_FILE(0), 0x300)); /* header included */
-	CHECK(!memcmp(at(0x102000, 0x100), k.b + SEG_FILE(1), 0x100));
+	CHECK(!memcmp(test_ram_at(0x100000, 0x300), k.b + SEG_FILE(0), 0x300)); /* header included */
+	CHECK(!memcmp(test_ram_at(0x102000, 0x100), k.b + SEG_FILE(1), 0x100));
 	CHECK(bss_zero(0x100300, 0x1000 - 0x300));
 	CHECK(bss_zero(0x102100, 0x80));
-	CHECK_EQ(byte(0x101000), 0xcc); /* the gap between the segments is untouched */
-	CHECK_EQ(byte(0x102180), 0xcc);
+	CHECK_EQ(test_ram_u8(0x101000), 0xcc); /* the gap between the segments is untouched */
+	CHECK_EQ(test_ram_u8(0x102180), 0xcc);
 	CHECK_EQ(e.info_gpa & 7, 0);
 	CHECK_EQ(e.info_len, 116);
 }
@@ -246,43 +204,43 @@ TEST(loader_mb1_info_fields_memory_map_and_modules)
 	mb1_kernel(&k);
 	MUST(load(&k, &e));
 	uint64_t i = e.info_gpa;
-	CHECK_EQ(r32(i), 0x24d); /* MEM | CMDLINE | MODS | MMAP | LOADER_NAME */
-	CHECK_EQ(r32(i + 4), 636);
-	CHECK_EQ(r32(i + 8), (RAM - MIB) / 1024);
-	CHECK_EQ(r32(i + 12), 0);
-	CHECK_STR(str(r32(i + 16)), "console=ttyS0 test=all");
-	CHECK_STR(str(r32(i + 64)), "microhypervisor");
+	CHECK_EQ(test_ram_u32(i), 0x24d); /* MEM | CMDLINE | MODS | MMAP | LOADER_NAME */
+	CHECK_EQ(test_ram_u32(i + 4), 636);
+	CHECK_EQ(test_ram_u32(i + 8), (RAM - MIB) / 1024);
+	CHECK_EQ(test_ram_u32(i + 12), 0);
+	CHECK_STR(str(test_ram_u32(i + 16)), "console=ttyS0 test=all");
+	CHECK_STR(str(test_ram_u32(i + 64)), "microhypervisor");
 
 	/* modules: page aligned, after the kernel, in order, with their strings */
-	CHECK_EQ(r32(i + 20), 2);
-	uint64_t m = r32(i + 24);
-	CHECK_EQ(r32(m), 0x103000);
-	CHECK_EQ(r32(m + 4), 0x103000 + sizeof(initrd));
-	CHECK_STR(str(r32(m + 8)), "initrd.img root=/dev/ram");
-	CHECK_EQ(r32(m + 12), 0);
-	CHECK_EQ(r32(m + 16), 0x104000);
-	CHECK_EQ(r32(m + 20), 0x104003);
-	CHECK_STR(str(r32(m + 24)), "");
+	CHECK_EQ(test_ram_u32(i + 20), 2);
+	uint64_t m = test_ram_u32(i + 24);
+	CHECK_EQ(test_ram_u32(m), 0x103000);
+	CHECK_EQ(test_ram_u32(m + 4), 0x103000 + sizeof(initrd));
+	CHECK_STR(str(test_ram_u32(m + 8)), "initrd.img root=/dev/ram");
+	CHECK_EQ(test_ram_u32(m + 12), 0);
+	CHECK_EQ(test_ram_u32(m + 16), 0x104000);
+	CHECK_EQ(test_ram_u32(m + 20), 0x104003);
+	CHECK_STR(str(test_ram_u32(m + 24)), "");
 	CHECK_STR(str(0x103000), initrd);
-	CHECK(!memcmp(at(0x104000, 3), "env", 3));
+	CHECK(!memcmp(test_ram_at(0x104000, 3), "env", 3));
 
 	/* the memory map, entry by entry: size 20, base, length, type */
 	static const uint64_t want[4][3] = {
 		{ 0, 0x9f000, 1 }, { 0x9f000, 0x61000, 2 }, { 0x100000, RAM - MIB, 1 },
 		{ 0xfee00000, 0x1000, 2 },
 	};
-	CHECK_EQ(r32(i + 44), 4 * 24);
-	uint64_t mm = r32(i + 48);
+	CHECK_EQ(test_ram_u32(i + 44), 4 * 24);
+	uint64_t mm = test_ram_u32(i + 48);
 	for (unsigned n = 0; n < 4; n++, mm += 24) {
-		CHECK_EQ(r32(mm), 20);
-		CHECK_EQ(r64(mm + 4), want[n][0]);
-		CHECK_EQ(r64(mm + 12), want[n][1]);
-		CHECK_EQ(r32(mm + 20), want[n][2]);
+		CHECK_EQ(test_ram_u32(mm), 20);
+		CHECK_EQ(test_ram_u64(mm + 4), want[n][0]);
+		CHECK_EQ(test_ram_u64(mm + 12), want[n][1]);
+		CHECK_EQ(test_ram_u32(mm + 20), want[n][2]);
 	}
 	/* everything after the modules and inside RAM; the info last */
-	CHECK(r32(i + 16) > 0x104003 && r32(i + 24) > 0x104003 && r32(i + 48) > 0x104003);
+	CHECK(test_ram_u32(i + 16) > 0x104003 && test_ram_u32(i + 24) > 0x104003 && test_ram_u32(i + 48) > 0x104003);
 	CHECK(e.info_gpa + e.info_len <= RAM);
-	CHECK(r32(i + 48) + 96 <= e.info_gpa);
+	CHECK(test_ram_u32(i + 48) + 96 <= e.info_gpa);
 }
 
 TEST(loader_mb1_without_modules_or_cmdline)
@@ -292,10 +250,10 @@ TEST(loader_mb1_without_modules_or_cmdline)
 
 	mb1_kernel(&k);
 	struct guest_boot_params p = { k.b, k.len, NULL, NULL, 0, 0, NULL, 0 };
-	MUST(guest_load(fresh_ram(RAM), &p, &e));
-	CHECK_EQ(r32(e.info_gpa + 20), 0);
-	CHECK_STR(str(r32(e.info_gpa + 16)), "");
-	CHECK(r32(e.info_gpa + 16) >= 0x103000); /* no module: the strings follow the kernel */
+	MUST(guest_load(test_ram_fresh(RAM), &p, &e));
+	CHECK_EQ(test_ram_u32(e.info_gpa + 20), 0);
+	CHECK_STR(str(test_ram_u32(e.info_gpa + 16)), "");
+	CHECK(test_ram_u32(e.info_gpa + 16) >= 0x103000); /* no module: the strings follow the kernel */
 }
 
 TEST(loader_kernel_below_1mib_keeps_the_boot_data_above_it)
@@ -308,15 +266,15 @@ TEST(loader_kernel_below_1mib_keeps_the_boot_data_above_it)
 	mb1_header(&k, SEG_FILE(0), 0);
 	MUST(load(&k, &e));
 	CHECK_EQ(e.kernel_end, 0x11000);
-	CHECK_EQ(r32(r32(e.info_gpa + 24)), 0x100000); /* first module at 1 MiB, not 0x11000 */
-	CHECK_EQ(byte(0x11000), 0xcc);
+	CHECK_EQ(test_ram_u32(test_ram_u32(e.info_gpa + 24)), 0x100000); /* first module at 1 MiB, not 0x11000 */
+	CHECK_EQ(test_ram_u8(0x11000), 0xcc);
 
 	const struct seg headers_below_1mib[] = { { 0xff000, 0x300, 0x2000 } };
 	kernel(&k, false, 0x100000, headers_below_1mib, 1);
 	mb1_header(&k, SEG_FILE(0), 0);
 	/* the BIOS area is RAM in this VM: only the ACPI tables are off limits */
 	MUST(load(&k, &e));
-	CHECK_EQ(r32(r32(e.info_gpa + 24)), 0x101000);
+	CHECK_EQ(test_ram_u32(test_ram_u32(e.info_gpa + 24)), 0x101000);
 }
 
 /* The multiboot2 boot information, tag by tag, as the spec lays it out. */
@@ -325,31 +283,31 @@ static void check_mb2_tags(const struct guest_entry *e)
 	static const uint32_t types[] = { 1, 2, 4, 6, 3, 3, 14, 15, 0 };
 	uint64_t t = e->info_gpa + 8;
 
-	CHECK_EQ(r32(e->info_gpa), e->info_len);
-	CHECK_EQ(r32(e->info_gpa + 4), 0);
+	CHECK_EQ(test_ram_u32(e->info_gpa), e->info_len);
+	CHECK_EQ(test_ram_u32(e->info_gpa + 4), 0);
 	for (unsigned n = 0; n < sizeof(types) / sizeof(types[0]); n++) {
-		uint32_t type = r32(t), size = r32(t + 4);
+		uint32_t type = test_ram_u32(t), size = test_ram_u32(t + 4);
 		CHECK_EQ(type, types[n]);
 		if (type == 6) {
 			CHECK_EQ(size, 16 + 4 * 24);
-			CHECK_EQ(r32(t + 8), 24);
-			CHECK_EQ(r32(t + 12), 0);
-			CHECK_EQ(r64(t + 16 + 2 * 24), 0x100000);
-			CHECK_EQ(r64(t + 16 + 2 * 24 + 8), RAM - MIB);
-			CHECK_EQ(r32(t + 16 + 2 * 24 + 16), 1);
-			CHECK_EQ(r64(t + 16 + 3 * 24), 0xfee00000);
+			CHECK_EQ(test_ram_u32(t + 8), 24);
+			CHECK_EQ(test_ram_u32(t + 12), 0);
+			CHECK_EQ(test_ram_u64(t + 16 + 2 * 24), 0x100000);
+			CHECK_EQ(test_ram_u64(t + 16 + 2 * 24 + 8), RAM - MIB);
+			CHECK_EQ(test_ram_u32(t + 16 + 2 * 24 + 16), 1);
+			CHECK_EQ(test_ram_u64(t + 16 + 3 * 24), 0xfee00000);
 		}
 		if (type == 4) {
-			CHECK_EQ(r32(t + 8), 636);
-			CHECK_EQ(r32(t + 12), (RAM - MIB) / 1024);
+			CHECK_EQ(test_ram_u32(t + 8), 636);
+			CHECK_EQ(test_ram_u32(t + 12), (RAM - MIB) / 1024);
 		}
 		if (type == 14) {
 			CHECK_EQ(size, 8 + 20);
-			CHECK(!memcmp(at(t + 8, 20), rsdp, 20));
+			CHECK(!memcmp(test_ram_at(t + 8, 20), rsdp, 20));
 		}
 		if (type == 15) {
 			CHECK_EQ(size, 8 + 36);
-			CHECK(!memcmp(at(t + 8, 36), rsdp, 36));
+			CHECK(!memcmp(test_ram_at(t + 8, 36), rsdp, 36));
 		}
 		if (type == 0)
 			CHECK_EQ(t + 8, e->info_gpa + e->info_len);
@@ -367,7 +325,7 @@ static void check_mb2_parse(const struct guest_entry *e)
 
 	memset(&bi, 0, sizeof(bi));
 	test_log_clear();
-	CHECK(mb2_parse(gm.base + e->info_gpa, e->info_gpa, &bi));
+	CHECK(mb2_parse(test_ram.base + e->info_gpa, e->info_gpa, &bi));
 	CHECK_EQ(bi.info_size, e->info_len);
 	CHECK_STR(bi.cmdline, "console=ttyS0 test=all");
 	CHECK_STR(bi.loader_name, "microhypervisor");
@@ -405,7 +363,7 @@ TEST(loader_mb2_elf32_info_read_back)
 	CHECK_EQ(e.eip, 0x100040);
 	CHECK_EQ(e.ebx, e.info_gpa);
 	CHECK_EQ(e.info_gpa & 7, 0);
-	CHECK(!memcmp(at(0x100000, 0x300), k.b + SEG_FILE(0), 0x300));
+	CHECK(!memcmp(test_ram_at(0x100000, 0x300), k.b + SEG_FILE(0), 0x300));
 	CHECK(bss_zero(0x100300, 0xd00));
 	check_mb2_tags(&e);
 	check_mb2_parse(&e);
@@ -423,12 +381,12 @@ TEST(loader_mb2_elf64)
 	CHECK_EQ(e.proto, GUEST_MULTIBOOT2);
 	CHECK_EQ(e.eip, 0x200080);
 	CHECK_EQ(e.kernel_end, 0x400020);
-	CHECK(!memcmp(at(0x200000, 0x400), k.b + SEG_FILE(0), 0x400));
-	CHECK(!memcmp(at(0x400000, 0x20), k.b + SEG_FILE(1), 0x20));
+	CHECK(!memcmp(test_ram_at(0x200000, 0x400), k.b + SEG_FILE(0), 0x400));
+	CHECK(!memcmp(test_ram_at(0x400000, 0x20), k.b + SEG_FILE(1), 0x20));
 	CHECK(bss_zero(0x200400, 0x2c00));
 	static struct boot_info bi;
 	memset(&bi, 0, sizeof(bi));
-	CHECK(mb2_parse(gm.base + e.info_gpa, e.info_gpa, &bi));
+	CHECK(mb2_parse(test_ram.base + e.info_gpa, e.info_gpa, &bi));
 	CHECK_EQ(bi.mod_count, 2);
 	CHECK_EQ(bi.mods[0].start, 0x401000);
 	CHECK_STR(bi.cmdline, "console=ttyS0 test=all");
@@ -482,9 +440,9 @@ TEST(loader_mb1_aout_kludge)
 	CHECK_EQ(e.proto, GUEST_MULTIBOOT1);
 	CHECK_EQ(e.eip, 0x100080);
 	CHECK_EQ(e.kernel_end, 0x102000);
-	CHECK(!memcmp(at(0x100000, 0x800), k.b, 0x800));
+	CHECK(!memcmp(test_ram_at(0x100000, 0x800), k.b, 0x800));
 	CHECK(bss_zero(0x100800, 0x1800));
-	CHECK_EQ(r32(r32(e.info_gpa + 24)), 0x102000); /* first module right after the bss */
+	CHECK_EQ(test_ram_u32(test_ram_u32(e.info_gpa + 24)), 0x102000); /* first module right after the bss */
 
 	/* header_addr - load_addr = 0x20: loading starts at file offset 0x20; load_end_addr 0 is
 	 * the rest of the file; bss_end_addr 0 is no bss */
@@ -492,8 +450,8 @@ TEST(loader_mb1_aout_kludge)
 	w32(k.b + 0x58, 0), w32(k.b + 0x5c, 0x200000);
 	MUST(load(&k, &e));
 	CHECK_EQ(e.kernel_end, 0x200000 + 0x900 - 0x20);
-	CHECK(!memcmp(at(0x200000, 0x900 - 0x20), k.b + 0x20, 0x900 - 0x20));
-	CHECK_EQ(byte(0x200000 + 0x8e0), 0xcc);
+	CHECK(!memcmp(test_ram_at(0x200000, 0x900 - 0x20), k.b + 0x20, 0x900 - 0x20));
+	CHECK_EQ(test_ram_u8(0x200000 + 0x8e0), 0xcc);
 
 	w32(k.b + 0x50, 0x1fffa0); /* load_addr 0xa0 before the header: before the file start */
 	CHECK(refused(&k, "guest: multiboot address fields: load_addr 0x1fffa0 and header_addr "
@@ -534,7 +492,7 @@ TEST(loader_mb2_address_and_entry_tags)
 	CHECK_EQ(e.proto, GUEST_MULTIBOOT2);
 	CHECK_EQ(e.eip, 0x300200);
 	CHECK_EQ(e.kernel_end, 0x304000);
-	CHECK(!memcmp(at(0x300000, 0x800), k.b, 0x800));
+	CHECK(!memcmp(test_ram_at(0x300000, 0x800), k.b, 0x800));
 	CHECK(bss_zero(0x300800, 0x3800));
 
 	tlen = 0;
@@ -739,7 +697,7 @@ TEST(loader_refuses_bad_placement)
 	kernel(&k, false, 0x100000, acpi_below, 1);
 	mb1_header(&k, SEG_FILE(0), 0);
 	CHECK(refused(&k, "guest: segment 0 at 0xd0000-0xe0000 overlaps the VM's ACPI tables"));
-	CHECK(byte(0xd0000) == 0xcc); /* refused before anything was written */
+	CHECK(test_ram_u8(0xd0000) == 0xcc); /* refused before anything was written */
 }
 
 TEST(loader_refuses_what_does_not_fit)
@@ -761,7 +719,7 @@ TEST(loader_refuses_what_does_not_fit)
 	two[1].len = 2 * MIB - 0x105000; /* a page left: enough */
 	struct guest_entry e;
 	test_log_clear();
-	MUST(guest_load(fresh_ram(2 * MIB), &p, &e));
+	MUST(guest_load(test_ram_fresh(2 * MIB), &p, &e));
 	CHECK(e.info_gpa + e.info_len <= 2 * MIB);
 	mb2_kernel(&k, 0, 0);
 	p = params(&k);
@@ -777,7 +735,7 @@ TEST(loader_refuses_what_does_not_fit)
 	CHECK(refused_p(&p, RAM, "guest: 17 modules for the guest; at most 16"));
 	p.nmods = GUEST_MAX_MODULES;
 	test_log_clear();
-	MUST(guest_load(fresh_ram(RAM), &p, &e));
+	MUST(guest_load(test_ram_fresh(RAM), &p, &e));
 }
 
 TEST(loader_refuses_ram_it_cannot_describe)
