@@ -13,7 +13,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-
 static uint64_t guest_rip(void)
 {
 	return vmcs_read_natural(VMCS_GUEST_RIP);

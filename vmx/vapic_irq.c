@@ -16,7 +16,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-
 /* With posted interrupts the vector goes into the target's descriptor and, unless a notification
  * is already outstanding, the notification vector to its CPU (SDM Vol. 3C, 30.6): a vCPU in the
  * guest takes it without a VM exit. */

@@ -19,7 +19,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-
 static struct vcpu *current[MAX_CPUS];
 
 struct vcpu *vcpu_current(void)
