@@ -42,6 +42,7 @@ static inline bool vcpu_may_resume_from_stub(struct vcpu *v)
 /* For exit handlers. A general register by its encoding number (0 RAX ... 4 RSP ... 15 R15). */
 uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n);
 void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value);
+#ifndef HOST_TEST /* VMX instructions: the predicate above is host-tested, these are not */
 /* Past an instruction of `len` bytes, as executing it would have been: that also ends blocking
  * by STI or MOV SS (SDM Vol. 3C, 25.4.2 "Guest Non-Register State"). Inline: nearly every
  * instruction exit ends here. */
@@ -61,6 +62,8 @@ static inline void vcpu_skip_instruction(struct vcpu *v)
 {
 	vcpu_advance_rip(v, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
 }
+#endif
+
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 static inline void vcpu_inject_gp(struct vcpu *v)
 {
