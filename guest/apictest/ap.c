@@ -2,9 +2,9 @@
  * to: vCPU 0 writes `job` and bumps `posted`, the vCPU runs the job and sets `done` to `posted`.
  * The acquire/release pairs order the job and its results with the counters. */
 #include "guest/apictest/ap.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/timing.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/guest.h"
 #include "guest/lib/spinlock.h"

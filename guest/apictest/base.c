@@ -9,8 +9,8 @@
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
 #include "guest/apictest/base.h"
-#include "guest/lib/check.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 
 #define DISABLED_BITS (APIC_BASE_EN | APIC_BASE_EXTD)

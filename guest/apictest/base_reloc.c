@@ -4,8 +4,8 @@
  * VM does not have). While moved, the ID register reads at the new place. xAPIC mode, each vCPU
  * for itself, interrupts off (an EOI would go to the old place). */
 #include "guest/apictest/base.h"
-#include "guest/lib/check.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/multiboot.h"
 
 #define RELOC_MMIO 0xfed00000u

@@ -4,8 +4,8 @@
  * the APIC id its initial one). xAPIC mode, each vCPU for itself. */
 #include "guest/apictest/apictest.h"
 #include "guest/apictest/base.h"
-#include "guest/lib/check.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 
 void base_dirty_state(void)
 {

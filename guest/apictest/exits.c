@@ -5,9 +5,9 @@
  * Virtual Interrupts"), so they are printed, not judged; tests/system/apic.sh judges them per
  * configuration. First the IPI latency (latency.c), in xAPIC mode; x2APIC mode comes last. */
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/console.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/hypercall.h"

@@ -5,11 +5,11 @@
  * stays dead after one. vCPU 0 drives; every vCPU sends in turn. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/ipi.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timing.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/msr.h"
 
 #define IPI_TIMEOUT_MS 50

@@ -5,9 +5,9 @@
  * logical destination that names no vCPU reaches nobody (11.6.2.2). */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/ipi.h"
 #include "guest/apictest/irq.h"
+#include "guest/lib/check.h"
 
 static uint32_t timeouts[APICTEST_MAX_VCPUS];
 

@@ -3,10 +3,10 @@
  * mode 001 is reserved (11.12.9, Figure 11-28). Each vCPU sends a few to all the others. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/ipi.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timing.h"
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 
 #define SENDS 4

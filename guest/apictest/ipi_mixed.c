@@ -6,9 +6,9 @@
  * hypervisor promises. vCPUs 1 and 3 stay in x2APIC mode (ipi.c's x2APIC part follows). */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/ipi.h"
 #include "guest/apictest/irq.h"
+#include "guest/lib/check.h"
 
 #define ROUNDS 12
 

@@ -3,9 +3,9 @@
  * IPI. From each vCPU to each other one, physical destination. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/ipi.h"
 #include "guest/apictest/irq.h"
+#include "guest/lib/check.h"
 #include "guest/lib/spinlock.h"
 
 static uint32_t start[APICTEST_MAX_VCPUS][APICTEST_MAX_VCPUS]; /* [sender][target] */

@@ -4,9 +4,9 @@
  * the sender too. Each vCPU sends each kind once, with its own vector. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/ipi.h"
 #include "guest/apictest/irq.h"
+#include "guest/lib/check.h"
 
 struct shorthand {
 	const char *name;

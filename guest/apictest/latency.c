@@ -3,10 +3,10 @@
  * and to vCPU 1 halted. The median of a few samples is printed, not judged. xAPIC mode. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timing.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/console.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/spinlock.h"

@@ -6,11 +6,11 @@
 #include <stdint.h>
 
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timing.h"
 #include "guest/apictest/vcpus.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/console.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/guest.h"

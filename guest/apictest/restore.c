@@ -1,8 +1,8 @@
 /* guest/apictest/restore.c: putting a vCPU's APIC back in the state every test starts from. Any
  * vCPU, for itself. */
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/msr.h"
 

@@ -7,9 +7,9 @@
  * x2APIC mode (11.12.5.1), with its registers reset. vCPU 0. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/timing.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/sipi.h"
 
 #define TRAMP_VECTOR 0x08      /* trampoline at 0x8000 */

@@ -5,11 +5,11 @@
  * the timer's rate is measured first. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timer.h"
 #include "guest/apictest/timing.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/console.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/msr.h"

@@ -4,11 +4,11 @@
  * vCPU 0 says so and wakes it with an IPI (a vCPU 0 that halted for good would end the run). */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timer.h"
 #include "guest/apictest/timing.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/spinlock.h"
 

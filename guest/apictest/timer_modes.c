@@ -6,11 +6,11 @@
  * only timing checks: not before the due time, and within TIMER_BOUND_FACTOR times it. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/apictest/timer.h"
 #include "guest/apictest/timing.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 
 static enum apic_mode mode; /* for the jobs */

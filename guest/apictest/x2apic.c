@@ -5,9 +5,9 @@
  * TPR, SELF IPI and ESR #GP for a value with reserved bits set (11.12.1.3). Interrupts off. */
 #include "guest/apictest/ap.h"
 #include "guest/apictest/apictest.h"
-#include "guest/lib/check.h"
 #include "guest/apictest/irq.h"
 #include "guest/lib/apic.h"
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/msr.h"
 

@@ -3,13 +3,13 @@
  * job's results with the counters. */
 #include <stdint.h>
 
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/guest.h"
 #include "guest/lib/hypercall.h"
 #include "guest/lib/smp.h"
 #include "guest/lib/spinlock.h"
 #include "guest/vmtest/ap.h"
-#include "guest/lib/check.h"
 #include "lib/printf.h"
 
 #define AP_WAIT_POLLS 100000000u

@@ -2,11 +2,11 @@
  * (tests/system/shell.sh): vCPU 1 switches its APIC to x2APIC mode (so the shell's views of the
  * two vCPUs differ), then vCPU 0 reads lines typed on COM1 and says what it got, until "quit". Not
  * part of `all`: it waits for input. */
+#include "guest/lib/check.h"
 #include "guest/lib/console.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/msr.h"
 #include "guest/vmtest/ap.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "lib/string.h"
 

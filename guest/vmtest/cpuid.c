@@ -1,11 +1,11 @@
 /* guest/vmtest/cpuid.c: what CPUID shows the guest (README, "The guest's machine": CPUID), checked
  * on every vCPU: features the hypervisor does not virtualize are hidden, the hypervisor bit and
  * leaves are there, and each vCPU sees its own APIC id. Runs on every vCPU (as an AP job). */
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/hypercall.h"
 #include "guest/lib/smp.h"
 #include "guest/vmtest/ap.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "lib/printf.h"
 #include "lib/string.h"

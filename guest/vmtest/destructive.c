@@ -1,9 +1,9 @@
 /* guest/vmtest/destructive.c: suites that end the VM on purpose, each announced first so the log
  * shows what the hypervisor's report that follows is about. Should the VM survive, that is a FAIL
  * and the run goes on to its summary. vCPU 0. */
+#include "guest/lib/check.h"
 #include "guest/lib/console.h"
 #include "guest/lib/cpu.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "vmx/hypercall.h"
 

@@ -1,9 +1,9 @@
 /* guest/vmtest/exitcount.c: HC_EXIT_COUNT counts exactly the exits the guest caused: CPUID and
  * VMCALL always exit (Intel SDM Vol. 3C, 26.1.2 "Instructions That Cause VM Exits
  * Unconditionally"), so the count must move by exactly the number executed. vCPU 0. */
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/hypercall.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 #define CPUIDS 100

@@ -1,12 +1,12 @@
 /* guest/vmtest/hlt.c: HLT and interrupt delivery: vCPU 1 halts with interrupts on, vCPU 0 wakes it
  * with HC_WAKE, and vCPU 1 must come back from HLT having taken exactly that one interrupt. vCPU 0
  * runs the suite, vCPU 1 the job. */
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/hypercall.h"
 #include "guest/lib/spinlock.h"
 #include "guest/lib/trap.h"
 #include "guest/vmtest/ap.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 #define WAKE_VECTOR 0x40

@@ -4,9 +4,9 @@
  * to 0; at least the 16 bytes of these fields, the tags following; ours is 24 with its end tag), so
  * scan all guest RAM for such a header: finding one means hypervisor memory shows in the guest.
  * vCPU 0. */
+#include "guest/lib/check.h"
 #include "guest/lib/console.h"
 #include "guest/lib/multiboot.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 #define MB2_HEADER_LEN 16u      /* the fixed fields */

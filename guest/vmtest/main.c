@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "guest/lib/check.h"
 #include "guest/lib/console.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/guest.h"
@@ -11,7 +12,6 @@
 #include "guest/lib/multiboot.h"
 #include "guest/lib/power.h"
 #include "guest/lib/smp.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "lib/string.h"
 

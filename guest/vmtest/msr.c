@@ -1,8 +1,8 @@
 /* guest/vmtest/msr.c: the MSR policy as the guest sees it (vmx/msr_policy.c): emulated MSRs read
  * what the hypervisor says, pass-through MSRs keep what the guest writes, and the rest raise #GP,
  * which is caught (guest/lib/msr.h) and checked. vCPU 0. */
-#include "guest/lib/msr.h"
 #include "guest/lib/check.h"
+#include "guest/lib/msr.h"
 #include "guest/vmtest/vmtest.h"
 
 /* Intel SDM Vol. 4, "Model-Specific Registers", Table 2-2 "IA-32 Architectural MSRs". */

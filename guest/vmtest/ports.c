@@ -1,8 +1,8 @@
 /* guest/vmtest/ports.c: port I/O as the VM's port table serves it (vmx/io_ports.c): a port with no
  * device reads all ones and ignores writes; COM1 is a 16550 (guest/vuart.c). vCPU 0. */
+#include "guest/lib/check.h"
 #include "guest/lib/cpu.h"
 #include "guest/lib/trap.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 #include "vmx/hypercall.h"
 

@@ -1,7 +1,7 @@
 /* guest/vmtest/vmcall.c: the hypercall ABI's answers, errors included (vmx/hypercall.h). vCPU 0. */
+#include "guest/lib/check.h"
 #include "guest/lib/hypercall.h"
 #include "guest/lib/smp.h"
-#include "guest/lib/check.h"
 #include "guest/vmtest/vmtest.h"
 
 #define NO_SUCH_CALL 999
