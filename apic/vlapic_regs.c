@@ -24,31 +24,36 @@ struct reg {
 	uint32_t mask; /* the bits a write keeps (and, in x2APIC mode, the only bits allowed) */
 };
 
-static const struct reg regs[] = {
-	{ APIC_ID, K_RO, MR | XR, 0 },
-	{ APIC_VERSION, K_RO, MR | XR, 0 },
-	{ APIC_TPR, K_TPR, MR | MW | XR | XW, 0xff },
-	{ APIC_APR, K_RO, MR, 0 }, /* read-only, 0: no bus arbitration to report */
-	{ APIC_PPR, K_RO, MR | XR, 0 },
-	{ APIC_EOI, K_EOI, MW | XW, 0 },
-	{ APIC_RRD, K_RO, MR, 0 }, /* remote read: not supported, reads 0 */
-	{ APIC_LDR, K_LDR, MR | MW | XR, 0xff000000u },
-	{ APIC_DFR, K_DFR, MR | MW, 0xf0000000u },
-	{ APIC_SVR, K_SVR, MR | MW | XR | XW, 0x1ff },
-	{ APIC_ESR, K_ESR, MR | MW | XR | XW, 0 },
-	{ APIC_LVT_CMCI, K_LVT, MR | MW | XR | XW, 0x107ff },
-	{ APIC_ICR_LO, K_ICR_LO, MR | MW | XR | XW, 0xccfffu },
-	{ APIC_ICR_HI, K_ICR_HI, MR | MW, 0xff000000u },
-	{ APIC_LVT_TIMER, K_LVT, MR | MW | XR | XW, 0x700ff },
-	{ APIC_LVT_THERMAL, K_LVT, MR | MW | XR | XW, 0x107ff },
-	{ APIC_LVT_PMC, K_LVT, MR | MW | XR | XW, 0x107ff },
-	{ APIC_LVT_LINT0, K_LVT, MR | MW | XR | XW, 0x1a7ff },
-	{ APIC_LVT_LINT1, K_LVT, MR | MW | XR | XW, 0x1a7ff },
-	{ APIC_LVT_ERROR, K_LVT, MR | MW | XR | XW, 0x100ff },
-	{ APIC_TIMER_INITIAL, K_TMICT, MR | MW | XR | XW, 0xffffffffu },
-	{ APIC_TIMER_CURRENT, K_TMCCT, MR | XR, 0 },
-	{ APIC_TIMER_DIVIDE, K_DCR, MR | MW | XR | XW, 0xb },
-	{ APIC_SELF_IPI, K_SELF, XW, 0xff },
+/* Indexed by offset / 16 (every register sits on a 16-byte boundary below 0x400), so an access
+ * finds its row at once; a row without flags is no register. */
+#define NREGS (0x400 >> 4)
+#define REG(offset, kind, flags, mask) [(offset) >> 4] = { offset, kind, flags, mask }
+
+static const struct reg regs[NREGS] = {
+	REG(APIC_ID, K_RO, MR | XR, 0),
+	REG(APIC_VERSION, K_RO, MR | XR, 0),
+	REG(APIC_TPR, K_TPR, MR | MW | XR | XW, 0xff),
+	REG(APIC_APR, K_RO, MR, 0), /* read-only, 0: no bus arbitration to report */
+	REG(APIC_PPR, K_RO, MR | XR, 0),
+	REG(APIC_EOI, K_EOI, MW | XW, 0),
+	REG(APIC_RRD, K_RO, MR, 0), /* remote read: not supported, reads 0 */
+	REG(APIC_LDR, K_LDR, MR | MW | XR, 0xff000000u),
+	REG(APIC_DFR, K_DFR, MR | MW, 0xf0000000u),
+	REG(APIC_SVR, K_SVR, MR | MW | XR | XW, 0x1ff),
+	REG(APIC_ESR, K_ESR, MR | MW | XR | XW, 0),
+	REG(APIC_LVT_CMCI, K_LVT, MR | MW | XR | XW, 0x107ff),
+	REG(APIC_ICR_LO, K_ICR_LO, MR | MW | XR | XW, 0xccfffu),
+	REG(APIC_ICR_HI, K_ICR_HI, MR | MW, 0xff000000u),
+	REG(APIC_LVT_TIMER, K_LVT, MR | MW | XR | XW, 0x700ff),
+	REG(APIC_LVT_THERMAL, K_LVT, MR | MW | XR | XW, 0x107ff),
+	REG(APIC_LVT_PMC, K_LVT, MR | MW | XR | XW, 0x107ff),
+	REG(APIC_LVT_LINT0, K_LVT, MR | MW | XR | XW, 0x1a7ff),
+	REG(APIC_LVT_LINT1, K_LVT, MR | MW | XR | XW, 0x1a7ff),
+	REG(APIC_LVT_ERROR, K_LVT, MR | MW | XR | XW, 0x100ff),
+	REG(APIC_TIMER_INITIAL, K_TMICT, MR | MW | XR | XW, 0xffffffffu),
+	REG(APIC_TIMER_CURRENT, K_TMCCT, MR | XR, 0),
+	REG(APIC_TIMER_DIVIDE, K_DCR, MR | MW | XR | XW, 0xb),
+	REG(APIC_SELF_IPI, K_SELF, XW, 0xff),
 };
 
 /* ISR, TMR and IRR: 24 read-only registers from 0x100 to 0x270. */
@@ -58,10 +63,9 @@ static const struct reg *find_reg(uint32_t offset)
 {
 	if (offset >= APIC_ISR && offset <= APIC_IRR + 0x70)
 		return &vector_reg;
-	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
-		if (regs[i].offset == offset)
-			return &regs[i];
-	return 0;
+	if (offset >= 0x400 || !regs[offset >> 4].flags)
+		return 0;
+	return &regs[offset >> 4];
 }
 
 /* Fixed and lowest-priority IPIs need a vector of 16 or more (SDM 11.5.3, "Send Illegal

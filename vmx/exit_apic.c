@@ -74,8 +74,7 @@ static void emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t 
 	if (!registers || in->size != 4 || (offset & 3))
 		return; /* the APIC takes aligned 32-bit writes only (SDM 11.4.1) */
 	vlapic_mmio_write(&v->apic, offset, (uint32_t)value, rdtsc());
-	if (v->apic.ipi_ready)
-		vapic_send_ipi(v);
+	vapic_send_prepared_ipi(v);
 }
 
 static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
@@ -116,10 +115,9 @@ void exit_apic_write(struct vcpu *v)
 	uint32_t offset = vmcs_read_natural(VMCS_EXIT_QUALIFICATION) & 0xff0;
 
 	vcpu_assert_owner(v, "the virtual-APIC page");
-	v->apic_dirty = true;
 	vlapic_mmio_write(&v->apic, offset, vlapic_reg(&v->apic, offset), rdtsc());
-	if (v->apic.ipi_ready)
-		vapic_send_ipi(v);
+	if (!vapic_send_prepared_ipi(v))
+		v->apic_dirty = true;
 }
 
 /* TPR below threshold, a virtualized EOI, the preemption timer, the NMI window: the state that

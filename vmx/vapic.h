@@ -33,8 +33,11 @@ void vapic_before_entry(struct vcpu *v);
 bool vapic_wakes_halt(struct vcpu *v);
 /* The TSC at which the vCPU's timer fires next (0: none). */
 uint64_t vapic_next_timer(const struct vcpu *v);
-/* Carry out the IPI the guest's last ICR or SELF IPI write asked for (apic.ipi_ready). */
-void vapic_send_ipi(struct vcpu *v);
+/* After a write to the vCPU's virtual APIC: carry out the IPI it asked for (apic.ipi_ready), if
+ * any, and say so. A write that sent an IPI (ICR, SELF IPI) changed no other state of this
+ * vCPU's: what the IPI gives this vCPU itself marks apic_dirty, the rest goes to other vCPUs as
+ * requests. So such an exit can resume from the stub (vcpu_may_resume_from_stub). */
+bool vapic_send_prepared_ipi(struct vcpu *v);
 
 /* Requests from any CPU (they kick the target's CPU). */
 void vapic_request_fixed(struct vcpu *t, uint8_t vector);

@@ -45,16 +45,20 @@ static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi
 	switch (ipi->delivery) {
 	case VLAPIC_DM_FIXED:
 	case VLAPIC_DM_LOWEST:
-		if (t == v)
+		if (t == v) {
 			vlapic_accept(&v->apic, ipi->vector, false);
-		else
+			v->apic_dirty = true;
+		} else {
 			vapic_request_fixed(t, ipi->vector);
+		}
 		break;
 	case VLAPIC_DM_NMI:
-		if (t == v)
+		if (t == v) {
 			v->nmi_pending = true;
-		else
+			v->apic_dirty = true;
+		} else {
 			vapic_request_nmi(t);
+		}
 		break;
 	case VLAPIC_DM_INIT:
 		vapic_request_init(t);
@@ -65,7 +69,7 @@ static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi
 	}
 }
 
-void vapic_send_ipi(struct vcpu *v)
+static void send_ipi(struct vcpu *v)
 {
 	struct vlapic_ipi ipi = v->apic.ipi;
 	static unsigned logged;
@@ -90,4 +94,12 @@ void vapic_send_ipi(struct vcpu *v)
 		if (is_target(v, t, &ipi))
 			deliver(v, t, &ipi);
 	}
+}
+
+bool vapic_send_prepared_ipi(struct vcpu *v)
+{
+	if (!v->apic.ipi_ready)
+		return false;
+	send_ipi(v);
+	return true;
 }

@@ -69,8 +69,8 @@ bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
 	} else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
 		*gp = vlapic_mode(&v->apic) != APIC_MODE_X2APIC ||
 		      vlapic_msr_write(&v->apic, msr, value, rdtsc()) != VLAPIC_OK;
-		if (v->apic.ipi_ready)
-			vapic_send_ipi(v);
+		if (vapic_send_prepared_ipi(v))
+			return true;
 	} else {
 		return false;
 	}
