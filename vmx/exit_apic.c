@@ -56,25 +56,29 @@ static unsigned fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits)
 }
 
 /* One decoded access at `offset` of an APIC page: the registers when `registers`, else a page
- * with no APIC behind it (reads all ones, writes dropped, as on a bus with nothing there). */
-static void emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t offset,
+ * with no APIC behind it (reads all ones, writes dropped, as on a bus with nothing there).
+ * Returns whether the vCPU's own interrupt state may have changed: not for a read that found a
+ * register (reads have no side effects), a dropped write, or a write that sent an IPI
+ * (vapic_send_prepared_ipi). */
+static bool emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t offset,
 			   bool registers)
 {
 	unsigned shift = (offset & 3) * 8;
 	uint32_t val = 0xffffffffu;
+	bool changed = false;
 
 	if (in->op == MMIO_LOAD) {
-		if (registers)
-			vlapic_mmio_read(&v->apic, offset & ~3u, rdtsc(), &val);
+		if (registers) /* an absent register sets an ESR bit, which may raise LVT ERROR */
+			changed = vlapic_mmio_read(&v->apic, offset & ~3u, rdtsc(), &val) != VLAPIC_OK;
 		uint64_t old = vcpu_read_gpr(v, in->reg);
 		vcpu_write_gpr(v, in->reg, mmio_load_result(in, old, val >> shift));
-		return;
+		return changed;
 	}
 	uint64_t value = mmio_store_value(in, in->src_is_imm ? 0 : vcpu_read_gpr(v, in->reg));
 	if (!registers || in->size != 4 || (offset & 3))
-		return; /* the APIC takes aligned 32-bit writes only (SDM 11.4.1) */
+		return false; /* the APIC takes aligned 32-bit writes only (SDM 11.4.1) */
 	vlapic_mmio_write(&v->apic, offset, (uint32_t)value, rdtsc());
-	vapic_send_prepared_ipi(v);
+	return !vapic_send_prepared_ipi(v);
 }
 
 static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
@@ -84,14 +88,14 @@ static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
 	struct mmio_insn in;
 
 	vcpu_assert_owner(v, "the virtual-APIC page");
-	v->apic_dirty = true;
 	if (!n || !mmio_decode(b, n, bits, &in)) {
 		vm_stop(v->vm, "vCPU %u: cannot emulate the local-APIC access at RIP 0x%lx (offset "
 			       "0x%x, bytes %02x %02x %02x %02x %02x %02x)", v->id,
 			vmcs_read_natural(VMCS_GUEST_RIP), offset, b[0], b[1], b[2], b[3], b[4], b[5]);
 		return;
 	}
-	emulate_access(v, &in, offset, registers);
+	if (emulate_access(v, &in, offset, registers))
+		v->apic_dirty = true;
 	vcpu_advance_rip(v, in.len);
 }
 

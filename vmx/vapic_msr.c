@@ -55,8 +55,7 @@ bool vapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value, bool *gp)
 	} else {
 		return false;
 	}
-	v->apic_dirty = true;
-	return true;
+	return true; /* a read changes nothing (an x2APIC read that fails is a #GP, not an ESR bit) */
 }
 
 bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
