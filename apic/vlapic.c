@@ -148,6 +148,12 @@ uint32_t vlapic_update_ppr(struct vlapic *vl)
 	return ppr;
 }
 
+void vlapic_set_tpr(struct vlapic *vl, uint8_t tpr)
+{
+	vlapic_set_reg(vl, APIC_TPR, tpr);
+	vlapic_update_ppr(vl);
+}
+
 int vlapic_deliverable(struct vlapic *vl)
 {
 	if (vlapic_mode(vl) == APIC_MODE_DISABLED || !sw_enabled(vl))

@@ -120,6 +120,8 @@ int vlapic_highest_irr(const struct vlapic *vl);
 int vlapic_highest_isr(const struct vlapic *vl);
 /* PPR from TPR and the highest ISR (SDM Vol. 3A, 11.8.3.1), also written to the PPR register. */
 uint32_t vlapic_update_ppr(struct vlapic *vl);
+/* A TPR write from any source (the register, or MOV to CR8 in a 64-bit guest), and PPR after. */
+void vlapic_set_tpr(struct vlapic *vl, uint8_t tpr);
 /* The vector the vCPU should take now: the highest IRR whose priority class is above PPR's,
  * if the APIC is enabled (global and software); -1 otherwise. */
 int vlapic_deliverable(struct vlapic *vl);

@@ -118,8 +118,7 @@ static void do_write(struct vlapic *vl, const struct reg *r, uint64_t value, uin
 
 	switch (r->kind) {
 	case K_TPR:
-		vlapic_set_reg(vl, APIC_TPR, v & 0xff);
-		vlapic_update_ppr(vl);
+		vlapic_set_tpr(vl, (uint8_t)v);
 		break;
 	case K_EOI:
 		vlapic_eoi(vl);

@@ -1,6 +1,7 @@
 /* vmx/exit_cr.c: control-register exits (a guest write to a CR0/CR4 bit the guest/host masks keep,
- * or CR3 access where the CPU forces CR3 exiting) and XSETBV. Exit qualification: SDM Vol. 3C,
- * 28.2.1, Table "Exit Qualification for Control-Register Accesses". */
+ * CR3 access where the CPU forces CR3 exiting, CR8 without the TPR shadow) and XSETBV. Exit
+ * qualification: SDM Vol. 3C, 28.2.1, Table "Exit Qualification for Control-Register Accesses";
+ * its register numbers are the general registers' (RAX, RCX, RDX, RBX, RSP, ...). */
 #include "arch/cpu.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
@@ -8,7 +9,26 @@
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_insn.h"
 
-/* General register n of the exit qualification's numbering (RAX, RCX, RDX, RBX, RSP, ...). */
+/* CR8 is the TPR's priority class (SDM Vol. 3A, 11.8.6 "Task Priority in IA-32e Mode"): a write
+ * sets TPR[7:4] and clears TPR[3:0], and one with any of bits 63:4 set is #GP. It exits only
+ * without the TPR shadow (vmx/vmx_caps.c); with it, the CPU uses the virtual-APIC page itself. */
+static bool mov_to_cr8(struct vcpu *v, uint64_t value)
+{
+	if (value & ~0xfull)
+		return false;
+	vcpu_assert_owner(v, "the virtual-APIC page");
+	vlapic_set_tpr(&v->apic, (uint8_t)(value << 4));
+	v->apic_dirty = true; /* a lower TPR may let a pending interrupt in */
+	return true;
+}
+
+static uint64_t mov_from_cr(struct vcpu *v, unsigned cr)
+{
+	if (cr == 8)
+		return vlapic_reg(&v->apic, APIC_TPR) >> 4;
+	return vmcs_read_natural(VMCS_GUEST_CR3);
+}
+
 static bool mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 {
 	switch (cr) {
@@ -19,6 +39,8 @@ static bool mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 		return true;
 	case 4:
 		return vmcs_guest_write_cr4(v, value);
+	case 8:
+		return mov_to_cr8(v, value);
 	}
 	return false;
 }
@@ -33,8 +55,8 @@ void exit_cr_access(struct vcpu *v)
 	case 0: /* MOV to CR */
 		ok = mov_to_cr(v, cr, vcpu_read_gpr(v, reg));
 		break;
-	case 1: /* MOV from CR: only CR3 can exit this way */
-		vcpu_write_gpr(v, reg, vmcs_read_natural(VMCS_GUEST_CR3));
+	case 1: /* MOV from CR: only CR3 and CR8 can exit this way */
+		vcpu_write_gpr(v, reg, mov_from_cr(v, cr));
 		break;
 	case 3: /* LMSW: the low four bits of CR0; PE can be set, not cleared */
 		ok = vmcs_guest_write_cr0(v, (v->cr0_shadow & ~0xeull) | ((q >> 16) & 0xf) |

@@ -162,6 +162,9 @@ static const struct ctl_want proc_wants[] = {
 	OPT(PROC_MWAIT_EXITING, "MWAIT exiting", 0),
 	OPT(PROC_MONITOR_EXITING, "MONITOR exiting", 0),
 	OPT(PROC_RDPMC_EXITING, "RDPMC exiting", 0),
+	/* Set only without the TPR shadow (apply_dependencies). */
+	{ PROC_CR8_LOAD, true, false, 0, "CR8-load exiting" },
+	{ PROC_CR8_STORE, true, false, 0, "CR8-store exiting" },
 };
 
 /* 25.6.2, secondary controls. EPT + unrestricted guest run the guest from real mode on; VPID
@@ -316,6 +319,10 @@ static void apply_dependencies(uint32_t *word, uint32_t *usable)
 		drop(word, usable, W_PROC2, PROC2_VIRT_X2APIC, "use TPR shadow");
 		drop(word, usable, W_PROC2, PROC2_APIC_REG_VIRT, "use TPR shadow");
 		drop(word, usable, W_PROC2, PROC2_VIRT_INTR_DELIVERY, "use TPR shadow");
+		/* Without it a 64-bit guest's MOV to or from CR8 would reach the real TPR (SDM Vol.
+		 * 3C, 26.3 "Changes to Instruction Behavior in VMX Non-Root Operation"): they exit
+		 * and are done on the virtual APIC's TPR (vmx/exit_cr.c). */
+		word[W_PROC] |= PROC_CR8_LOAD | PROC_CR8_STORE;
 	}
 	if (!(usable[W_PROC2] & (PROC2_VIRT_APIC_ACCESS | PROC2_VIRT_X2APIC))) {
 		const char *needs = "virtualize APIC accesses or virtualize x2APIC mode";
