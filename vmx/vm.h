@@ -46,7 +46,8 @@ struct vcpu {
 
 	/* Requests from any CPU, taken on the vCPU's own CPU before its next entry (vmx/vapic_irq.c):
 	 * nothing another CPU does touches the vCPU's VMCS, MSR bitmap or virtual-APIC page. */
-	volatile uint32_t requests;   /* set after any of the below: the cheap test at each entry */
+	volatile uint32_t requests;   /* set after any of the below, and by a stop, a pause and a
+				       * shell call: the cheap test after each exit */
 	volatile uint64_t pending[4]; /* fixed interrupt vectors for its virtual APIC's IRR */
 	volatile uint64_t extint[4];  /* HC_WAKE: external interrupts that bypass the APIC, as
 				       * a legacy PIC's through LINT0 in ExtINT mode would */
@@ -68,8 +69,9 @@ struct vcpu {
 	uint32_t tpr_threshold; /* as last written */
 	bool want_intr_window;
 	/* Something the injection logic must look at changed (an APIC exit, a request, the timer);
-	 * exits that touch no interrupt state (CPUID, VMCALL, ports, ...) leave it clear and skip
-	 * that work on the way back in (vmx/vapic_irq.c). */
+	 * exits that touch no interrupt state (CPUID, VMCALL, ports, APIC reads, an IPI sent
+	 * elsewhere, ...) leave it clear, and the exit stub resumes the guest without the loop
+	 * (vcpu_may_resume_from_stub, vmx/vcpu.h; the injection itself is vmx/vapic_irq.c). */
 	bool apic_dirty;
 
 	/* The shell (vmx/shell_vm.c): work run on the vCPU's own CPU, and holding it out of the
