@@ -6,13 +6,13 @@
 
 #include "arch/console.h"
 #include "arch/console_spec.h"
-#include "boot/bootinfo.h"
-#include "arch/fb_text.h"
-#include "arch/serial.h"
 #include "arch/cpu.h"
+#include "arch/fb_text.h"
 #include "arch/percpu.h"
 #include "arch/serial.h"
 #include "arch/time.h"
+#include "boot/bootinfo.h"
+#include "lib/cmdline.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -213,14 +213,13 @@ bool console_option(const char *value, void *ctx)
  * UART is the console (the default: drawing is slow, and a serial line says it all). */
 bool console_fbcon_option(const char *value, void *ctx)
 {
-	if (!strcmp(value, "on"))
-		fbcon_mode = FBCON_ON;
-	else if (!strcmp(value, "off"))
-		fbcon_mode = FBCON_OFF;
-	else if (!strcmp(value, "auto"))
-		fbcon_mode = FBCON_AUTO;
-	else
+	static const char *const names[] = { [FBCON_AUTO] = "auto", [FBCON_ON] = "on",
+					      [FBCON_OFF] = "off" };
+	int i = cmdline_match(value, names, sizeof(names) / sizeof(names[0]));
+
+	if (i < 0)
 		return false;
+	fbcon_mode = i;
 	return true;
 }
 
@@ -254,14 +253,12 @@ void console_attach_framebuffer(const struct boot_framebuffer *bfb)
 bool console_loglevel_option(const char *value, void *ctx)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
+	int i = cmdline_match(value, names, sizeof(names) / sizeof(names[0]));
 
-	for (unsigned i = 0; i < 4; i++) {
-		if (!strcmp(value, names[i])) {
-			console_level = (enum log_level)i;
-			return true;
-		}
-	}
-	return false;
+	if (i < 0)
+		return false;
+	console_level = (enum log_level)i;
+	return true;
 }
 
 static void describe(const struct uart *u, char *buf, size_t size)

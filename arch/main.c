@@ -33,14 +33,12 @@ static const char *crash_request;
 static bool crash_option(const char *value, void *ctx)
 {
 	static const char *const kinds[] = { "ud", "pf", "stack", "panic", "design-rule" };
+	int i = cmdline_match(value, kinds, sizeof(kinds) / sizeof(kinds[0]));
 
-	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (!strcmp(value, kinds[i])) {
-			crash_request = kinds[i];
-			return true;
-		}
-	}
-	return false;
+	if (i < 0)
+		return false;
+	crash_request = kinds[i];
+	return true;
 }
 
 /* Every boot option, in one table (README, "Boot options"). */

@@ -9,6 +9,7 @@
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/time.h"
+#include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/string.h"
 
@@ -26,12 +27,12 @@ void power_set_s5(const struct power_s5 *v)
 
 bool power_on_exit_option(const char *value, void *ctx)
 {
-	if (!strcmp(value, "halt"))
-		poweroff_on_exit = false;
-	else if (!strcmp(value, "poweroff"))
-		poweroff_on_exit = true;
-	else
+	static const char *const names[] = { "halt", "poweroff" };
+	int i = cmdline_match(value, names, 2);
+
+	if (i < 0)
 		return false;
+	poweroff_on_exit = i == 1;
 	return true;
 }
 

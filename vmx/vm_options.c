@@ -30,12 +30,10 @@ bool vm_option_mem(const char *value, void *ctx)
 bool vm_option_apic(const char *value, void *ctx)
 {
 	static const char *const names[] = { "xapic", "x2apic", "x2apic-locked" };
+	int i = cmdline_match(value, names, sizeof(names) / sizeof(names[0]));
 
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(value, names[i]) == 0) {
-			vm_options.apic = i;
-			return true;
-		}
-	}
-	return false;
+	if (i < 0)
+		return false;
+	vm_options.apic = (unsigned)i;
+	return true;
 }
