@@ -75,6 +75,15 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
+/* The physical-address width, MAXPHYADDR: CPUID.80000008H:EAX[7:0], or 36 where the leaf is
+ * missing (SDM Vol. 3A, 4.1.4 "Enumeration of Paging Features by CPUID"). */
+static inline unsigned cpuid_maxphyaddr(void)
+{
+	if (cpuid(0x80000000u, 0).eax >= 0x80000008u)
+		return cpuid(0x80000008u, 0).eax & 0xff;
+	return 36;
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

@@ -7,20 +7,10 @@
 #include "vmx/vapic.h"
 #include "vmx/vm_options.h"
 
-
-static unsigned maxphyaddr(void)
-{
-	static unsigned bits;
-
-	if (!bits)
-		bits = cpuid(0x80000000, 0).eax >= 0x80000008 ? cpuid(0x80000008, 0).eax & 0xff : 36;
-	return bits;
-}
-
 static bool write_apic_base(struct vcpu *v, uint64_t value)
 {
 	static unsigned logged;
-	struct apic_base_write w = apic_base_check(v->apic.apic_base, value, maxphyaddr(), true,
+	struct apic_base_write w = apic_base_check(v->apic.apic_base, value, cpuid_maxphyaddr(), true,
 						   v->vm->ram_size);
 
 	if (!w.gp && vm_options.apic == VM_APIC_X2APIC_LOCKED && w.mode != APIC_MODE_X2APIC) {

@@ -56,19 +56,11 @@ static void check_cpuid_features(unsigned self)
 		  r.ebx >> 24, self);
 }
 
-/* The highest physical address bit + 1 (CPUID 0x80000008 EAX[7:0]; 36 without the leaf). */
-static unsigned maxphyaddr(void)
-{
-	if (cpuid(0x80000000u, 0).eax >= 0x80000008u)
-		return cpuid(0x80000008u, 0).eax & 0xff;
-	return 36;
-}
-
 /* The BSP flag and the reserved bits: #GP for the latter, nothing changes for either. */
 static void flags_and_reserved(unsigned self, uint64_t home)
 {
 	static const unsigned low_bits[] = { 0, 1, 2, 3, 4, 5, 6, 7, 9 };
-	unsigned top = maxphyaddr();
+	unsigned top = cpuid_maxphyaddr();
 	char what[24];
 
 	base_expect(self, "bsp_readonly", home ^ APIC_BASE_BSP, false, home);
