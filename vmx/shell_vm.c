@@ -101,13 +101,10 @@ static void cmd_vmcs(int argc, char **argv)
 
 static void show_run(uint32_t first, uint32_t last, const char *access, void *ctx)
 {
-	const struct vcpu *v = ctx;
+	char text[120];
 
-	if (first == last)
-		shell_out("msrbitmap vCPU %u: 0x%08x %s %s", v->id, first, access,
-			  msr_policy_find(first)->name);
-	else
-		shell_out("msrbitmap vCPU %u: 0x%08x-0x%08x %s", v->id, first, last, access);
+	vm_msr_run_text(text, sizeof(text), ctx, first, last, access);
+	shell_out("%s", text);
 }
 
 static void show_msrbitmap(struct vcpu *v, void *arg)

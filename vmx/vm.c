@@ -108,16 +108,24 @@ static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_e
 	return guest_load(&gm, &p, entry);
 }
 
+void vm_msr_run_text(char *buf, size_t size, const struct vcpu *v, uint32_t first, uint32_t last,
+		     const char *access)
+{
+	if (first == last)
+		fmt_snprintf(buf, size, "msrbitmap vCPU %u: 0x%08x %s %s", v->id, first, access,
+			     msr_policy_find(first)->name);
+	else
+		fmt_snprintf(buf, size, "msrbitmap vCPU %u: 0x%08x-0x%08x %s", v->id, first, last,
+			     access);
+}
+
 static void log_run(uint32_t first, uint32_t last, const char *access, void *ctx)
 {
 	const struct vcpu *v = ctx;
+	char text[120];
 
-	if (first == last)
-		log_debug("%s: msrbitmap vCPU %u: 0x%08x %s %s", v->vm->name, v->id, first, access,
-			  msr_policy_find(first)->name);
-	else
-		log_debug("%s: msrbitmap vCPU %u: 0x%08x-0x%08x %s", v->vm->name, v->id, first, last,
-			  access);
+	vm_msr_run_text(text, sizeof(text), v, first, last, access);
+	log_debug("%s: %s", v->vm->name, text);
 }
 
 /* At debug level, what this vCPU reads or writes without an exit ("r-" read-only, "rw"). */

@@ -139,6 +139,10 @@ void vm_poweroff(struct vm *vm, const char *what);
 
 /* At debug level: "vm0: msrbitmap vCPU N: ..." lines, what the vCPU's bitmap lets through. */
 void vm_log_msr_bitmap(const struct vcpu *v);
+/* One run of msr_bitmap_describe() as those lines and the shell's `msrbitmap N` say it:
+ * "msrbitmap vCPU N: 0x000006e0 rw IA32_TSC_DEADLINE", or a range "0x00000800-0x000008ff r-". */
+void vm_msr_run_text(char *buf, size_t size, const struct vcpu *v, uint32_t first, uint32_t last,
+		     const char *access);
 
 void vm_lock_devices(struct vm *vm);
 void vm_unlock_devices(struct vm *vm);
