@@ -17,6 +17,7 @@
 #define MSR_IA32_KERNEL_GS_BASE 0xc0000102
 
 #define EFER_LME (1u << 8)
+#define EFER_LMA (1u << 10)
 #define EFER_NXE (1u << 11)
 
 #define CR0_PE (1ul << 0)

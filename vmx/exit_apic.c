@@ -14,8 +14,6 @@
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
-#define EFER_LMA (1ull << 10)
-
 static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
 {
 	const struct vm *vm = ctx;

@@ -2,15 +2,10 @@
  * those of Intel SDM Vol. 3C, 27.3.1.1 "Checks on Guest Control Registers, Debug Registers, and
  * MSRs", 27.3.1.2 "Checks on Guest Segment Registers", 27.3.1.4 "Checks on Guest RIP, RFLAGS, and
  * SSP", 27.3.1.5 "Checks on Guest Non-Register State". */
+#include "arch/cpu.h"
 #include "vmx/guest_state_check.h"
+#include "vmx/vmcs_fields.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define ENTRY_IA32E (1u << 9)
-#define PROC2_UNRESTRICTED (1u << 7)
 #define AR_UNUSABLE (1u << 16)
 #define AR_TYPE(ar) ((ar) & 15)
 #define AR_S(ar) (((ar) >> 4) & 1)
@@ -36,7 +31,7 @@ static void bad(struct sink *s, bool broken, const char *field, const char *rule
 
 static void check_control_registers(const struct guest_state *g, struct sink *s)
 {
-	bool ug = g->proc2 & PROC2_UNRESTRICTED, ia32e = g->entry_ctl & ENTRY_IA32E;
+	bool ug = g->proc2 & PROC2_UNRESTRICTED, ia32e = g->entry_ctl & ENTRY_IA32E_GUEST;
 	uint64_t must1 = g->cr0_fixed0 & ~(ug ? CR0_PE | CR0_PG : 0);
 
 	bad(s, (g->cr0 & must1) != must1 || (g->cr0 & ~g->cr0_fixed1),
@@ -76,7 +71,7 @@ static void check_data_segment(const struct gs_segment *seg, const char *field, 
 
 static void check_segments(const struct guest_state *g, struct sink *s)
 {
-	bool ug = g->proc2 & PROC2_UNRESTRICTED, ia32e = g->entry_ctl & ENTRY_IA32E;
+	bool ug = g->proc2 & PROC2_UNRESTRICTED, ia32e = g->entry_ctl & ENTRY_IA32E_GUEST;
 	unsigned cs_type = AR_TYPE(g->cs.ar);
 
 	bad(s, !(cs_type == 9 || cs_type == 11 || cs_type == 13 || cs_type == 15 ||
@@ -106,7 +101,7 @@ static void check_segments(const struct guest_state *g, struct sink *s)
 
 static void check_rest(const struct guest_state *g, struct sink *s)
 {
-	bool ia32e = g->entry_ctl & ENTRY_IA32E;
+	bool ia32e = g->entry_ctl & ENTRY_IA32E_GUEST;
 
 	bad(s, !(g->rflags & 2) || (g->rflags & ((1u << 3) | (1u << 5) | (1u << 15) |
 						 0xffffffffffc00000ull)),

@@ -226,7 +226,7 @@ bool vmcs_guest_write_cr0(struct vcpu *v, uint64_t value)
 	bool pg_off = (old & (1ull << 31)) && !(value & (1ull << 31));
 	if ((pg_on || pg_off) && (efer & EFER_LME)) {
 		uint32_t entry = vmcs_read32(VMCS_CTRL_ENTRY);
-		efer = pg_on ? efer | (1ull << 10) : efer & ~(1ull << 10); /* LMA */
+		efer = pg_on ? efer | EFER_LMA : efer & ~(uint64_t)EFER_LMA;
 		vmcs_write64(VMCS_GUEST_EFER, efer);
 		vmcs_write32(VMCS_CTRL_ENTRY, pg_on ? entry | ENTRY_IA32E_GUEST : entry & ~ENTRY_IA32E_GUEST);
 	}
