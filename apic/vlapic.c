@@ -2,16 +2,11 @@
  * Pure: no hardware access; the caller passes the TSC. */
 #include "apic/vlapic.h"
 #include "apic/vlapic_priv.h"
+#include "lib/string.h"
 
 const uint32_t vlapic_lvts[VLAPIC_NLVT] = { APIC_LVT_CMCI, APIC_LVT_TIMER,
 					    APIC_LVT_THERMAL, APIC_LVT_PMC, APIC_LVT_LINT0,
 					    APIC_LVT_LINT1, APIC_LVT_ERROR };
-
-static void clear_page(uint8_t *page)
-{
-	for (unsigned i = 0; i < 4096; i++)
-		page[i] = 0;
-}
 
 enum apic_mode vlapic_mode(const struct vlapic *vl)
 {
@@ -42,7 +37,7 @@ static void set_identity(struct vlapic *vl)
 /* The power-up register state (SDM Vol. 3A, 11.4.7.1), which INIT also gives (11.4.7.3). */
 static void power_up_registers(struct vlapic *vl)
 {
-	clear_page(vl->page);
+	memset(vl->page, 0, 4096);
 	vlapic_set_reg(vl, APIC_VERSION, VLAPIC_VERSION_VALUE);
 	vlapic_set_reg(vl, APIC_DFR, 0xffffffffu);
 	vlapic_set_reg(vl, APIC_SVR, 0xff);
