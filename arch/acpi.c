@@ -23,9 +23,9 @@ struct acpi_ctx {
 	bool tables_full_warned;
 };
 
-/* ACPI 6.5, 5.2.6: all bytes of a table, checksum included, add up to 0 mod 256. */
-static uint8_t checksum(const uint8_t *p, uint32_t len)
+uint8_t acpi_checksum(const void *table, uint32_t len)
 {
+	const uint8_t *p = table;
 	uint8_t sum = 0;
 
 	for (uint32_t i = 0; i < len; i++)
@@ -72,7 +72,7 @@ static const uint8_t *map_table(acpi_map_fn map, uint64_t phys, uint32_t *len_ou
 			 phys, len);
 		return 0;
 	}
-	if (checksum(t, len)) {
+	if (acpi_checksum(t, len)) {
 		log_warn("acpi: table %s at 0x%lx has a bad checksum, ignored", sig, phys);
 		return 0;
 	}
@@ -465,7 +465,7 @@ static bool rsdp_v2_ok(const uint8_t *r, uint32_t rsdp_len)
 			 "as ACPI 1.0", r[15], len, rsdp_len, RSDP_V2_LEN, rsdp_len);
 		return false;
 	}
-	if (checksum(r, len)) {
+	if (acpi_checksum(r, len)) {
 		log_warn("acpi: RSDP extended checksum is bad; using it as ACPI 1.0 (RSDT)");
 		return false;
 	}
@@ -483,7 +483,7 @@ static bool check_rsdp(const uint8_t *r, uint32_t rsdp_len, struct rsdp_view *v,
 		log_error("acpi: RSDP signature is not \"RSD PTR \"");
 		return false;
 	}
-	if (checksum(r, RSDP_V1_LEN)) {
+	if (acpi_checksum(r, RSDP_V1_LEN)) {
 		log_error("acpi: RSDP checksum over its first 20 bytes is bad");
 		return false;
 	}
@@ -587,7 +587,7 @@ static bool scan_rsdp(acpi_map_fn map, uint64_t start, uint32_t size, uint64_t *
 	if (!p)
 		return false;
 	for (uint32_t off = 0; off + RSDP_V1_LEN <= size; off += 16) {
-		if (!memcmp(p + off, "RSD PTR ", 8) && !checksum(p + off, RSDP_V1_LEN)) {
+		if (!memcmp(p + off, "RSD PTR ", 8) && !acpi_checksum(p + off, RSDP_V1_LEN)) {
 			*phys_out = start + off;
 			return true;
 		}

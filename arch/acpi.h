@@ -91,4 +91,8 @@ bool acpi_find_s5(const void *aml, uint32_t len, uint8_t *slp_typa, uint8_t *slp
 /* Copies a 4-byte table signature into out as a string, unprintable bytes as '?'. */
 const char *acpi_sig_str(const void *sig, char out[5]);
 
+/* The byte sum of `len` bytes: 0 for a table whose checksum is right (ACPI 6.5, 5.2.6: all bytes,
+ * checksum included, add up to 0 mod 256). */
+uint8_t acpi_checksum(const void *table, uint32_t len);
+
 #endif

@@ -1,6 +1,7 @@
 /* arch/spcr.c: the SPCR table (see arch/spcr.h). Offsets are those of the Microsoft "Serial Port
  * Console Redirection Table" spec, Table 1; the Base Address is an ACPI Generic Address Structure
  * (ACPI 6.5, 5.2.3.2). Pure. */
+#include "arch/acpi.h"
 #include "arch/spcr.h"
 #include "lib/string.h"
 #include "lib/unaligned.h"
@@ -23,16 +24,6 @@
 
 #define GAS_MEMORY 0
 #define GAS_IO 1
-
-/* ACPI 6.5, 5.2.6: all bytes of a table, checksum included, add up to 0 mod 256. */
-static bool checksum_ok(const uint8_t *t, uint32_t len)
-{
-	uint8_t sum = 0;
-
-	for (uint32_t i = 0; i < len; i++)
-		sum += t[i];
-	return sum == 0;
-}
 
 const char *spcr_iface_name(uint8_t iface)
 {
@@ -84,7 +75,7 @@ static const char *check_header(const uint8_t *t, uint32_t len, uint32_t *tlen)
 		return "SPCR: its length field runs past the bytes mapped";
 	if (*tlen < SPCR_MIN_LEN)
 		return "SPCR: shorter than the 80 bytes of a revision 1 table";
-	if (!checksum_ok(t, *tlen))
+	if (acpi_checksum(t, *tlen))
 		return "SPCR: bad checksum";
 	return 0;
 }
