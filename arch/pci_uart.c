@@ -1,6 +1,7 @@
 /* arch/pci_uart.c: a 16550 among the PCI functions (see arch/pci_uart.h). Register offsets are
  * those of the type 0 configuration header, PCI Local Bus 3.0, 6.1. Pure. */
 #include "arch/pci_uart.h"
+#include "lib/cmdline.h"
 
 #define PCI_ID 0x00       /* vendor ID (low word), device ID */
 #define PCI_COMMAND 0x04  /* command (low word), status */
@@ -132,17 +133,6 @@ bool pci_uart_find(pci_read32_fn read32, void *ctx, const struct pci_bdf *want,
 	return !bad;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1..max hex digits at *s, then the separator `end`; advances *s past it. */
 static bool hex_field(const char **s, unsigned max, char end, unsigned *v)
 {
@@ -150,7 +140,7 @@ static bool hex_field(const char **s, unsigned max, char end, unsigned *v)
 	int d;
 
 	*v = 0;
-	for (; (d = hex_digit(**s)) >= 0; (*s)++) {
+	for (; (d = cmdline_digit(**s, 16)) >= 0; (*s)++) {
 		if (++n > max)
 			return false;
 		*v = *v * 16 + (unsigned)d;

@@ -3,7 +3,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 
-static int digit_value(char c, unsigned base)
+int cmdline_digit(char c, unsigned base)
 {
 	int d = -1;
 
@@ -30,7 +30,7 @@ bool cmdline_parse_u64(const char *s, uint64_t *out)
 	if (!*s)
 		return false;
 	for (; *s; s++) {
-		int d = digit_value(*s, base);
+		int d = cmdline_digit(*s, base);
 		/* v * base + d must not pass UINT64_MAX */
 		if (d < 0 || v > (UINT64_MAX - (uint64_t)d) / base)
 			return false;

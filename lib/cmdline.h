@@ -28,6 +28,9 @@ unsigned cmdline_parse(const char *cmdline, const struct cmdline_opt *opts, unsi
  * success. */
 bool cmdline_parse_u64(const char *s, uint64_t *out);
 
+/* The value of digit c in `base` (up to 16, either case), or -1. */
+int cmdline_digit(char c, unsigned base);
+
 /* Index of s in names[0..n) (exact match), or -1. */
 int cmdline_match(const char *s, const char *const *names, unsigned n);
 
