@@ -37,10 +37,9 @@ static bool try_pci(const struct pci_bdf *want, uint32_t baud)
 		log_info("console: PCI serial controller: %s", why);
 		return false;
 	}
-	uint32_t cmd = pci_cfg_read32(0, p.bdf.bus, p.bdf.dev, p.bdf.fn, 4) & 0xffff;
-	uint32_t need = p.mmio ? 2 : 1;
-	if ((cmd & need) != need)
-		pci_cfg_write32(p.bdf.bus, p.bdf.dev, p.bdf.fn, 4, cmd | need);
+	uint32_t need = p.mmio ? 2 : 1; /* command bit 1 memory, bit 0 I/O decoding */
+	if ((p.command & need) != need)
+		pci_cfg_write32(p.bdf.bus, p.bdf.dev, p.bdf.fn, 4, p.command | need);
 	fmt_snprintf(how, sizeof(how), "PCI %02x:%02x.%x %04x:%04x", p.bdf.bus, p.bdf.dev, p.bdf.fn,
 		     p.vendor, p.device);
 	struct uart u = { p.mmio, p.address, 1 };
