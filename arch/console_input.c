@@ -14,7 +14,7 @@
 
 static uint8_t ring[RING];
 static volatile unsigned ring_head, ring_tail; /* tick writes head, service reads tail */
-static unsigned overruns;
+static unsigned overruns; /* bytes lost to a full ring, reported by console_service() */
 static struct console_mux mux;
 static console_sink_fn guest_sink;
 static void *guest_ctx;
@@ -90,6 +90,11 @@ static void deliver(uint8_t byte)
 
 void console_service(void)
 {
+	if (overruns) {
+		console_printf("hv: %u typed bytes dropped: input came faster than it was read",
+			       overruns);
+		overruns = 0;
+	}
 	while (ring_tail != ring_head) {
 		uint8_t in = ring[ring_tail % RING], out = 0;
 		ring_tail++;
