@@ -8,5 +8,5 @@ void cpuid_cache_put(struct cpuid_cache *c, uint32_t leaf, uint32_t subleaf,
 
 	s->key = cpuid_cache_key(leaf, subleaf);
 	s->r = *r;
-	s->valid = true;
+	s->kept = cpuid_leaf_has_state(leaf) ? CPUID_KEPT_STATIC : CPUID_KEPT_WHOLE;
 }

@@ -201,7 +201,7 @@ bool vmx_handle_exit(struct guest_regs *regs)
 
 	v->owner.in_guest = false;
 	v->last_exit = basic;
-	if (!(reason & VMX_EXIT_REASON_ENTRY_FAILED)) {
+	if (vmx_exit_may_be_during_delivery(basic)) {
 		uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
 		if (__builtin_expect(info & INTR_INFO_VALID, 0))
 			reinject_vectoring_event(info);

@@ -41,10 +41,11 @@ static void set_result(struct vcpu *v, const struct cpuid_result *r)
 /* A first question, or a leaf with state bits. OSXSAVE and PKE are not in the CR4 guest/host
  * mask (vmx/vmcs_setup.c): the guest sets them without an exit, so its value is the VMCS guest
  * CR4, not the read shadow. */
-static __attribute__((noinline)) void answer(struct vcpu *v, const struct cpuid_result *kept)
+static __attribute__((noinline)) void answer(struct vcpu *v)
 {
 	uint32_t leaf = (uint32_t)v->regs.rax, subleaf = (uint32_t)v->regs.rcx;
-	struct cpuid_result r = kept ? *kept : answer_static(v, leaf, subleaf);
+	const struct cpuid_cache_slot *kept = cpuid_cache_find(&v->cpuid, leaf, subleaf);
+	struct cpuid_result r = kept ? kept->r : answer_static(v, leaf, subleaf);
 
 	if (cpuid_leaf_has_state(leaf)) {
 		uint64_t cr4 = vmcs_read_natural(VMCS_GUEST_CR4);
@@ -60,12 +61,12 @@ static __attribute__((noinline)) void answer(struct vcpu *v, const struct cpuid_
 
 void exit_cpuid(struct vcpu *v)
 {
-	uint32_t leaf = (uint32_t)v->regs.rax;
-	const struct cpuid_result *kept = cpuid_cache_find(&v->cpuid, leaf, (uint32_t)v->regs.rcx);
+	const struct cpuid_result *whole =
+		cpuid_cache_find_whole(&v->cpuid, (uint32_t)v->regs.rax, (uint32_t)v->regs.rcx);
 
-	if (__builtin_expect(kept && !cpuid_leaf_has_state(leaf), 1))
-		set_result(v, kept);
+	if (__builtin_expect(whole != 0, 1))
+		set_result(v, whole);
 	else
-		answer(v, kept);
+		answer(v);
 	vcpu_skip_instruction(v);
 }

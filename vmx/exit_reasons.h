@@ -3,6 +3,7 @@
 #ifndef VMX_EXIT_REASONS_H
 #define VMX_EXIT_REASONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Intel SDM Vol. 3D, Appendix C "VMX Basic Exit Reasons". Gaps are reserved numbers. */
@@ -94,6 +95,23 @@ enum vmx_exit_reason {
  * 15:0, bit 31 set when VM entry failed (reasons 33, 34, 41). */
 #define VMX_EXIT_REASON_BASIC(r) ((uint32_t)(r) & 0xffffu)
 #define VMX_EXIT_REASON_ENTRY_FAILED (1u << 31)
+
+/* Whether an exit with this basic reason can happen in the middle of delivering an event, which
+ * is when the IDT-vectoring information field holds that event (SDM Vol. 3C, 28.2.4
+ * "Information for VM Exits During Event Delivery"): an exception in the exception bitmap, a
+ * task switch through an IDT task gate, an APIC access, an EPT violation or misconfiguration, a
+ * PML-full or SPP-related event. Never an instruction's own exit, an external interrupt's, or a
+ * triple fault's, so the common exits do not read the field. */
+#define VMX_EXITS_DURING_DELIVERY                                                            \
+	(1ull << VMX_EXIT_EXCEPTION_NMI | 1ull << VMX_EXIT_TASK_SWITCH |                      \
+	 1ull << VMX_EXIT_APIC_ACCESS | 1ull << VMX_EXIT_EPT_VIOLATION |                      \
+	 1ull << VMX_EXIT_EPT_MISCONFIG | 1ull << VMX_EXIT_PML_FULL)
+static inline bool vmx_exit_may_be_during_delivery(uint32_t basic)
+{
+	if (basic < 64)
+		return VMX_EXITS_DURING_DELIVERY >> basic & 1;
+	return basic == VMX_EXIT_SPP_EVENT;
+}
 
 /* The SDM's short name for a basic exit reason ("EPT_VIOLATION"); "RESERVED_35" for numbers the
  * SDM leaves unused, "unknown" above VMX_EXIT_REASON_MAX. Never NULL. */

@@ -69,8 +69,10 @@ TEST(cpuid_cache_gives_back_what_was_put_for_that_key_only)
 	struct cpuid_result a = { 1, 2, 3, 4 }, b = { 5, 6, 7, 8 };
 
 	CHECK(!cpuid_cache_find(&c, 0, 0)); /* an empty slot does not answer leaf 0 with zeros */
+	CHECK(!cpuid_cache_find_whole(&c, 0, 0));
 	cpuid_cache_put(&c, 4, 1, &a);
-	CHECK(cpuid_cache_find(&c, 4, 1) && same(cpuid_cache_find(&c, 4, 1), &a));
+	CHECK(cpuid_cache_find(&c, 4, 1) && same(&cpuid_cache_find(&c, 4, 1)->r, &a));
+	CHECK(cpuid_cache_find_whole(&c, 4, 1) && same(cpuid_cache_find_whole(&c, 4, 1), &a));
 	CHECK(!cpuid_cache_find(&c, 4, 0));
 	CHECK(!cpuid_cache_find(&c, 4, 2));
 	/* Two keys in one slot: the later replaces the earlier, which then misses. */
@@ -78,8 +80,23 @@ TEST(cpuid_cache_gives_back_what_was_put_for_that_key_only)
 	while (cpuid_cache_index(other, 0) != cpuid_cache_index(leaf, sub))
 		other++;
 	cpuid_cache_put(&c, other, 0, &b);
-	CHECK(same(cpuid_cache_find(&c, other, 0), &b));
+	CHECK(same(&cpuid_cache_find(&c, other, 0)->r, &b));
 	CHECK(!cpuid_cache_find(&c, leaf, sub));
+	CHECK(!cpuid_cache_find_whole(&c, leaf, sub));
+}
+
+/* A leaf with state bits is kept as its static part only: the exit's one-look answer
+ * (find_whole) must miss it, or the guest would see the state bits clear. */
+TEST(cpuid_cache_never_answers_a_state_leaf_whole)
+{
+	static struct cpuid_cache c;
+	struct cpuid_result a = { 1, 2, 3, 4 };
+
+	for (uint32_t leaf = 0; leaf < 0x20; leaf++) {
+		cpuid_cache_put(&c, leaf, 0, &a);
+		CHECK(cpuid_cache_find(&c, leaf, 0) && same(&cpuid_cache_find(&c, leaf, 0)->r, &a));
+		CHECK_EQ(cpuid_cache_find_whole(&c, leaf, 0) != 0, !cpuid_leaf_has_state(leaf));
+	}
 }
 
 /* The leaves a guest asks at boot, across the three ranges, each in a slot of its own. */

@@ -257,3 +257,24 @@ TEST(control_bits_match_the_sdm)
 	CHECK_EQ(VMX_EPT_WB, 1ull << 14);
 	CHECK_EQ(VMX_VPID_INVVPID_SINGLE_GLOBALS, 1ull << 43);
 }
+
+/* The exits that read the IDT-vectoring information: exactly the SDM's list (Vol. 3C, 28.2.4) of
+ * exits that can happen while an event is being delivered, so an event caught by one of them is
+ * never lost, and no instruction exit pays for the read. */
+TEST(exits_during_event_delivery_are_the_sdms)
+{
+	static const uint32_t during[] = { VMX_EXIT_EXCEPTION_NMI, VMX_EXIT_TASK_SWITCH,
+					   VMX_EXIT_APIC_ACCESS,   VMX_EXIT_EPT_VIOLATION,
+					   VMX_EXIT_EPT_MISCONFIG, VMX_EXIT_PML_FULL,
+					   VMX_EXIT_SPP_EVENT };
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < sizeof(during) / sizeof(during[0]); i++)
+		CHECK(vmx_exit_may_be_during_delivery(during[i]));
+	for (uint32_t r = 0; r <= 0xffff; r++)
+		n += vmx_exit_may_be_during_delivery(r);
+	CHECK_EQ(n, sizeof(during) / sizeof(during[0]));
+	CHECK(!vmx_exit_may_be_during_delivery(VMX_EXIT_CPUID));
+	CHECK(!vmx_exit_may_be_during_delivery(VMX_EXIT_TRIPLE_FAULT));
+	CHECK(!vmx_exit_may_be_during_delivery(VMX_EXIT_EXTERNAL_INTERRUPT));
+}
