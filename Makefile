@@ -67,6 +67,7 @@ KERNEL_C_SRCS := \
 	arch/time.c \
 	arch/power.c \
 	apic/lapic.c \
+	apic/host_timer.c \
 	mm/mm.c \
 	vmx/vmx.c \
 	vmx/vmcs_setup.c \

@@ -44,5 +44,11 @@ enum apic_reg {
 
 #define APIC_SVR_ENABLE (1u << 8)   /* software enable (11.9, Figure 11-23) */
 #define APIC_LVT_MASKED (1u << 16)  /* LVT mask bit (11.5.1, Figure 11-8) */
+/* The LVT timer's mode, bits 18:17 (11.5.1, Figure 11-8; 11.5.4). */
+#define APIC_LVT_TIMER_ONESHOT (0u << 17)
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+#define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
+/* Its deadline in TSC-deadline mode (11.5.4.1); 0 disarms. */
+#define MSR_IA32_TSC_DEADLINE 0x6e0u
 
 #endif

@@ -161,6 +161,27 @@ void lapic_timer_periodic(uint8_t vector, uint32_t hz)
 	uint32_t per_10ms = 0xffffffffu - reg_read(APIC_TIMER_CURRENT);
 	uint32_t count = (uint32_t)((uint64_t)per_10ms * 100 / hz);
 	reg_write(APIC_TIMER_INITIAL, 0);
-	reg_write(APIC_LVT_TIMER, (1u << 17) | vector); /* periodic */
+	reg_write(APIC_LVT_TIMER, APIC_LVT_TIMER_PERIODIC | vector);
 	reg_write(APIC_TIMER_INITIAL, count ? count : 1);
+}
+
+bool lapic_has_tsc_deadline(void)
+{
+	return cpuid(1, 0).ecx & (1u << 24); /* CPUID.01H:ECX.TSC_Deadline */
+}
+
+/* LVT timer mode 10b (SDM Vol. 3A, 11.5.4.1 "TSC-Deadline Mode"), disarmed. In xAPIC mode the
+ * MMIO write to the LVT must be ordered before a later WRMSR to IA32_TSC_DEADLINE: MFENCE, as the
+ * SDM says there. */
+void lapic_timer_deadline_mode(uint8_t vector)
+{
+	reg_write(APIC_TIMER_INITIAL, 0);
+	reg_write(APIC_LVT_TIMER, APIC_LVT_TIMER_TSC_DEADLINE | vector);
+	__asm__ volatile("mfence" ::: "memory");
+	wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+}
+
+void lapic_timer_deadline(uint64_t tsc)
+{
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc);
 }

@@ -22,5 +22,10 @@ void lapic_send_fixed(uint32_t apic_id, uint8_t vector);
 unsigned lapic_send_nmi_others(void);
 /* This CPU's timer: a periodic interrupt with `vector` at about `hz`. */
 void lapic_timer_periodic(uint8_t vector, uint32_t hz);
+/* TSC-deadline mode (SDM Vol. 3A, 11.5.4.1): whether this CPU has it; switching this CPU's timer
+ * to it with `vector`, disarmed; and arming it for TSC value `tsc` (0 disarms). */
+bool lapic_has_tsc_deadline(void);
+void lapic_timer_deadline_mode(uint8_t vector);
+void lapic_timer_deadline(uint64_t tsc);
 
 #endif

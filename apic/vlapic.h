@@ -17,8 +17,6 @@
 #include "apic/apic_base.h"
 #include "apic/apic_regs.h"
 
-#define MSR_IA32_TSC_DEADLINE 0x6e0u
-
 #define VLAPIC_TIMER_MODE(lvt) (((lvt) >> 17) & 3) /* 0 one-shot, 1 periodic, 2 TSC-deadline */
 /* Version register: version 0x14 (integrated APIC), 7 LVT entries (max LVT index 6), and
  * "suppress EOI broadcasts" not offered (bit 24 clear) (SDM Vol. 3A, 11.4.8). */

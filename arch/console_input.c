@@ -1,4 +1,5 @@
 /* arch/console_input.c: the serial line's input side (see arch/console_input.h). */
+#include "apic/host_timer.h"
 #include "apic/lapic.h"
 #include "arch/console.h"
 #include "arch/console_input.h"
@@ -30,7 +31,7 @@ void console_input_start(void)
 {
 	if (cpu_id() != 0 || !lapic_ready())
 		return;
-	lapic_timer_periodic(VEC_CONSOLE_TICK, 100);
+	host_timer_start_tick(100);
 	started = true;
 	log_info("console: input on this line goes to the guest; Ctrl-a c switches to the "
 		 "hypervisor shell, Ctrl-a h lists the keys");

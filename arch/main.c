@@ -2,6 +2,7 @@
  * in 64-bit mode on the boot stack with interrupts off; the APs' path is ap_main() in arch/smp.c. */
 #include <stdint.h>
 
+#include "apic/host_timer.h"
 #include "apic/lapic.h"
 #include "arch/acpi_host.h"
 #include "arch/console.h"
@@ -52,6 +53,7 @@ static const struct cmdline_opt boot_options[] = {
 	{ "vm.mem", vm_option_mem, "MiB of guest RAM, even, 4..3072" },
 	{ "vm.apic", vm_option_apic, "xapic, x2apic or x2apic-locked" },
 	{ "apicv", vmx_apicv_option, "comma list of nopi, novid, noreg, nox2v, notpr, noapic; or off" },
+	{ "host_timer", host_timer_option, "deadline (when the CPU has it) or periodic" },
 	{ "crash", crash_option, "ud, pf, stack, panic or design-rule: fault on purpose (tests)" },
 };
 
@@ -89,6 +91,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	console_find_late(&acpi);
 	console_attach_framebuffer(&boot_info.fb);
 	lapic_init();
+	host_timer_init();
 	unsigned online = smp_start_aps(&boot_info, acpi.apic_ids, acpi.cpus_found);
 	log_info("cpus: %u of %u online", online, acpi.cpus_found);
 	log_info("smp: bring-up done %lu TSC ticks after the first instruction",

@@ -1,6 +1,7 @@
 /* arch/smp.c: AP start-up with INIT-SIPI-SIPI (Intel SDM Vol. 3A, 9.4.4.1 "Typical BSP
  * Initialization Sequence" and 9.4.3 "MP Initialization Protocol Algorithm"). BSP only; APs are
  * started one at a time, so one trampoline parameter block serves them all. */
+#include "apic/host_timer.h"
 #include "apic/lapic.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
@@ -164,6 +165,7 @@ static void ap_main(struct percpu *p)
 {
 	percpu_load(p);
 	lapic_init();
+	host_timer_init();
 	__asm__ volatile("" ::: "memory");
 	p->online = true;
 	log_info("smp: cpu%u online, APIC id %u", p->cpu, p->apic_id);

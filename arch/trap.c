@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "apic/host_timer.h"
 #include "apic/lapic.h"
 #include "arch/console.h"
 #include "arch/console_input.h"
@@ -258,9 +259,10 @@ void trap_dispatch(struct trap_frame *f)
 		return; /* no EOI for spurious interrupts (SDM Vol. 3A, 11.9) */
 	/* A posted-interrupt notification that found its vCPU in root mode only wakes the CPU: the
 	 * vCPU takes its posted vectors before the next entry. */
-	if (f->vector == VEC_CONSOLE_TICK)
-		console_tick();
-	else if (f->vector != VEC_IPI_KICK && f->vector != VEC_POSTED_INTR)
+	if (f->vector == VEC_HOST_TIMER) {
+		if (host_timer_interrupt())
+			console_tick();
+	} else if (f->vector != VEC_IPI_KICK && f->vector != VEC_POSTED_INTR)
 		log_warn("trap: unexpected interrupt vector %lu", f->vector);
 	lapic_eoi();
 }

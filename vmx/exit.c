@@ -2,6 +2,7 @@
  * and NMIs arriving in the guest, HLT, the interrupt window, triple faults, INIT, instructions the
  * guest must not have (VMX, MONITOR/MWAIT), cache flushes. Exits not in the table stop the VM with
  * the reason's name: never "advance RIP and hope". */
+#include "apic/host_timer.h"
 #include "apic/lapic.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"
@@ -30,12 +31,14 @@ static void exit_external_interrupt(struct vcpu *v)
 
 	if (vector != VEC_SPURIOUS)
 		lapic_eoi();
-	if (vector == VEC_CONSOLE_TICK) {
-		/* The hypervisor's own console tick: not an exit the guest caused, so it is counted
-		 * apart and HC_EXIT_COUNT and the exit summary stay exact. */
-		console_tick();
+	if (vector == VEC_HOST_TIMER) {
+		/* The hypervisor's own timer (the console tick, a wake-up that came late): not an
+		 * exit the guest caused, so it is counted apart and HC_EXIT_COUNT and the exit
+		 * summary stay exact. */
+		if (host_timer_interrupt())
+			console_tick();
 		v->exits[VMX_EXIT_EXTERNAL_INTERRUPT]--;
-		v->tick_exits++;
+		v->timer_exits++;
 		return;
 	}
 	if (vector != VEC_IPI_KICK && vector != VEC_POSTED_INTR && vector != VEC_SPURIOUS)

@@ -1,6 +1,7 @@
 /* vmx/vcpu.c: one vCPU on its own physical CPU: loading its VMCS, the entry/exit loop, injecting
  * pending interrupts, sleeping through HLT, and stopping. Root mode, the vCPU's CPU, interrupts off
  * except while the CPU sleeps. */
+#include "apic/host_timer.h"
 #include "apic/lapic.h"
 #include "arch/console.h"
 #include "arch/console_input.h"
@@ -203,16 +204,26 @@ static bool ready_to_run(struct vcpu *v)
 	return v->state == VCPU_RUNNING;
 }
 
-/* A vCPU that cannot run sleeps with interrupts on: a kick ends the HLT. With its APIC timer
- * armed it polls the TSC instead (the host has no timer of its own to wake it). */
+/* A vCPU that cannot run sleeps with interrupts on: a kick ends the HLT, and so does the host
+ * timer when the vCPU halted with its APIC timer armed (apic/host_timer.h). Without TSC-deadline
+ * mode the CPU polls the TSC for that timer instead. Called with interrupts off; STI;HLT takes
+ * an interrupt that comes in between. */
 static void vcpu_sleep(struct vcpu *v)
 {
-	if (vapic_next_timer(v) && v->state == VCPU_HALTED) {
+	uint64_t wake = v->state == VCPU_HALTED ? vapic_next_timer(v) : 0;
+
+	if (wake && !host_timer_wake_at(wake)) {
+		v->timer_polls++;
 		irq_enable();
 		cpu_relax();
 		return;
 	}
+	v->sleeps++;
 	irq_enable_and_halt();
+	if (wake) {
+		irq_disable();
+		host_timer_wake_cancel();
+	}
 }
 
 static void stop_self(struct vcpu *v)

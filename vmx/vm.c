@@ -238,7 +238,7 @@ void vm_break_design_rule(void)
 	log_error("hv: crash=design-rule: the write was not caught");
 }
 
-/* One line per vCPU: its exits by reason name, the most frequent first. */
+/* Two lines per vCPU: its exits by reason name, the most frequent first, and how its CPU waited. */
 static void log_exit_counts(const struct vcpu *v)
 {
 	char line[200];
@@ -262,6 +262,8 @@ static void log_exit_counts(const struct vcpu *v)
 	}
 	line[n] = 0;
 	log_info("%s: vCPU %u: %lu exits:%s", v->vm->name, v->id, total, line);
+	log_info("%s: vCPU %u: its CPU slept %lu times, polled the TSC %lu times", v->vm->name,
+		 v->id, v->sleeps, v->timer_polls);
 }
 
 /* Every vCPU but 0 runs on its own CPU, handed over through smp_run_on(); vCPU 0 runs here on

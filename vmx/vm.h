@@ -84,7 +84,10 @@ struct vcpu {
 
 	uint32_t last_exit;
 	uint64_t exits[VMX_EXIT_REASON_MAX + 1];
-	uint64_t tick_exits; /* the console tick's, not counted in exits[] */
+	uint64_t timer_exits; /* the host timer's (apic/host_timer.h), not counted in exits[] */
+	/* Its CPU while it could not run (vcpu_sleep, vmx/vcpu.c): HLTs, and turns round the loop
+	 * polling the TSC for its APIC timer where the host timer cannot wake the CPU. */
+	uint64_t sleeps, timer_polls;
 	unsigned io_logged; /* rate limit for unclaimed port messages */
 	unsigned stub_resumes; /* exits it may still resume from the stub (vmx/vcpu.h) */
 	struct cpuid_cache cpuid; /* its CPUID answers (vmx/exit_cpuid.c) */

@@ -22,10 +22,6 @@
 /* SVR (11.9, Figure 11-23): the spurious vector this library programs. */
 #define APIC_SPURIOUS_VECTOR 0xffu
 
-/* LVT entries (11.5.1, Figure 11-8). */
-#define APIC_LVT_TIMER_ONESHOT (0u << 17)
-#define APIC_LVT_TIMER_PERIODIC (1u << 17)
-#define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
 #define APIC_TIMER_DIVIDE_BY_1 0xbu /* 11.5.4, Figure 11-10: 1011b */
 
 /* ICR low half (11.6.1, Figure 11-12; in x2APIC mode 11.12.9, Figure 11-28). */

@@ -24,6 +24,7 @@ APIC_CASES=(
 	"apic-sandy     |             | corei7_sandy_bridge_2600k"
 	"apic-haswell   |             | corei7_haswell_4770"
 	"apic-tigerlake |             | tigerlake"
+	"apic-periodic  | host_timer=periodic | corei7_skylake_x"
 )
 APIC_EXITS=(
 	"apic-full      | x2APIC TPR writes=0"
@@ -57,6 +58,21 @@ trim() {
 	printf '%s' "${s%"${s##*[![:space:]]}"}"
 }
 
+# expect_idle CASE ARGS: how each vCPU's CPU waited while its vCPU could not run (the
+# hypervisor's last lines). Every vCPU halts on its own APIC timer (timer.halt); with the host
+# timer in TSC-deadline mode (every model here has it) that is HLT until the timer wakes the CPU,
+# never a TSC poll. With host_timer=periodic the CPUs poll instead.
+expect_idle() {
+	local c=$1 args=$2 k
+	for k in 0 1 2 3; do
+		if [[ $args == *host_timer=periodic* ]]; then
+			expect_line "$c" "^vm0: vCPU $k: its CPU slept \d+ times, polled the TSC [1-9]\d* times\$"
+		else
+			expect_line "$c" "^vm0: vCPU $k: its CPU slept [1-9]\d* times, polled the TSC 0 times\$"
+		fi
+	done
+}
+
 # expect_exits CASE: one assertion per APIC_EXITS line of that case.
 expect_exits() {
 	local c=$1 line name item what want re
@@ -87,6 +103,7 @@ for line in "${APIC_CASES[@]}"; do
 	expect_line "$name" '^vm0: powered off$'
 	expect_line "$name" '^hv: power off$'
 	expect_exits "$name"
+	expect_idle "$name" "$args"
 done
 
 finish_cases
