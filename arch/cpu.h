@@ -1,5 +1,6 @@
 /* arch/cpu.h: thin wrappers for x86 instructions: lib/x86.h's (ports, MSRs, CPUID, TSC,
- * interrupts) and the 64-bit ones (control registers, RFLAGS, INVLPG). Any CPU, any context. No policy here: just the instructions, so the rest of the code reads as C. */
+ * interrupts) and the 64-bit ones (control registers, RFLAGS, INVLPG). Any CPU, any context. No
+ * policy here: just the instructions, so the rest of the code reads as C. */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
 

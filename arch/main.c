@@ -1,5 +1,6 @@
 /* arch/main.c: the boot order, top to bottom. kmain() runs on the BSP, called by boot/entry.asm
- * in 64-bit mode on the boot stack with interrupts off; the APs' path is ap_main() in arch/smp.c. */
+ * in 64-bit mode on the boot stack with interrupts off; the APs' path is ap_main() in
+ * arch/smp.c. */
 #include <stdint.h>
 
 #include "apic/host_timer.h"

@@ -1,5 +1,6 @@
-/* arch/pci.h: PCI configuration space through configuration mechanism #1 (ports 0xCF8/0xCFC, PCI
- * Local Bus Specification 3.0, 3.2.2.3.2): enough to find and switch on a serial card. BSP, boot. */
+/* arch/pci.h: PCI configuration space through configuration mechanism #1 (ports 0xCF8/0xCFC,
+ * PCI Local Bus Specification 3.0, 3.2.2.3.2): enough to find and switch on a serial card. BSP,
+ * boot. */
 #ifndef ARCH_PCI_H
 #define ARCH_PCI_H
 

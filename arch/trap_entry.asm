@@ -10,11 +10,13 @@ extern trap_dispatch
 global trap_stubs
 
 ; Vectors for which the CPU pushes an error code (Intel SDM Vol. 3A, 6.15, "Exception and
-; Interrupt Reference"): #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30.
+; Interrupt Reference"): #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29,
+; #SX 30.
 %macro TRAP_STUB 1
 align 16
 trap_stub_%1:
-%if %1 = 8 || %1 = 10 || %1 = 11 || %1 = 12 || %1 = 13 || %1 = 14 || %1 = 17 || %1 = 21 || %1 = 29 || %1 = 30
+%if %1 = 8 || %1 = 10 || %1 = 11 || %1 = 12 || %1 = 13 || %1 = 14 || %1 = 17 || %1 = 21 \
+	|| %1 = 29 || %1 = 30
 %else
 	push 0
 %endif

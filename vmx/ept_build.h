@@ -33,8 +33,8 @@ struct ept {
 
 bool ept_init(struct ept *e);
 /* Map [gpa, gpa+size) to [hpa, ...) with `flags` (permissions and memory type) using the largest
- * pages alignment and `allow_*` permit. Refused (false, logged) for unaligned or overflowing ranges,
- * a memory type other than UC or WB, or a forbidden host range. */
+ * pages alignment and `allow_*` permit. Refused (false, logged) for unaligned or overflowing
+ * ranges, a memory type other than UC or WB, or a forbidden host range. */
 bool ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t flags);
 /* Walk: the host address and flags of gpa's leaf entry and its page size; false if unmapped. */
 bool ept_lookup(const struct ept *e, uint64_t gpa, uint64_t *hpa, uint64_t *flags,

@@ -19,7 +19,8 @@ struct pi_desc {
 
 #define PI_ON 1ull
 
-/* Sets the vector's PIR bit, then ON; true when ON was clear (the caller sends the notification). */
+/* Sets the vector's PIR bit, then ON; true when ON was clear (the caller sends the
+ * notification). */
 bool pi_post(struct pi_desc *d, uint8_t vector);
 /* Whether a notification is outstanding. */
 static inline bool pi_pending(const struct pi_desc *d)

@@ -1,7 +1,8 @@
 /* vmx/vapic_ipi.c: delivering the IPIs a vCPU's virtual APIC sends (Intel SDM Vol. 3A, 11.6
  * "Issuing Interprocessor Interrupts"). The destination is matched against each vCPU's APIC
- * (apic/vlapic_dest.c), reading, never writing, the other vCPUs' registers; delivery to another vCPU
- * is a request plus a kick (vmx/vapic_irq.c), so no structure of a running vCPU is touched. */
+ * (apic/vlapic_dest.c), reading, never writing, the other vCPUs' registers; delivery to another
+ * vCPU is a request plus a kick (vmx/vapic_irq.c), so no structure of a running vCPU is
+ * touched. */
 #include "lib/log.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"

@@ -1,5 +1,5 @@
-/* vmx/vm_options.h: the boot options that shape the VM (vm.cpus=, vm.mem=, vm.apic=). Parsed on the BSP
- * with the rest of the command line, read when the VM is built. */
+/* vmx/vm_options.h: the boot options that shape the VM (vm.cpus=, vm.mem=, vm.apic=). Parsed on
+ * the BSP with the rest of the command line, read when the VM is built. */
 #ifndef VMX_VM_OPTIONS_H
 #define VMX_VM_OPTIONS_H
 

@@ -1,5 +1,6 @@
-/* vmx/vmcs_check_host.c: the guest state of a vCPU whose VM entry failed, printed by field name,
- * so the SDM's checks (Vol. 3C, 27.3.1 "Checks on the Guest State Area") can be followed by hand. */
+/* vmx/vmcs_check_host.c: the guest state of a vCPU whose VM entry failed, printed by field
+ * name, so the SDM's checks (Vol. 3C, 27.3.1 "Checks on the Guest State Area") can be followed by
+ * hand. */
 #include "lib/log.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/guest_state_check.h"

@@ -28,7 +28,8 @@ static void add_range(uint64_t base, uint64_t len, uint32_t type)
 	ranges[nranges++] = (struct mb_range){ base, len, type };
 }
 
-/* Entries are {u32 size, u64 base, u64 length, u32 type}, each `size` bytes after its size field. */
+/* Entries are {u32 size, u64 base, u64 length, u32 type}, each `size` bytes after its size
+ * field. */
 static void read_mmap(uint32_t addr, uint32_t length)
 {
 	for (uint32_t off = 0; off + 24 <= length && nranges < MB_MAX_RANGES;) {

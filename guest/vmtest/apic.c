@@ -123,7 +123,8 @@ static void x2apic_checks(void)
 	x2apic_job(0);
 	check_int("apic.x2apic.mode", "EXTD after the switch", x2apic_on(), 1);
 	check_int("apic.x2apic.id", "RDMSR 0x802", msr_read_safe(X2APIC_MSR(APIC_ID), &v) && v == 0, 1);
-	check_int("apic.x2apic.eoi.read", "RDMSR 0x80b raises #GP", msr_read_safe(X2APIC_MSR(APIC_EOI), &v), 0);
+	check_int("apic.x2apic.eoi.read", "RDMSR 0x80b raises #GP",
+		  msr_read_safe(X2APIC_MSR(APIC_EOI), &v), 0);
 	check_int("apic.x2apic.back", "x2APIC -> xAPIC raises #GP",
 		  msr_write_safe(MSR_APIC_BASE, 0xfee00900ull), 0);
 	msr_write_safe(X2APIC_MSR(APIC_SELF_IPI), VEC_TEST);

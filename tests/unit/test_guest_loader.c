@@ -238,7 +238,8 @@ TEST(loader_mb1_info_fields_memory_map_and_modules)
 		CHECK_EQ(test_ram_u32(mm + 20), want[n][2]);
 	}
 	/* everything after the modules and inside RAM; the info last */
-	CHECK(test_ram_u32(i + 16) > 0x104003 && test_ram_u32(i + 24) > 0x104003 && test_ram_u32(i + 48) > 0x104003);
+	CHECK(test_ram_u32(i + 16) > 0x104003 && test_ram_u32(i + 24) > 0x104003 &&
+	      test_ram_u32(i + 48) > 0x104003);
 	CHECK(e.info_gpa + e.info_len <= RAM);
 	CHECK(test_ram_u32(i + 48) + 96 <= e.info_gpa);
 }
@@ -266,7 +267,8 @@ TEST(loader_kernel_below_1mib_keeps_the_boot_data_above_it)
 	mb1_header(&k, SEG_FILE(0), 0);
 	MUST(load(&k, &e));
 	CHECK_EQ(e.kernel_end, 0x11000);
-	CHECK_EQ(test_ram_u32(test_ram_u32(e.info_gpa + 24)), 0x100000); /* first module at 1 MiB, not 0x11000 */
+	/* the first module at 1 MiB, not at 0x11000 */
+	CHECK_EQ(test_ram_u32(test_ram_u32(e.info_gpa + 24)), 0x100000);
 	CHECK_EQ(test_ram_u8(0x11000), 0xcc);
 
 	const struct seg headers_below_1mib[] = { { 0xff000, 0x300, 0x2000 } };
@@ -442,7 +444,8 @@ TEST(loader_mb1_aout_kludge)
 	CHECK_EQ(e.kernel_end, 0x102000);
 	CHECK(!memcmp(test_ram_at(0x100000, 0x800), k.b, 0x800));
 	CHECK(bss_zero(0x100800, 0x1800));
-	CHECK_EQ(test_ram_u32(test_ram_u32(e.info_gpa + 24)), 0x102000); /* first module right after the bss */
+	/* the first module right after the bss */
+	CHECK_EQ(test_ram_u32(test_ram_u32(e.info_gpa + 24)), 0x102000);
 
 	/* header_addr - load_addr = 0x20: loading starts at file offset 0x20; load_end_addr 0 is
 	 * the rest of the file; bss_end_addr 0 is no bss */
