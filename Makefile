@@ -44,6 +44,7 @@ PURE_SRCS := \
 	apic/vlapic_regs.c \
 	apic/vlapic_timer.c \
 	apic/vlapic_dest.c \
+	apic/tsc_deadline_errata.c \
 	guest/elf.c \
 	guest/loader.c \
 	guest/mb_info.c \

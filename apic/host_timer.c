@@ -1,6 +1,7 @@
 /* apic/host_timer.c: see apic/host_timer.h. */
 #include "apic/host_timer.h"
 #include "apic/lapic.h"
+#include "apic/tsc_deadline_errata.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
@@ -9,29 +10,60 @@
 #include "lib/log.h"
 
 static struct host_timer timers[MAX_CPUS];
-static bool periodic_only; /* host_timer=periodic */
-static bool deadline;      /* BSP: TSC-deadline mode on every CPU */
+static enum { MODE_AUTO, MODE_DEADLINE, MODE_PERIODIC } mode; /* host_timer= */
+static bool deadline; /* BSP: TSC-deadline mode on every CPU */
 
 bool host_timer_option(const char *value, void *ctx)
 {
-	static const char *const names[] = { "deadline", "periodic" };
-	int i = cmdline_match(value, names, 2);
+	static const char *const names[] = { "auto", "deadline", "periodic" };
+	int i = cmdline_match(value, names, 3);
 
 	if (i < 0)
 		return false;
-	periodic_only = i == 1;
+	mode = i;
 	return true;
+}
+
+#define MSR_IA32_BIOS_SIGN_ID 0x8b
+
+/* The microcode revision: write 0 to IA32_BIOS_SIGN_ID, run CPUID leaf 1, read bits 63:32 back
+ * (SDM Vol. 3A, "Microcode Update Facilities", "Determining the Signature"). */
+static uint32_t microcode_revision(void)
+{
+	wrmsr(MSR_IA32_BIOS_SIGN_ID, 0);
+	(void)cpuid(1, 0);
+	return (uint32_t)(rdmsr(MSR_IA32_BIOS_SIGN_ID) >> 32);
+}
+
+/* Whether TSC-deadline mode can be trusted here. Under a hypervisor (CPUID.01H:ECX[31]) the
+ * revision means nothing and the timer is that hypervisor's: trusted. */
+static bool deadline_reliable(void)
+{
+	struct cpuid_regs r = cpuid(1, 0);
+	uint32_t need = tsc_deadline_min_microcode(r.eax), have;
+
+	if (!need || (r.ecx & (1u << 31)) || (have = microcode_revision()) >= need)
+		return true;
+	log_warn("lapic: this CPU needs microcode 0x%x or later for a reliable TSC-deadline timer "
+		 "(Intel errata) and has 0x%x: a firmware (BIOS/UEFI) update brings it; "
+		 "host_timer=deadline uses the timer anyway", need, have);
+	return false;
 }
 
 void host_timer_init(void)
 {
 	if (cpu_id() == 0) {
-		deadline = !periodic_only && lapic_has_tsc_deadline();
+		const char *why = mode == MODE_PERIODIC	   ? "host_timer=periodic"
+				  : !lapic_has_tsc_deadline() ? "the CPU has no TSC-deadline mode"
+				  : mode == MODE_DEADLINE	   ? 0
+				  : !deadline_reliable()	   ? "the CPU's microcode is too old for it"
+							   : 0;
+		deadline = !why;
 		if (deadline)
-			log_info("lapic: timer in TSC-deadline mode");
+			log_info("lapic: timer in TSC-deadline mode%s",
+				 mode == MODE_DEADLINE ? " (host_timer=deadline)" : "");
 		else
-			log_info("lapic: timer in periodic mode (%s)", periodic_only ?
-				 "host_timer=periodic" : "the CPU has no TSC-deadline mode");
+			log_info("lapic: timer in periodic mode (%s)", why);
 	}
 	if (deadline)
 		lapic_timer_deadline_mode(VEC_HOST_TIMER);

@@ -2,8 +2,9 @@
  * tick (the serial line is polled 100 times a second, arch/console_input.c) and the wake-up of a
  * CPU whose vCPU halted with its virtual APIC timer armed (vmx/vcpu.c). In TSC-deadline mode (SDM
  * Vol. 3A, 11.5.4.1) the timer is armed for whichever is due first, so a halted vCPU's CPU
- * sleeps in HLT until its timer is due. Without it (a CPU older than Sandy Bridge, QEMU's TCG, or
- * host_timer=periodic) the tick is the periodic timer and such a CPU polls the TSC instead.
+ * sleeps in HLT until its timer is due. Without it (a CPU older than Sandy Bridge, QEMU's TCG, a
+ * CPU whose microcode the errata name, or host_timer=periodic) the tick is the periodic timer
+ * and such a CPU polls the TSC instead.
  *
  * Each CPU touches only its own state, with interrupts off: the timer's interrupt changes it too.
  * The arithmetic is pure (host-tested); the rest is in apic/host_timer.c. */
@@ -49,9 +50,10 @@ static inline bool host_timer_fired(struct host_timer *t, uint64_t now)
 
 #ifndef HOST_TEST
 /* Each CPU after lapic_init(), the BSP first: puts the timer in TSC-deadline mode when the CPU
- * has it and host_timer=periodic did not say otherwise. */
+ * has it, its microcode is not one the errata name (apic/tsc_deadline_errata.h), and
+ * host_timer= did not say otherwise. */
 void host_timer_init(void);
-/* host_timer=deadline or periodic (boot option). */
+/* host_timer=auto (the above), deadline (whatever the microcode) or periodic (boot option). */
 bool host_timer_option(const char *value, void *ctx);
 /* CPU 0: the console tick, `hz` times a second. */
 void host_timer_start_tick(uint32_t hz);

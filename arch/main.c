@@ -54,7 +54,7 @@ static const struct cmdline_opt boot_options[] = {
 	{ "vm.mem", vm_option_mem, "MiB of guest RAM, even, 4..3072" },
 	{ "vm.apic", vm_option_apic, "xapic, x2apic or x2apic-locked" },
 	{ "apicv", vmx_apicv_option, "comma list of nopi, novid, noreg, nox2v, notpr, noapic; or off" },
-	{ "host_timer", host_timer_option, "deadline (when the CPU has it) or periodic" },
+	{ "host_timer", host_timer_option, "auto, deadline or periodic" },
 	{ "crash", crash_option, "ud, pf, stack, panic or design-rule: fault on purpose (tests)" },
 };
 
