@@ -1,10 +1,11 @@
 /* apic/host_timer.h: each CPU's own local-APIC timer, shared by its two users: CPU 0's console
  * tick (the serial line is polled 100 times a second, arch/console_input.c) and the wake-up of a
- * CPU whose vCPU halted with its virtual APIC timer armed (vmx/vcpu.c). In TSC-deadline mode (SDM
- * Vol. 3A, 11.5.4.1) the timer is armed for whichever is due first, so a halted vCPU's CPU
- * sleeps in HLT until its timer is due. Without it (a CPU older than Sandy Bridge, QEMU's TCG, a
- * CPU whose microcode the errata name, or host_timer=periodic) the tick is the periodic timer
- * and such a CPU polls the TSC instead.
+ * CPU whose vCPU halted with its virtual APIC timer armed (vmx/vcpu.c), or, on a CPU without the
+ * VMX-preemption timer, the exit that ends guest time when that timer is due (vmx/vapic_irq.c).
+ * In TSC-deadline mode (SDM Vol. 3A, 11.5.4.1) the timer is armed for whichever is due first, so
+ * a halted vCPU's CPU sleeps in HLT until its timer is due. Without it (a CPU older than Sandy
+ * Bridge, QEMU's TCG, a CPU whose microcode the errata name, or host_timer=periodic) the tick is
+ * the periodic timer and such a CPU polls the TSC instead.
  *
  * Each CPU touches only its own state, with interrupts off: the timer's interrupt changes it too.
  * The arithmetic is pure (host-tested); the rest is in apic/host_timer.c. */
@@ -57,8 +58,8 @@ void host_timer_init(void);
 bool host_timer_option(const char *value, void *ctx);
 /* CPU 0: the console tick, `hz` times a second. */
 void host_timer_start_tick(uint32_t hz);
-/* Interrupts off: an interrupt at TSC `tsc` (at once if already past) to end a HLT. False
- * without TSC-deadline mode: the caller polls. */
+/* Interrupts off: an interrupt at TSC `tsc` (at once if already past), to end a HLT or, in the
+ * guest, as an external-interrupt exit. False without TSC-deadline mode: the caller polls. */
 bool host_timer_wake_at(uint64_t tsc);
 /* Interrupts off: the wake-up is no longer wanted (the CPU woke for another reason). */
 void host_timer_wake_cancel(void);

@@ -4,6 +4,7 @@
  * APIC page and VMCS. Delivery is virtual-interrupt delivery (RVI/SVI, SDM Vol. 3C, 30.2) where the
  * CPU has it, else event injection with interrupt- and NMI-window exits (SDM Vol. 3C, 26.6 and
  * 27.6 "Event Injection"). */
+#include "apic/host_timer.h"
 #include "apic/lapic.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
@@ -225,13 +226,21 @@ static bool inject_external(struct vcpu *v, bool busy, bool open)
 	return busy;
 }
 
+/* Guest time ends at the virtual APIC timer's deadline: the VMX-preemption timer's exit, or
+ * without it the host timer's interrupt, an external-interrupt exit (apic/host_timer.h). Without
+ * either, only the loop's look at the TSC on the next exit fires it. */
 static void arm_preemption_timer(struct vcpu *v)
 {
 	const struct vmx_controls *ctl = vmx_host_controls();
 	uint64_t next = vlapic_timer_next(&v->apic), now, ticks = 0xffffffffu;
 
-	if (!ctl->has_preemption_timer)
+	if (!ctl->has_preemption_timer) {
+		if (next)
+			host_timer_wake_at(next);
+		else
+			host_timer_wake_cancel();
 		return;
+	}
 	if (next) {
 		now = rdtsc();
 		ticks = next > now ? (next - now) >> ctl->preemption_shift : 0;
@@ -250,7 +259,8 @@ void vapic_before_entry(struct vcpu *v)
 	vcpu_assert_owner(v, "the virtual-APIC page");
 	/* Without "save VMX-preemption timer value" the timer restarts at each entry: re-arm it
 	 * every time while the APIC timer runs. Without the preemption timer at all, only the loop's
-	 * look at the TSC (vapic_take_requests) fires it: every exit must come round the loop. */
+	 * look at the TSC (vapic_take_requests) fires it, after the host timer's exit or any other:
+	 * every exit must come round the loop. */
 	v->apic_dirty = v->apic.timer_fire &&
 			!(ctl->has_preemption_timer && ctl->has_save_preemption_timer);
 	bool busy = vmcs_read32(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;

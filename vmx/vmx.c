@@ -49,14 +49,15 @@ static uint64_t read_msr(uint32_t msr, void *ctx)
 	return rdmsr(msr);
 }
 
-/* apicv=LIST: nopi, novid, noreg, nox2v, notpr, noapic (virtualize APIC accesses), or "off". */
+/* apicv=LIST: nopi, novid, noreg, nox2v, notpr, noapic (virtualize APIC accesses), or "off";
+ * nopreempt (the VMX-preemption timer). */
 bool vmx_apicv_option(const char *value, void *ctx)
 {
 	static const struct { const char *name; unsigned bit; } words[] = {
 		{ "nopi", VMX_OPT_POSTED_INTR }, { "novid", VMX_OPT_VID },
 		{ "noreg", VMX_OPT_APIC_REG },   { "nox2v", VMX_OPT_VIRT_X2APIC },
 		{ "notpr", VMX_OPT_TPR_SHADOW }, { "noapic", VMX_OPT_VIRT_APIC_ACCESS },
-		{ "off", VMX_OPT_APICV_ALL },
+		{ "off", VMX_OPT_APICV_ALL },    { "nopreempt", VMX_OPT_PREEMPTION_TIMER },
 	};
 	unsigned mask = 0;
 

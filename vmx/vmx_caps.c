@@ -145,7 +145,7 @@ static const struct ctl_want pin_wants[] = {
 	REQ(PIN_NMI_EXITING, "NMI exiting"),
 	REQ(PIN_VIRTUAL_NMIS, "virtual NMIs"),
 	OPT(PIN_POSTED_INTR, "process posted interrupts", VMX_OPT_POSTED_INTR),
-	OPT(PIN_PREEMPTION_TIMER, "VMX-preemption timer", 0),
+	OPT(PIN_PREEMPTION_TIMER, "VMX-preemption timer", VMX_OPT_PREEMPTION_TIMER),
 };
 
 /* 25.6.2, primary controls. Ports and MSRs go through the VM's bitmaps; HLT sleeps the vCPU.
@@ -311,7 +311,8 @@ static void drop(uint32_t *word, uint32_t *usable, enum ctl_word_id w, uint32_t 
 
 /* SDM Vol. 3C, 27.2.1.1 "VM-Execution Control Fields": x2APIC virtualization, APIC-register
  * virtualization and virtual-interrupt delivery need the TPR shadow; posted interrupts need
- * virtual-interrupt delivery and acknowledge-interrupt-on-exit. Ours: APIC-register
+ * virtual-interrupt delivery and acknowledge-interrupt-on-exit. 27.2.1.2 "VM-Exit Control
+ * Fields": saving the preemption timer's value needs the timer. Ours: APIC-register
  * virtualization and virtual-interrupt delivery are only worth it with an APIC to virtualize. */
 static void apply_dependencies(uint32_t *word, uint32_t *usable)
 {
@@ -334,6 +335,8 @@ static void apply_dependencies(uint32_t *word, uint32_t *usable)
 		drop(word, usable, W_PIN, PIN_POSTED_INTR, "virtual-interrupt delivery");
 	if (!(usable[W_EXIT] & EXIT_ACK_INTR))
 		drop(word, usable, W_PIN, PIN_POSTED_INTR, "acknowledge interrupt on exit");
+	if (!(usable[W_PIN] & PIN_PREEMPTION_TIMER))
+		drop(word, usable, W_EXIT, EXIT_SAVE_PREEMPT, "VMX-preemption timer");
 }
 
 static bool need_cap(uint64_t cap, uint64_t bit, const char *what)

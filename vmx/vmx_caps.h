@@ -44,6 +44,9 @@ unsigned vmx_vmcs_memtype(const struct vmx_caps *c); /* bits 53:50: 6 write-back
 #define VMX_OPT_VIRT_APIC_ACCESS (1u << 5)
 #define VMX_OPT_APICV_ALL (VMX_OPT_POSTED_INTR | VMX_OPT_VID | VMX_OPT_APIC_REG | \
 			   VMX_OPT_VIRT_X2APIC | VMX_OPT_TPR_SHADOW | VMX_OPT_VIRT_APIC_ACCESS)
+/* The VMX-preemption timer, which ends guest time at the virtual APIC timer's deadline: not APIC
+ * virtualization, so not in "off". */
+#define VMX_OPT_PREEMPTION_TIMER (1u << 6)
 
 /* What this CPU gives the hypervisor. The words are the initial VMCS values; two usable
  * controls are not in them because they change later: "IA-32e mode guest" (per VM entry, follows

@@ -527,6 +527,16 @@ TEST(vmx_controls_masks_turn_optional_features_off)
 	/* Only x2APIC virtualization off: xAPIC virtualization keeps them. */
 	CHECK(compute(&c, VMX_OPT_VIRT_X2APIC, &out));
 	CHECK(out.has_apic_reg_virt && out.has_vid && !out.has_virt_x2apic);
+
+	/* The preemption timer is not APIC virtualization: "off" keeps it, its own bit does not. */
+	CHECK(compute(&c, VMX_OPT_APICV_ALL, &out));
+	CHECK(out.has_preemption_timer && (out.pin & PIN_PREEMPTION_TIMER));
+	CHECK(compute(&c, VMX_OPT_PREEMPTION_TIMER, &out));
+	CHECK(!out.has_preemption_timer && !(out.pin & PIN_PREEMPTION_TIMER));
+	/* saving its value without it would fail VM entry (SDM Vol. 3C, 27.2.1.2) */
+	CHECK(!out.has_save_preemption_timer && !(out.exit & EXIT_SAVE_PREEMPT));
+	CHECK(out.has_vid && out.has_apic_reg_virt);
+	CHECK(test_log_find("optional control VMX-preemption timer turned off by a boot option"));
 }
 
 /* Skylake with posted interrupts, as server parts have them. */
