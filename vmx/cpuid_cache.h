@@ -58,9 +58,9 @@ static inline const struct cpuid_cache_slot *cpuid_cache_find(const struct cpuid
 static inline const struct cpuid_result *cpuid_cache_find_whole(const struct cpuid_cache *c,
 								uint32_t leaf, uint32_t subleaf)
 {
-	const struct cpuid_cache_slot *s = &c->slot[cpuid_cache_index(leaf, subleaf)];
+	const struct cpuid_cache_slot *s = cpuid_cache_find(c, leaf, subleaf);
 
-	return s->key == cpuid_cache_key(leaf, subleaf) && s->kept == CPUID_KEPT_WHOLE ? &s->r : 0;
+	return s && s->kept == CPUID_KEPT_WHOLE ? &s->r : 0;
 }
 
 /* Keeps `r`, the static part of the answer to (leaf, subleaf), replacing what shared its slot;
