@@ -82,17 +82,15 @@ static void arm(const struct host_timer *t)
 void host_timer_start_tick(uint32_t hz)
 {
 	struct host_timer *t = mine();
-
-	if (!deadline) {
-		lapic_timer_periodic(VEC_HOST_TIMER, hz);
-		t->tick_period = 1; /* every interrupt is the tick */
-		return;
-	}
 	uint64_t flags = read_rflags();
-	irq_disable(); /* the interrupt handler changes *t too */
+
+	irq_disable(); /* the interrupt handler reads and changes *t */
 	t->tick_period = time_tsc_hz() / hz;
 	t->tick_next = rdtsc() + t->tick_period;
-	arm(t);
+	if (deadline)
+		arm(t);
+	else
+		lapic_timer_periodic(VEC_HOST_TIMER, hz);
 	if (flags & RFLAGS_IF)
 		irq_enable();
 }
@@ -123,7 +121,7 @@ bool host_timer_interrupt(void)
 	struct host_timer *t = mine();
 
 	if (!deadline)
-		return t->tick_period != 0;
+		return t->tick_period != 0; /* periodic: every interrupt is the tick */
 	bool tick = host_timer_fired(t, rdtsc());
 	arm(t);
 	return tick;
