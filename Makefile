@@ -32,6 +32,7 @@ PURE_SRCS := \
 	vmx/io_ports.c \
 	guest/vuart.c \
 	vmx/vcpu_owner.c \
+	vmx/vm_cpus.c \
 	vmx/vmx_caps.c \
 	vmx/exit_reasons.c \
 	vmx/ept_build.c \

@@ -34,7 +34,8 @@ static const char *crash_request;
 /* Keeps one of its own strings: the value the parser hands over does not outlive the call. */
 static bool crash_option(const char *value, void *ctx)
 {
-	static const char *const kinds[] = { "ud", "pf", "stack", "panic", "design-rule" };
+	static const char *const kinds[] = { "ud", "pf", "stack", "panic", "design-rule",
+					     "vmxon-cpu1" };
 	int i = cmdline_match(value, kinds, sizeof(kinds) / sizeof(kinds[0]));
 
 	if (i < 0)
@@ -101,11 +102,13 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	console_input_start();
 
 	bool design_rule_test = crash_request && !strcmp(crash_request, "design-rule");
-	if (crash_request && !design_rule_test)
+	bool vmxon_test = crash_request && !strcmp(crash_request, "vmxon-cpu1");
+	if (crash_request && !design_rule_test && !vmxon_test)
 		trap_selftest(crash_request);
+	if (vmxon_test)
+		vmx_fail_vmxon_on(1);
 	if (vmx_init()) {
-		unsigned in_root = vmx_enable_all();
-		if (vm_create(&boot_info, in_root)) {
+		if (vmx_enable_all() && vm_create(&boot_info)) {
 			if (design_rule_test)
 				vm_request_design_rule_break();
 			vm_run();

@@ -60,6 +60,7 @@ void cpuid_apply_state(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
 #define CPUID1_ECX_PDCM (1u << 15)
 #define CPUID1_ECX_X2APIC (1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID1_ECX_XSAVE (1u << 26)
 #define CPUID1_ECX_OSXSAVE (1u << 27)
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 #define CPUID1_EDX_MCE (1u << 7)

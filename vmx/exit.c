@@ -65,28 +65,15 @@ static void exit_interrupt_window(struct vcpu *v)
 	v->apic_dirty = true; /* the loop injects the pending interrupt before the next entry */
 }
 
-static bool every_vcpu_dead(const struct vm *vm)
-{
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		const struct vcpu *o = vm->vcpus[i];
-		if (o->state == VCPU_RUNNING || (o->state == VCPU_HALTED && !o->halted_with_if_clear))
-			return false;
-	}
-	return true;
-}
-
 /* HLT: the vCPU sleeps until an interrupt is pending (vmx/vcpu.c). With interrupts off it can
- * only be woken by an NMI; when no vCPU of the VM can run any more, the VM is over. */
+ * only be woken by an NMI, INIT or SIPI from another vCPU; vcpu_halt() checks, under the VM's
+ * park lock, whether any vCPU is left to send one. */
 static void exit_hlt(struct vcpu *v)
 {
 	bool if_set = vmcs_read_natural(VMCS_GUEST_RFLAGS) & RFLAGS_IF;
 
 	vcpu_skip_instruction(v);
-	v->halted_with_if_clear = !if_set;
-	v->state = VCPU_HALTED;
-	if (!if_set && every_vcpu_dead(v->vm))
-		vm_stop(v->vm, "every vCPU halted with interrupts disabled (last: vCPU %u at RIP "
-			       "0x%lx)", v->id, guest_rip());
+	vcpu_halt(v, if_set);
 }
 
 static void exit_triple_fault(struct vcpu *v)

@@ -204,6 +204,86 @@ static bool ready_to_run(struct vcpu *v)
 	return v->state == VCPU_RUNNING;
 }
 
+/* Parked: the vCPU cannot run again by itself, only when another vCPU of the VM sends it an
+ * NMI, INIT or SIPI (halted with interrupts off, waiting for a SIPI, or stopped). Its own view,
+ * on its own CPU. */
+static bool parked(const struct vcpu *v)
+{
+	return v->state == VCPU_WAIT_START || v->state == VCPU_STOPPED ||
+	       (v->state == VCPU_HALTED && v->halted_with_if_clear);
+}
+
+/* Another vCPU's view, under vm->park_lock: parked, and with nothing that could wake it
+ * waiting (a request of any kind, a latched NMI, a start or a SIPI). */
+static bool stays_parked(const struct vcpu *o)
+{
+	return parked(o) && !o->requests && !o->nmi_pending &&
+	       !(o->state == VCPU_WAIT_START && (o->start_request || o->sipi_request));
+}
+
+/* The rule that makes "every vCPU halted with interrupts off" exact on several CPUs at once: a
+ * vCPU leaves a parked state only under vm->park_lock (vcpu_take_requests_parked), and every
+ * vCPU that has just become parked looks at all the others under it. Two vCPUs that park at
+ * the same time take the lock one after the other, and the second sees the first parked: the
+ * lock's release and acquire order the first one's state store before the second one's loads.
+ * (With loads and stores alone, each could read the other's old RUNNING state and the VM would
+ * hang instead of stopping with a reason.) A request sent by a vCPU before it parked is seen
+ * too: it was stored before that vCPU's own unlock. Called with the lock held. */
+static bool every_vcpu_parked(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (!stays_parked(vm->vcpus[i]))
+			return false;
+	return true;
+}
+
+static void stop_if_every_vcpu_parked(struct vcpu *v, bool dead)
+{
+	if (dead)
+		vm_stop(v->vm, "every vCPU halted with interrupts disabled or waits for a SIPI (last: "
+			       "vCPU %u at RIP 0x%lx)", v->id, vmcs_read_natural(VMCS_GUEST_RIP));
+}
+
+void vcpu_halt(struct vcpu *v, bool if_set)
+{
+	struct vm *vm = v->vm;
+
+	if (if_set) {
+		v->halted_with_if_clear = false;
+		v->state = VCPU_HALTED;
+		return;
+	}
+	spin_lock(&vm->park_lock);
+	v->halted_with_if_clear = true;
+	v->state = VCPU_HALTED;
+	bool dead = every_vcpu_parked(vm);
+	spin_unlock(&vm->park_lock);
+	stop_if_every_vcpu_parked(v, dead);
+}
+
+/* The loop's look at requests and whether the vCPU can run. A parked vCPU does it under the
+ * park lock (every_vcpu_parked), and one that is parked afterwards checks the whole VM. */
+static bool take_requests_and_ready(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool locked = parked(v), dead = false;
+
+	if (locked)
+		spin_lock(&vm->park_lock);
+	vapic_take_requests(v);
+	bool ready = ready_to_run(v);
+	if (!ready && parked(v)) {
+		if (!locked)
+			spin_lock(&vm->park_lock);
+		locked = true;
+		dead = every_vcpu_parked(vm);
+	}
+	if (locked)
+		spin_unlock(&vm->park_lock);
+	stop_if_every_vcpu_parked(v, dead);
+	return ready;
+}
+
 /* A vCPU that cannot run sleeps with interrupts on: a kick ends the HLT, and so does the host
  * timer when the vCPU halted with its APIC timer armed (apic/host_timer.h). Without TSC-deadline
  * mode the CPU polls the TSC for that timer instead. Called with interrupts off; STI;HLT takes
@@ -228,7 +308,9 @@ static void vcpu_sleep(struct vcpu *v)
 
 static void stop_self(struct vcpu *v)
 {
+	spin_lock(&v->vm->park_lock); /* parked for good: a check running now must see it */
 	v->state = VCPU_STOPPED;
+	spin_unlock(&v->vm->park_lock);
 	__atomic_add_fetch(&v->vm->stopped_vcpus, 1, __ATOMIC_SEQ_CST);
 	current[cpu_id()] = 0;
 }
@@ -253,8 +335,7 @@ void vcpu_run(void *arg)
 			answer_debug(v);
 		if (v->owner.cpu == 0 && console_input_waiting())
 			console_service();
-		vapic_take_requests(v);
-		if (!ready_to_run(v)) {
+		if (!take_requests_and_ready(v)) {
 			vcpu_sleep(v);
 			continue;
 		}

@@ -39,6 +39,10 @@ static inline bool vcpu_may_resume_from_stub(struct vcpu *v)
 	return true;
 }
 
+/* HLT (vmx/exit.c): the vCPU halts; with interrupts off (`if_set` false) it is parked, and when
+ * every vCPU of the VM is, the VM is stopped with that reason (vmx/vcpu.c explains the lock). */
+void vcpu_halt(struct vcpu *v, bool if_set);
+
 /* For exit handlers. A general register by its encoding number (0 RAX ... 4 RSP ... 15 R15). */
 uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n);
 void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value);

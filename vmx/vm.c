@@ -19,7 +19,9 @@
 #include "vmx/msr_policy.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 #include "vmx/vm.h"
+#include "vmx/vm_cpus.h"
 #include "vmx/vm_devices.h"
 #include "vmx/vm_options.h"
 
@@ -36,13 +38,12 @@ struct vm *vm_current(void)
 
 void vm_lock_devices(struct vm *vm)
 {
-	while (!__sync_bool_compare_and_swap(&vm->dev_lock, 0, 1))
-		cpu_relax();
+	spin_lock(&vm->dev_lock);
 }
 
 void vm_unlock_devices(struct vm *vm)
 {
-	__sync_lock_release(&vm->dev_lock);
+	spin_unlock(&vm->dev_lock);
 }
 
 /* Half of what is free, at most 1 GiB (and never above the 3 GiB MMIO hole), in 2 MiB steps. */
@@ -146,7 +147,7 @@ static uint64_t vcpu_memory_bytes(const struct vcpu *v)
 	return pages * 4096;
 }
 
-static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
+static struct vcpu *vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
 {
 	struct vcpu *v = mm_alloc(sizeof(*v));
 
@@ -154,7 +155,7 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
 		return 0;
 	v->vm = vm;
 	v->id = id;
-	v->owner.cpu = id; /* vCPU k is pinned to CPU k */
+	v->owner.cpu = cpu; /* pinned there for the VM's life (vmx/vm_cpus.h) */
 	v->vpid = (uint16_t)(id + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1 "VPIDs") */
 	v->vmcs_pa = pmm_alloc_page();
 	v->msr_bitmap = mm_alloc(MSR_BITMAP_SIZE);
@@ -167,7 +168,8 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id)
 	return v;
 }
 
-static bool build_vm(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry)
+static bool build_vm(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry,
+		     const unsigned *cpu_of)
 {
 	if (!alloc_ram(vm) || !ept_build_vm(vm) || !vapic_vm_create(vm))
 		return false;
@@ -180,7 +182,7 @@ static bool build_vm(struct vm *vm, const struct boot_info *bi, struct guest_ent
 	if (!vm_devices_register(vm))
 		return false;
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		vm->vcpus[i] = vcpu_create(vm, i);
+		vm->vcpus[i] = vcpu_create(vm, i, cpu_of[i]);
 		if (!vm->vcpus[i]) {
 			log_error("%s: out of memory for vCPU %u", vm->name, i);
 			return false;
@@ -189,10 +191,39 @@ static bool build_vm(struct vm *vm, const struct boot_info *bi, struct guest_ent
 	return true;
 }
 
-bool vm_create(const struct boot_info *bi, unsigned ncpus_online)
+/* The CPUs the vCPUs run on: only those in VMX root operation, said by name when one is not. */
+static bool choose_cpus(struct vm *vm, unsigned *cpu_of)
+{
+	bool in_root[MAX_CPUS];
+	unsigned usable = 0, want;
+
+	for (unsigned cpu = 0; cpu < cpu_count; cpu++) {
+		in_root[cpu] = vmx_cpu_in_root(cpu);
+		usable += in_root[cpu];
+		if (!in_root[cpu])
+			log_warn("%s: cpu%u is not in VMX root operation: it runs no vCPU", vm->name,
+				 cpu);
+	}
+	want = vm_options.cpus ? vm_options.cpus : usable;
+	if (want > usable)
+		log_warn("%s: vm.cpus=%u but only %u CPUs are in VMX root operation; using %u",
+			 vm->name, want, usable, usable);
+	vm->nvcpus = vm_assign_cpus(in_root, cpu_count, want, cpu_of);
+	if (!vm->nvcpus) {
+		log_error("%s: the boot CPU is not in VMX root operation", vm->name);
+		return false;
+	}
+	if (usable < cpu_count)
+		for (unsigned k = 0; k < vm->nvcpus; k++)
+			log_info("%s: vCPU %u on cpu%u", vm->name, k, cpu_of[k]);
+	return true;
+}
+
+bool vm_create(const struct boot_info *bi)
 {
 	struct vm *vm = &the_vm;
 	struct guest_entry entry;
+	unsigned cpu_of[MAX_CPUS];
 
 	fmt_snprintf(vm->name, sizeof(vm->name), "vm%u", vm->id);
 	if (bi->mod_count == 0) {
@@ -200,13 +231,9 @@ bool vm_create(const struct boot_info *bi, unsigned ncpus_online)
 			 "(module2 /boot/guest.elf ARGS)", vm->name);
 		return false;
 	}
-	vm->nvcpus = vm_options.cpus ? vm_options.cpus : ncpus_online;
-	if (vm->nvcpus > ncpus_online) {
-		log_warn("%s: vm.cpus=%u but only %u CPUs are online; using %u", vm->name,
-			 vm->nvcpus, ncpus_online, ncpus_online);
-		vm->nvcpus = ncpus_online;
-	}
-	if (!build_vm(vm, bi, &entry)) {
+	if (!choose_cpus(vm, cpu_of))
+		return false;
+	if (!build_vm(vm, bi, &entry, cpu_of)) {
 		log_error("%s: not started", vm->name);
 		return false;
 	}
@@ -266,15 +293,16 @@ static void log_exit_counts(const struct vcpu *v)
 		 v->id, v->sleeps, v->timer_polls);
 }
 
-/* Every vCPU but 0 runs on its own CPU, handed over through smp_run_on(); vCPU 0 runs here on
- * the BSP. Returns when every vCPU has stopped (bounded wait for the others after vCPU 0). */
+/* Every vCPU but 0 runs on its own CPU (vmx/vm_cpus.h), handed over through smp_run_on(); vCPU 0
+ * runs here on the BSP. Returns when every vCPU has stopped (bounded wait for the others after vCPU 0). */
 void vm_run(void)
 {
 	struct vm *vm = &the_vm;
 
 	for (unsigned i = 1; i < vm->nvcpus; i++) {
-		if (!smp_run_on(i, vcpu_run, vm->vcpus[i])) {
-			vm_stop(vm, "cpu%u cannot take vCPU %u", i, i);
+		unsigned cpu = vm->vcpus[i]->owner.cpu;
+		if (!smp_run_on(cpu, vcpu_run, vm->vcpus[i])) {
+			vm_stop(vm, "cpu%u cannot take vCPU %u", cpu, i);
 			vm->vcpus[i]->state = VCPU_STOPPED;
 			__atomic_add_fetch(&vm->stopped_vcpus, 1, __ATOMIC_SEQ_CST);
 		}

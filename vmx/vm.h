@@ -12,6 +12,7 @@
 #include "boot/bootinfo.h"
 #include "guest/vuart.h"
 #include "lib/ratelimit.h"
+#include "lib/spinlock.h"
 #include "vmx/cpuid_cache.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/guest_regs.h"
@@ -111,7 +112,11 @@ struct vm {
 	struct io_ports ports;
 	struct vuart com1;
 	struct ratelimit com1_limit; /* its lines on the console (vmx/vm_devices.c) */
-	volatile int dev_lock;
+	struct spinlock dev_lock;
+	/* Held while a vCPU leaves a parked state or checks whether every vCPU is parked (vmx/vcpu.c,
+	 * vcpu_park_check): a vCPU halted with interrupts off, waiting for a SIPI, or stopped can only
+	 * be woken by another vCPU of the VM, so when all are parked the VM is over. */
+	struct spinlock park_lock;
 
 	unsigned nvcpus;
 	struct vcpu *vcpus[MAX_CPUS];
@@ -124,7 +129,7 @@ struct vm {
 
 /* Build the VM from the boot modules (the first is the guest kernel). False, with the reason on
  * the console, when there is no guest or it cannot be loaded; the hypervisor carries on. */
-bool vm_create(const struct boot_info *bi, unsigned ncpus_online);
+bool vm_create(const struct boot_info *bi);
 /* crash=design-rule: vm_request_design_rule_break() asks vCPU 0 to write vCPU 1's MSR bitmap
  * after an exit (vm_break_design_rule()), which only CPU 1 may do; the checked writer must
  * stop the machine and name the structure and the vCPU, and the report shows vCPU 0's VMCS. */

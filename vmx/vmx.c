@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/mm.h"
+#include "vmx/cpuid_filter.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
@@ -21,6 +22,7 @@ static unsigned apicv_mask; /* optional features turned off by apicv= */
 static uint64_t vmxon_region[MAX_CPUS];
 static volatile unsigned cpus_in_root, cpus_failed;
 static volatile bool in_root[MAX_CPUS];
+static unsigned fail_vmxon_cpu = ~0u; /* crash=vmxon-cpu1 */
 
 uint64_t vmcs_read_failed(uint32_t field)
 {
@@ -143,6 +145,18 @@ bool vmx_init(void)
 	return true;
 }
 
+/* The host's CR4 in root mode, which the VMCS host state copies: VMXE, and OSXSAVE where the CPU
+ * has XSAVE, because a guest's XSETBV exits and the handler executes XSETBV for it in root mode,
+ * which is #UD with CR4.OSXSAVE clear (SDM Vol. 2C, XSETBV; Vol. 3C, 26.1.3: XSETBV exits
+ * unconditionally). The hypervisor itself uses no extended state (-mgeneral-regs-only), so the
+ * guest's XCR0 may stay loaded while in root mode. */
+static uint64_t host_cr4(uint64_t cr4)
+{
+	if (cpuid(1, 0).ecx & CPUID1_ECX_XSAVE)
+		cr4 |= CR4_OSXSAVE;
+	return cr4 | CR4_VMXE;
+}
+
 /* On each CPU: same capabilities as the BSP, VMX allowed, CR0/CR4 fixed bits, VMXON. */
 static void enable_this_cpu(void *unused)
 {
@@ -161,9 +175,9 @@ static void enable_this_cpu(void *unused)
 		goto fail;
 	}
 	write_cr0(vmx_fixed_cr(read_cr0(), host_caps.cr0_fixed0, host_caps.cr0_fixed1));
-	write_cr4(vmx_fixed_cr(read_cr4() | CR4_VMXE, host_caps.cr4_fixed0, host_caps.cr4_fixed1));
+	write_cr4(vmx_fixed_cr(host_cr4(read_cr4()), host_caps.cr4_fixed0, host_caps.cr4_fixed1));
 	*(uint32_t *)vmxon_region[cpu] = vmx_revision_id(&host_caps);
-	int r = vmx_vmxon(vmxon_region[cpu]);
+	int r = cpu == fail_vmxon_cpu ? VMX_FAIL_INVALID : vmx_vmxon(vmxon_region[cpu]);
 	if (r != VMX_OK) {
 		vmx_insn_report("VMXON", VMX_NO_FIELD, r);
 		goto fail;
@@ -189,6 +203,11 @@ unsigned vmx_enable_all(void)
 		log_error("vmx: %u CPUs did not answer within a second", cpu_count - cpus_in_root -
 								     cpus_failed);
 	return cpus_in_root;
+}
+
+void vmx_fail_vmxon_on(unsigned cpu)
+{
+	fail_vmxon_cpu = cpu;
 }
 
 bool vmx_cpu_in_root(unsigned cpu)

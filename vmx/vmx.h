@@ -13,7 +13,11 @@ bool vmx_init(void);
 /* BSP: VMXON on every online CPU ("vmx: root mode on cpu K"); the number that made it. */
 unsigned vmx_enable_all(void);
 
+/* Whether CPU `cpu` made it into VMX root operation: only those get a vCPU (vmx/vm_cpus.h). */
 bool vmx_cpu_in_root(unsigned cpu);
+/* crash=vmxon-cpu1: CPU `cpu` takes the VMXON failure path as if the instruction had failed, so
+ * the system tests can show that it then runs no vCPU. Before vmx_enable_all(). */
+void vmx_fail_vmxon_on(unsigned cpu);
 
 const struct vmx_caps *vmx_host_caps(void);
 const struct vmx_controls *vmx_host_controls(void);

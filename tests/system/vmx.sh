@@ -36,9 +36,22 @@ expect_line "$c" '^vm0: 2 vCPUs, 16 MiB RAM'
 expect_line "$c" '^vm0: hello: all 2 vCPUs said hello$'
 no_fault_lines "$c"
 
+# A CPU that failed VMXON gets no vCPU (crash=vmxon-cpu1 takes VMXON's failure path on CPU 1):
+# the VM's three vCPUs run on CPUs 0, 2 and 3, and the guest sees three.
+c=bochs-vmxon-failed-cpu1
+boot_case "$c" --hv-args "$hv crash=vmxon-cpu1" --guest "$hello" "${bochs[@]}" --cpus 4
+expect_count "$c" '^vmx: root mode on cpu \d+$' 3
+expect_no_line "$c" '^vmx: root mode on cpu 1$'
+expect_line "$c" '^vm0: cpu1 is not in VMX root operation: it runs no vCPU$'
+expect_line "$c" '^vm0: vCPU 1 on cpu2$'
+expect_line "$c" '^vm0: vCPU 2 on cpu3$'
+expect_line "$c" '^vm0: 3 vCPUs, 16 MiB RAM'
+expect_line "$c" '^vm0: hello: all 3 vCPUs said hello$'
+no_fault_lines "$c"
+
 c=bochs-vmtest-4cpu
 boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=all" "${bochs[@]}" --cpus 4
-expect_line "$c" '^vm0: vmtest: \d+ passed, 0 failed$'
+expect_guest_passed "$c" vmtest
 expect_no_line "$c" '^vm0: vmtest: FAIL'
 expect_line "$c" '^vm0: powered off$'
 no_fault_lines "$c"
@@ -57,11 +70,11 @@ expect_line "$c" '^hv: power off$'
 # vm.apic=: every vCPU starts in x2APIC mode; locked, it reports the lock and cannot leave.
 c=bochs-vm-apic-x2apic
 boot_case "$c" --hv-args "$hv vm.apic=x2apic" --guest "$vmtest" --guest-args "test=apicstart" "${bochs[@]}" --cpus 2
-expect_line "$c" '^vm0: vmtest: \d+ passed, 0 failed$'
+expect_guest_passed "$c" vmtest
 no_fault_lines "$c"
 c=bochs-vm-apic-x2apic-locked
 boot_case "$c" --hv-args "$hv vm.apic=x2apic-locked" --guest "$vmtest" --guest-args "test=apicstart locked=1" "${bochs[@]}" --cpus 2
-expect_line "$c" '^vm0: vmtest: \d+ passed, 0 failed$'
+expect_guest_passed "$c" vmtest
 expect_line "$c" 'IA32_APIC_BASE .*refused \(the x2APIC is locked'
 no_fault_lines "$c"
 

@@ -1,0 +1,26 @@
+/* lib/spinlock.h: the hypervisor's one spinlock, test-and-test-and-set. Taking it is an acquire
+ * and releasing it a release, so what one holder wrote is seen by the next (GCC's __atomic
+ * builtins; on x86 the XCHG is a full barrier anyway). For short sections only: the holder must
+ * not sleep, and interrupts are off on every path that takes one. */
+#ifndef LIB_SPINLOCK_H
+#define LIB_SPINLOCK_H
+
+#include "lib/x86.h"
+
+struct spinlock {
+	volatile int held;
+};
+
+static inline void spin_lock(struct spinlock *l)
+{
+	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED))
+			cpu_relax();
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
+}
+
+#endif
