@@ -60,6 +60,7 @@ hv_secs() { local us=$1; printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 1000
 #   expect_line NAME REGEX            some message matches REGEX
 #   expect_no_line NAME REGEX         no message matches REGEX
 #   expect_count NAME REGEX N         exactly N messages match
+#   expect_guest_passed NAME GUEST    the guest's "GUEST: N passed, 0 failed" with N >= 1
 #   expect_number_between NAME REGEX LO HI
 #                                     some message matches, and its first capture group is a
 #                                     number in [LO, HI]
@@ -214,6 +215,12 @@ expect_no_line() {
 expect_count() {
 	(($# == 3)) || hv_die "usage: expect_count NAME REGEX N"
 	_hv_expect expect_count "$@"
+}
+# A test guest's summary line: at least one check passed and none failed ("0 passed" is a guest
+# that checked nothing, which is a failure too).
+expect_guest_passed() {
+	(($# == 2)) || hv_die "usage: expect_guest_passed NAME GUEST"
+	_hv_expect expect_line "$1" "^vm0: $2: [1-9]\\d* passed, 0 failed\$"
 }
 expect_number_between() {
 	(($# == 4)) || hv_die "usage: expect_number_between NAME REGEX LO HI"

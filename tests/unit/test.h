@@ -1,6 +1,7 @@
 /* tests/unit/test.h: the host unit-test harness. Each test file defines TEST(name) functions;
  * they register themselves and tests/unit/main.c runs them all. A test fails when any CHECK in it
- * fails; each failed CHECK prints its file, line and expression. */
+ * fails, and so does one that ran no CHECK at all; each failed CHECK prints its file, line and
+ * expression. */
 #ifndef TESTS_UNIT_TEST_H
 #define TESTS_UNIT_TEST_H
 
@@ -16,6 +17,9 @@ struct test_case {
 
 void test_register(struct test_case *tc);
 extern int test_failed_checks;
+/* Every CHECK and MUST evaluated, passed or not: a test that evaluated none checked nothing and
+ * fails (tests/unit/main.c). */
+extern int test_checks;
 
 #define TEST(name)                                                          \
 	static void name(void);                                             \
@@ -28,6 +32,7 @@ extern int test_failed_checks;
 
 #define CHECK(cond)                                                         \
 	do {                                                                \
+		test_checks++;                                              \
 		if (!(cond)) {                                              \
 			printf("    %s:%d: CHECK(%s) failed\n", __FILE__,   \
 			       __LINE__, #cond);                            \
@@ -37,6 +42,7 @@ extern int test_failed_checks;
 
 #define CHECK_EQ(a, b)                                                      \
 	do {                                                                \
+		test_checks++;                                              \
 		unsigned long long _a = (unsigned long long)(a);            \
 		unsigned long long _b = (unsigned long long)(b);            \
 		if (_a != _b) {                                             \
@@ -48,6 +54,7 @@ extern int test_failed_checks;
 
 #define CHECK_STR(a, b)                                                     \
 	do {                                                                \
+		test_checks++;                                              \
 		const char *_a = (a), *_b = (b);                            \
 		if (!_a || !_b || strcmp(_a, _b) != 0) {                    \
 			printf("    %s:%d: CHECK_STR(%s, %s) failed: \"%s\" != \"%s\"\n", \
@@ -61,6 +68,7 @@ extern int test_failed_checks;
  * from a failed step would only crash). */
 #define MUST(cond)                                                                   \
 	do {                                                                         \
+		test_checks++;                                                       \
 		if (!(cond)) {                                                       \
 			printf("    %s:%d: MUST(%s) failed\n", __FILE__, __LINE__, #cond); \
 			test_failed_checks++;                                        \

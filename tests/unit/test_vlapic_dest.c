@@ -19,12 +19,11 @@ static void run_cases(const char *what, const struct vlapic *target, const struc
 {
 	for (unsigned i = 0; i < n; i++) {
 		bool got = vlapic_match_dest(target, c[i].dest, c[i].logical, c[i].x2apic);
-		if (got != c[i].match) {
+		if (got != c[i].match)
 			printf("    %s: dest 0x%x %s from %s: got %d\n", what, c[i].dest,
 			       c[i].logical ? "logical" : "physical", c[i].x2apic ? "x2APIC" : "xAPIC",
 			       got);
-			CHECK_EQ(got, c[i].match);
-		}
+		CHECK_EQ(got, c[i].match);
 	}
 }
 #define RUN(what, vl, cases) run_cases(what, vl, cases, sizeof(cases) / sizeof(cases[0]))
