@@ -142,6 +142,7 @@ void host_timer_wake_cancel(void)
 #define FAKE_VCPUS 4
 static struct vm vm;
 static struct vcpu vcpus[FAKE_VCPUS];
+static uint8_t apic_pages[FAKE_VCPUS][4096] __attribute__((aligned(4096)));
 
 static void start_state(void)
 {
@@ -176,6 +177,9 @@ struct vcpu *fake_vcpu(unsigned nvcpus, uint64_t ram)
 		v->cr0_mask = (fake_caps.cr0_fixed0 | ~fake_caps.cr0_fixed1) & ~(CR0_PE | CR0_PG);
 		v->cr4_mask = fake_caps.cr4_fixed0 | ~fake_caps.cr4_fixed1;
 		v->cr0_shadow = CR0_PE | (1ull << 4);
+		v->vapic_page = apic_pages[i];
+		v->apic.page = apic_pages[i];
+		v->apic.id = i;
 		vlapic_init(&v->apic);
 		vm.vcpus[i] = v;
 	}
