@@ -40,6 +40,8 @@ PURE_SRCS := \
 	vmx/mmio_decode.c \
 	vmx/guest_walk.c \
 	vmx/posted_intr.c \
+	vmx/xcr0.c \
+	vmx/event_combine.c \
 	apic/apic_base.c \
 	apic/vlapic.c \
 	apic/vlapic_regs.c \
@@ -51,8 +53,22 @@ PURE_SRCS := \
 	guest/mb_info.c \
 	guest/acpi_tables.c
 
+# Exit handlers and what they call that touches the CPU through the VMCS accessors only: in the
+# image they are the inline VMREAD/VMWRITE; the host unit tests compile these files against a
+# fake VMCS and fake hardware (tests/unit/fake_vmcs.c, fake_hw.c) to run the handlers.
+SEAM_SRCS := \
+	vmx/exit_cr.c \
+	vmx/exit_io.c \
+	vmx/exit_cpuid.c \
+	vmx/hypercall.c \
+	vmx/guest_cr.c \
+	vmx/vcpu_state.c \
+	vmx/vcpu_event.c \
+	vmx/vapic_inject.c
+
 KERNEL_C_SRCS := \
 	$(PURE_SRCS) \
+	$(SEAM_SRCS) \
 	lib/string.c \
 	arch/main.c \
 	arch/acpi_host.c \
@@ -82,11 +98,7 @@ KERNEL_C_SRCS := \
 	vmx/exit_apic.c \
 	vmx/shell_vm.c \
 	vmx/exit.c \
-	vmx/exit_cpuid.c \
 	vmx/exit_msr.c \
-	vmx/exit_io.c \
-	vmx/exit_cr.c \
-	vmx/hypercall.c \
 	vmx/ept.c \
 	vmx/vm.c \
 	vmx/vm_devices.c \
@@ -103,6 +115,8 @@ UNIT_SRCS := \
 	tests/unit/log_capture.c \
 	tests/unit/phys_arena.c \
 	tests/unit/guest_ram.c \
+	tests/unit/fake_vmcs.c \
+	tests/unit/fake_hw.c \
 	$(sort $(wildcard tests/unit/test_*.c))
 
 KERNEL_OBJS := $(KERNEL_C_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_ASM_SRCS:%.asm=$(BUILD)/%.o)
@@ -166,12 +180,14 @@ $(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf $(BUILD)/guest/hello.elf script
 
 include guest/guest.mk
 
-# Host unit tests: the pure sources compiled for the host under ASan/UBSan.
+# Host unit tests: the pure sources, and the seam's against the fake VMCS, compiled for the host
+# under ASan/UBSan.
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 
-$(BUILD)/unit-tests: $(PURE_SRCS:%.c=$(BUILD)/host/%.o) $(UNIT_SRCS:%.c=$(BUILD)/host/%.o)
+$(BUILD)/unit-tests: $(PURE_SRCS:%.c=$(BUILD)/host/%.o) $(SEAM_SRCS:%.c=$(BUILD)/host/%.o) \
+		$(UNIT_SRCS:%.c=$(BUILD)/host/%.o)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
 
 unit: $(BUILD)/unit-tests

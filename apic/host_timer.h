@@ -49,6 +49,12 @@ static inline bool host_timer_fired(struct host_timer *t, uint64_t now)
 	return tick;
 }
 
+/* Interrupts off: an interrupt at TSC `tsc` (at once if already past), to end a HLT or, in the
+ * guest, as an external-interrupt exit. False without TSC-deadline mode: the caller polls. */
+bool host_timer_wake_at(uint64_t tsc);
+/* Interrupts off: the wake-up is no longer wanted (the CPU woke for another reason). */
+void host_timer_wake_cancel(void);
+
 #ifndef HOST_TEST
 /* Each CPU after lapic_init(), the BSP first: puts the timer in TSC-deadline mode when the CPU
  * has it, its microcode is not one the errata name (apic/tsc_deadline_errata.h), and
@@ -58,11 +64,6 @@ void host_timer_init(void);
 bool host_timer_option(const char *value, void *ctx);
 /* CPU 0: the console tick, `hz` times a second. */
 void host_timer_start_tick(uint32_t hz);
-/* Interrupts off: an interrupt at TSC `tsc` (at once if already past), to end a HLT or, in the
- * guest, as an external-interrupt exit. False without TSC-deadline mode: the caller polls. */
-bool host_timer_wake_at(uint64_t tsc);
-/* Interrupts off: the wake-up is no longer wanted (the CPU woke for another reason). */
-void host_timer_wake_cancel(void);
 /* The timer's interrupt (VEC_HOST_TIMER), in root mode or as a VM exit, after its EOI: true when
  * the console tick is due. */
 bool host_timer_interrupt(void);

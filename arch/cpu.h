@@ -23,11 +23,16 @@
 
 #define CR0_PE (1ul << 0)
 #define CR0_WP (1ul << 16)
+#define CR0_NW (1ul << 29)
+#define CR0_CD (1ul << 30)
 #define CR0_PG (1ul << 31)
+#define CR4_PSE (1ul << 4)
 #define CR4_PAE (1ul << 5)
 #define CR4_PGE (1ul << 7)
 #define CR4_VMXE (1ul << 13)
 #define CR4_OSXSAVE (1ul << 18)
+#define CR4_SMEP (1ul << 20)
+#define CR4_SMAP (1ul << 21)
 #define CR4_PKE (1ul << 22)
 
 #define RFLAGS_IF (1ul << 9)
@@ -56,6 +61,17 @@ static inline uint64_t read_rflags(void)
 	__asm__ volatile("pushfq; popq %0" : "=r"(v));
 	return v;
 }
+
+/* XSETBV (SDM Vol. 2C): needs CR4.OSXSAVE; a value or index the CPU refuses is #GP. */
+#ifndef HOST_TEST
+static inline void xsetbv(uint32_t index, uint64_t value)
+{
+	__asm__ volatile("xsetbv" : : "c"(index), "a"((uint32_t)value),
+			 "d"((uint32_t)(value >> 32)));
+}
+#else
+void xsetbv(uint32_t index, uint64_t value); /* tests/unit/fake_hw.c records it */
+#endif
 
 static inline void halt(void)
 {

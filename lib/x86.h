@@ -65,6 +65,7 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 			 : "memory");
 }
 
+#ifndef HOST_TEST
 static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r;
@@ -74,6 +75,11 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 			 : "a"(leaf), "c"(subleaf));
 	return r;
 }
+#else
+/* The host unit tests' CPU (tests/unit/fake_hw.c): code under test sees the CPU a test sets up,
+ * never the machine the tests run on. */
+struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf);
+#endif
 
 /* The physical-address width, MAXPHYADDR: CPUID.80000008H:EAX[7:0], or 36 where the leaf is
  * missing (SDM Vol. 3A, 4.1.4 "Enumeration of Paging Features by CPUID"). */
@@ -84,6 +90,7 @@ static inline unsigned cpuid_maxphyaddr(void)
 	return 36;
 }
 
+#ifndef HOST_TEST
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -91,6 +98,9 @@ static inline uint64_t rdtsc(void)
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
+#else
+uint64_t rdtsc(void); /* tests/unit/fake_hw.c */
+#endif
 
 static inline void cpu_relax(void)
 {

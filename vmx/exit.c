@@ -159,21 +159,6 @@ static const exit_handler_fn exit_handlers[VMX_EXIT_REASON_MAX + 1] = {
 	[VMX_EXIT_XSETBV] = exit_xsetbv,
 };
 
-/* An exit in the middle of delivering an event (IDT-vectoring information valid) would lose the
- * event: deliver it again on the next entry (SDM Vol. 3C, 28.2.4 "Information for VM Exits During
- * Event Delivery"). */
-static __attribute__((noinline)) void reinject_vectoring_event(uint32_t info)
-{
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12)); /* bit 12 is undefined there */
-	if (info & (1u << 11))
-		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE,
-			     vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
-	uint32_t type = INTR_INFO_TYPE(info);
-	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_PRIV_SOFT_EXC ||
-	    type == INTR_TYPE_SOFT_EXC)
-		vmcs_write32(VMCS_ENTRY_INSTRUCTION_LEN, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
-}
-
 static __attribute__((noinline)) bool exit_unhandled(struct vcpu *v, uint32_t basic)
 {
 	vm_stop(v->vm, "vCPU %u: VM exit %u (%s) is not handled, at RIP 0x%lx", v->id, basic,
@@ -193,8 +178,9 @@ bool vmx_handle_exit(struct guest_regs *regs)
 	v->last_exit = basic;
 	if (vmx_exit_may_be_during_delivery(basic)) {
 		uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+		/* Delivered again on the next entry, or the event is lost (SDM Vol. 3C, 28.2.4). */
 		if (__builtin_expect(info & INTR_INFO_VALID, 0))
-			reinject_vectoring_event(info);
+			vcpu_reinject_event(v, info);
 	}
 	if (__builtin_expect(basic > VMX_EXIT_REASON_MAX, 0))
 		return exit_unhandled(v, basic);

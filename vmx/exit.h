@@ -15,6 +15,8 @@ bool vmx_handle_exit(struct guest_regs *regs);
 
 /* The handlers, by file. */
 void exit_cpuid(struct vcpu *v);               /* vmx/exit_cpuid.c */
+/* What CPUID(leaf, subleaf) gives this vCPU (its cache, the filter, its state bits). */
+struct cpuid_result exit_cpuid_guest(struct vcpu *v, uint32_t leaf, uint32_t subleaf);
 void exit_rdmsr(struct vcpu *v);               /* vmx/exit_msr.c */
 void exit_wrmsr(struct vcpu *v);
 void exit_io(struct vcpu *v);                  /* vmx/exit_io.c */

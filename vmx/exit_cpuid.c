@@ -41,9 +41,8 @@ static void set_result(struct vcpu *v, const struct cpuid_result *r)
 /* A first question, or a leaf with state bits. OSXSAVE and PKE are not in the CR4 guest/host
  * mask (vmx/vmcs_setup.c): the guest sets them without an exit, so its value is the VMCS guest
  * CR4, not the read shadow. */
-static __attribute__((noinline)) void answer(struct vcpu *v)
+struct cpuid_result exit_cpuid_guest(struct vcpu *v, uint32_t leaf, uint32_t subleaf)
 {
-	uint32_t leaf = (uint32_t)v->regs.rax, subleaf = (uint32_t)v->regs.rcx;
 	const struct cpuid_cache_slot *kept = cpuid_cache_find(&v->cpuid, leaf, subleaf);
 	struct cpuid_result r = kept ? kept->r : answer_static(v, leaf, subleaf);
 
@@ -56,6 +55,13 @@ static __attribute__((noinline)) void answer(struct vcpu *v)
 		};
 		cpuid_apply_state(leaf, subleaf, &r, &state);
 	}
+	return r;
+}
+
+static __attribute__((noinline)) void answer(struct vcpu *v)
+{
+	struct cpuid_result r = exit_cpuid_guest(v, (uint32_t)v->regs.rax, (uint32_t)v->regs.rcx);
+
 	set_result(v, &r);
 }
 

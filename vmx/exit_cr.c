@@ -5,9 +5,10 @@
 #include "arch/cpu.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
+#include "vmx/guest_cr.h"
 #include "vmx/vmcs_fields.h"
-#include "vmx/vmcs_setup.h"
 #include "vmx/vmx_insn.h"
+#include "vmx/xcr0.h"
 
 /* CR8 is the TPR's priority class (SDM Vol. 3A, 11.8.6 "Task Priority in IA-32e Mode"): a write
  * sets TPR[7:4] and clears TPR[3:0], and one with any of bits 63:4 set is #GP. It exits only
@@ -35,8 +36,7 @@ static bool mov_to_cr(struct vcpu *v, unsigned cr, uint64_t value)
 	case 0:
 		return vmcs_guest_write_cr0(v, value);
 	case 3:
-		vmcs_write_natural(VMCS_GUEST_CR3, value);
-		return true;
+		return vmcs_guest_write_cr3(v, value);
 	case 4:
 		return vmcs_guest_write_cr4(v, value);
 	case 8:
@@ -49,6 +49,7 @@ void exit_cr_access(struct vcpu *v)
 {
 	uint64_t q = vmcs_read_natural(VMCS_EXIT_QUALIFICATION);
 	unsigned cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
+	uint64_t value;
 	bool ok = true;
 
 	switch (type) {
@@ -58,9 +59,9 @@ void exit_cr_access(struct vcpu *v)
 	case 1: /* MOV from CR: only CR3 and CR8 can exit this way */
 		vcpu_write_gpr(v, reg, mov_from_cr(v, cr));
 		break;
-	case 3: /* LMSW: the low four bits of CR0; PE can be set, not cleared */
-		ok = vmcs_guest_write_cr0(v, (v->cr0_shadow & ~0xeull) | ((q >> 16) & 0xf) |
-						     (v->cr0_shadow & 1));
+	case 3: /* LMSW: the source operand is in bits 31:16 */
+		value = guest_lmsw_value(guest_cr0_current(v), (uint16_t)(q >> 16));
+		ok = vmcs_guest_write_cr0(v, value);
 		break;
 	default: /* CLTS: TS is not in the mask, so this does not happen */
 		break;
@@ -72,20 +73,19 @@ void exit_cr_access(struct vcpu *v)
 	vcpu_skip_instruction(v);
 }
 
-/* XSETBV (SDM Vol. 2C, XSETBV): XCR0 only, x87 always on, AVX only with SSE, nothing the host's
- * CPUID.(EAX=0DH,ECX=0) does not list; anything else is #GP as on hardware. */
+/* XSETBV (SDM Vol. 2C, XSETBV): XCR0 only, with the rules of vmx/xcr0.h against what the guest
+ * was shown in CPUID.(EAX=0DH,ECX=0), not the host's; anything else is #GP as on hardware. XCR0
+ * is the CPU's own while the guest runs: the hypervisor uses no XSAVE state. */
 void exit_xsetbv(struct vcpu *v)
 {
 	uint32_t index = (uint32_t)v->regs.rcx;
 	uint64_t value = ((v->regs.rdx & 0xffffffff) << 32) | (v->regs.rax & 0xffffffff);
-	struct cpuid_regs r = cpuid(0xd, 0);
-	uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
+	struct cpuid_result r = exit_cpuid_guest(v, 0xd, 0);
 
-	if (index != 0 || !(value & 1) || (value & ~supported) ||
-	    ((value & 4) && !(value & 2))) {
+	if (index != 0 || !xcr0_valid(value, ((uint64_t)r.edx << 32) | r.eax)) {
 		vcpu_inject_gp(v);
 		return;
 	}
-	__asm__ volatile("xsetbv" : : "c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+	xsetbv(index, value);
 	vcpu_skip_instruction(v);
 }

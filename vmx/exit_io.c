@@ -19,6 +19,16 @@ static struct io_access decode(uint64_t q)
 				   (uint16_t)(q >> 16) };
 }
 
+/* IN writes AL, AX or EAX; like every 32-bit register write in 64-bit mode, EAX zero-extends
+ * into RAX, while AL and AX leave the rest alone (SDM Vol. 1, 3.4.1.1 "General-Purpose Registers
+ * in 64-Bit Mode"). */
+static uint64_t io_in_result(uint64_t rax, uint32_t val, unsigned size)
+{
+	if (size == 4)
+		return val;
+	return (rax & ~(uint64_t)((1u << (size * 8)) - 1)) | val;
+}
+
 void exit_io(struct vcpu *v)
 {
 	struct io_access a = decode(vmcs_read_natural(VMCS_EXIT_QUALIFICATION));
@@ -33,8 +43,8 @@ void exit_io(struct vcpu *v)
 	}
 	vm_lock_devices(vm);
 	if (a.in) {
-		uint32_t val = io_ports_read(&vm->ports, a.port, a.size, &claimed);
-		v->regs.rax = (v->regs.rax & ~(uint64_t)mask) | (val & mask);
+		uint32_t val = io_ports_read(&vm->ports, a.port, a.size, &claimed) & mask;
+		v->regs.rax = io_in_result(v->regs.rax, val, a.size);
 	} else {
 		io_ports_write(&vm->ports, a.port, a.size, (uint32_t)v->regs.rax & mask, &claimed);
 	}

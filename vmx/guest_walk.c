@@ -33,6 +33,15 @@ static enum gw_result walk64(uint64_t table, uint64_t linear, unsigned shift, gw
 	}
 }
 
+#define GW_PDPTE_RESERVED 0x1e6ull /* bits 2:1 and 8:5 */
+
+bool gw_pdpte_loadable(uint64_t pdpte, unsigned maxphyaddr)
+{
+	uint64_t above = maxphyaddr >= 64 ? 0 : ~0ull << maxphyaddr;
+
+	return !(pdpte & GW_P) || !(pdpte & (GW_PDPTE_RESERVED | above));
+}
+
 /* PAE paging (4.4): CR3 bits 31:5 locate four PDPTEs, selected by linear bits 31:30. In a PDPTE
  * bits 2:1 and 8:5 are reserved (Table 4-8 "Format of a PAE Page-Directory-Pointer-Table
  * Entry"); loading one with them set would have raised #GP, so finding them means a bad table. */
@@ -48,7 +57,7 @@ static enum gw_result walk_pae(const struct gw_regs *r, const uint64_t *pdptes, 
 		return GW_BAD_GPA;
 	if (!(e & GW_P))
 		return GW_NOT_PRESENT;
-	if (e & 0x1e6)
+	if (e & GW_PDPTE_RESERVED)
 		return GW_RESERVED;
 	return walk64(e & GW_ADDR_MASK, linear, 21, read, ctx, gpa);
 }

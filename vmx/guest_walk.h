@@ -49,6 +49,11 @@ enum gw_result guest_walk(const struct gw_regs *r, uint64_t linear, gw_read64_fn
 enum gw_result guest_walk_pdptes(const struct gw_regs *r, const uint64_t *pdptes, uint64_t linear,
 				 gw_read64_fn read, void *ctx, uint64_t *gpa);
 
+/* Whether a PAE PDPTE may be loaded (SDM Vol. 3A, 4.4.1 "PDPTE Registers", Table 4-8): one with
+ * P=1 and a reserved bit set (2:1, 8:5, or MAXPHYADDR and up) makes the MOV to CR0, CR3 or CR4
+ * that loads it #GP(0). One with P=0 is not looked at. */
+bool gw_pdpte_loadable(uint64_t pdpte, unsigned maxphyaddr);
+
 /* "ok", "not present", "reserved bit set", "outside guest RAM"; "?" for other values. */
 const char *guest_walk_result_name(enum gw_result r);
 

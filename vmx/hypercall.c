@@ -1,8 +1,18 @@
 /* vmx/hypercall.c: VMCALL exits: the hypercall ABI of vmx/hypercall.h (README, "Hypercalls").
- * On the calling vCPU's CPU. Unknown calls return -HC_ENOSYS, as documented. */
+ * On the calling vCPU's CPU. Unknown calls return -HC_ENOSYS, calls from CPL > 0 -HC_EPERM, as
+ * documented. */
 #include "lib/log.h"
 #include "vmx/exit.h"
 #include "vmx/hypercall.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
+
+/* The CPL is the DPL of SS (SDM Vol. 3C, 25.4.1 "Guest Register State": SS access rights, bits
+ * 6:5; VM entry checks that it matches CS in protected mode, and it is 0 in real mode). */
+static unsigned guest_cpl(void)
+{
+	return (vmcs_read32(VMCS_GUEST_SS_AR) >> 5) & 3;
+}
 
 static int64_t hc_start_vcpu(struct vcpu *v, uint64_t index, uint64_t eip, uint64_t eax)
 {
@@ -11,7 +21,7 @@ static int64_t hc_start_vcpu(struct vcpu *v, uint64_t index, uint64_t eip, uint6
 	if (index >= vm->nvcpus)
 		return -HC_EINVAL;
 	struct vcpu *t = vm->vcpus[index];
-	if (t->state != VCPU_WAIT_START || t->start_request)
+	if (!vcpu_claim_start(t)) /* one caller of any number wins a vCPU */
 		return -HC_EBUSY;
 	vcpu_set_entry_state(t, (uint32_t)eip, (uint32_t)eax, 0);
 	vcpu_note_request(t);
@@ -43,6 +53,11 @@ void exit_vmcall(struct vcpu *v)
 	uint64_t nr = v->regs.rax & 0xffffffff, a = v->regs.rbx, b = v->regs.rcx, c = v->regs.rdx;
 	int64_t ret;
 
+	if (guest_cpl() != 0) {
+		v->regs.rax = (uint64_t)-HC_EPERM;
+		vcpu_skip_instruction(v);
+		return;
+	}
 	switch (nr) {
 	case HC_VERSION:
 		ret = HC_ABI_VERSION;

@@ -95,86 +95,10 @@ void vcpu_assert_owner(struct vcpu *v, const char *what)
 		      v->vm->name, v->id, vcpu_owner_verdict_text(r), cpu_id(), v->owner.cpu);
 }
 
-void vcpu_set_proc_controls(struct vcpu *v, uint32_t proc)
-{
-	vcpu_assert_owner(v, "the processor-based controls");
-	v->proc_ctl = proc;
-	vmcs_write32(VMCS_CTRL_PROC_BASED, proc);
-}
-
-void vcpu_set_proc2_controls(struct vcpu *v, uint32_t proc2)
-{
-	vcpu_assert_owner(v, "the secondary processor-based controls");
-	if (proc2 == v->proc2_ctl && v->launched)
-		return;
-	v->proc2_ctl = proc2;
-	vmcs_write32(VMCS_CTRL_PROC_BASED2, proc2);
-}
-
 void vcpu_set_msr_bitmap_x2apic(struct vcpu *v, const struct msr_x2apic_open *open)
 {
 	vcpu_assert_owner(v, "the MSR bitmap");
 	msr_bitmap_x2apic(v->msr_bitmap, open);
-}
-
-void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t ebx)
-{
-	v->start_eip = eip;
-	v->start_eax = eax;
-	v->start_ebx = ebx;
-	__atomic_store_n(&v->start_request, true, __ATOMIC_RELEASE);
-}
-
-/* Registers by their number in instruction encodings (SDM Vol. 2A, Table 2-2); RSP is in the
- * VMCS. */
-static uint64_t *gpr(struct vcpu *v, unsigned n)
-{
-	uint64_t *const regs[16] = {
-		&v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx, 0, &v->regs.rbp,
-		&v->regs.rsi, &v->regs.rdi, &v->regs.r8, &v->regs.r9, &v->regs.r10, &v->regs.r11,
-		&v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15,
-	};
-	return regs[n & 15];
-}
-
-uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n)
-{
-	return (n & 15) == 4 ? vmcs_read_natural(VMCS_GUEST_RSP) : *gpr(v, n);
-}
-
-void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value)
-{
-	if ((n & 15) == 4)
-		vmcs_write_natural(VMCS_GUEST_RSP, value);
-	else
-		*gpr(v, n) = value;
-}
-
-uint64_t vcpu_exit_total(const struct vcpu *v)
-{
-	uint64_t total = 0;
-
-	for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
-		total += v->exits[r];
-	return total;
-}
-
-void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
-{
-	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
-
-	if (has_error) {
-		info |= INTR_HAS_ERROR;
-		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
-	}
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
-}
-
-void vcpu_raise_interrupt(struct vcpu *v, uint8_t vector)
-{
-	__atomic_or_fetch(&v->extint[vector / 64], 1ull << (vector % 64), __ATOMIC_SEQ_CST);
-	vcpu_note_request(v);
-	vcpu_kick(v);
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -189,11 +113,15 @@ static bool ready_to_run(struct vcpu *v)
 {
 	if (v->paused)
 		return false;
-	if (v->state == VCPU_WAIT_START && v->start_request) {
-		v->start_request = false;
+	/* Acquire: start_eip/eax/ebx were written before READY was released. RUNNING is stored
+	 * before the request is dropped, so a claim that wins after the drop sees RUNNING
+	 * (vcpu_claim_start). */
+	if (v->state == VCPU_WAIT_START &&
+	    __atomic_load_n(&v->start_request, __ATOMIC_ACQUIRE) == VCPU_START_READY) {
 		vmcs_load_flat32_state(v, v->start_eip, v->start_eax);
 		v->regs.rbx = v->start_ebx;
-		v->state = VCPU_RUNNING;
+		__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&v->start_request, VCPU_START_NONE, __ATOMIC_SEQ_CST);
 		v->apic_dirty = true;
 	}
 	if (v->state == VCPU_HALTED && vapic_wakes_halt(v)) {

@@ -10,8 +10,12 @@
 #include "vmx/vmx_insn.h"
 
 /* Where the vCPU starts: 32-bit flat protected mode at `eip` with EAX/EBX as given (the
- * multiboot entry state, Multiboot spec 3.2). Before launch (BSP) or on the vCPU's CPU. */
+ * multiboot entry state, Multiboot spec 3.2), published as VCPU_START_READY. Before launch (the
+ * BSP, for vCPU 0), or by the caller that holds the claim below (any CPU). */
 void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t ebx);
+/* Any CPU: the right to start `t`, which waits for a start and has no start request: true for
+ * exactly one of any number of callers (vmx/vcpu_state.c says which ordering makes it so). */
+bool vcpu_claim_start(struct vcpu *t);
 
 /* The vCPU loop on its CPU (smp_run_on target); returns when the vCPU stops. */
 void vcpu_run(void *vcpu);
@@ -46,7 +50,6 @@ void vcpu_halt(struct vcpu *v, bool if_set);
 /* For exit handlers. A general register by its encoding number (0 RAX ... 4 RSP ... 15 R15). */
 uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n);
 void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value);
-#ifndef HOST_TEST /* VMX instructions: the predicate above is host-tested, these are not */
 /* Past an instruction of `len` bytes, as executing it would have been: that also ends blocking
  * by STI or MOV SS (SDM Vol. 3C, 25.4.2 "Guest Non-Register State"). Inline: nearly every
  * instruction exit ends here. */
@@ -66,9 +69,15 @@ static inline void vcpu_skip_instruction(struct vcpu *v)
 {
 	vcpu_advance_rip(v, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
 }
-#endif
 
+/* Raise an exception in the guest on the next entry. An event already in the VM-entry
+ * interruption-information field (a re-injected one) is combined with it as the SDM says
+ * (vmx/event_combine.h): replaced, held and delivered afterwards, turned into #DF, or a triple
+ * fault that stops the VM. */
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+/* An exit during event delivery (IDT-vectoring information `info` valid): the event goes back
+ * into the VM-entry fields, to be delivered again on the next entry. */
+void vcpu_reinject_event(struct vcpu *v, uint32_t info);
 static inline void vcpu_inject_gp(struct vcpu *v)
 {
 	vcpu_inject_exception(v, 13, true, 0);

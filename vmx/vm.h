@@ -27,6 +27,15 @@ enum vcpu_state {
 	VCPU_STOPPED,
 };
 
+/* The start request (HC_START_VCPU, and the BSP's own start): a caller claims it with a CAS
+ * from NONE, writes start_eip/eax/ebx and releases READY; the target's CPU takes it at READY
+ * only (vmx/vcpu_state.c, vmx/vcpu.c ready_to_run). */
+enum vcpu_start {
+	VCPU_START_NONE = 0,
+	VCPU_START_CLAIMED,
+	VCPU_START_READY,
+};
+
 struct vm;
 
 struct vcpu {
@@ -55,7 +64,7 @@ struct vcpu {
 	volatile bool nmi_request;
 	volatile bool init_request;
 	volatile uint16_t sipi_request; /* 0x100 | vector */
-	volatile bool start_request;  /* HC_START_VCPU */
+	volatile uint8_t start_request; /* enum vcpu_start (vmx/vcpu_state.c) */
 	volatile uint32_t start_eip, start_eax, start_ebx;
 
 	/* The virtual local APIC (apic/vlapic.h) on this vCPU's own virtual-APIC page. */
@@ -63,6 +72,9 @@ struct vcpu {
 	uint8_t *vapic_page;
 	struct pi_desc *pi; /* its posted-interrupt descriptor, where the CPU has them */
 	bool nmi_pending;      /* latched NMI waiting for NMI blocking to end (at most one) */
+	/* An interrupt or NMI whose delivery an exception interrupted (vcpu_inject_exception), in
+	 * the interruption-information format; 0 for none. Injected before anything new. */
+	uint32_t held_event;
 	bool apic_mmio_direct; /* "virtualize APIC accesses" on in this vCPU's VMCS */
 
 	uint32_t proc_ctl; /* the primary processor-based controls as last written */

@@ -6,6 +6,7 @@
 #include "arch/percpu.h"
 #include "lib/log.h"
 #include "vmx/ept.h"
+#include "vmx/guest_cr.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs_fields.h"
@@ -153,8 +154,7 @@ static void load_start_state(struct vcpu *v, uint64_t cr0, uint64_t rip, uint32_
 	vmcs_write_natural(VMCS_GUEST_IDTR_BASE, 0);
 	v->cr0_shadow = cr0;
 	v->cr4_shadow = 0;
-	vmcs_write_natural(VMCS_GUEST_CR0,
-			   (cr0 | (c->cr0_fixed0 & ~CR0_PE_PG)) & (c->cr0_fixed1 | CR0_PE_PG));
+	vmcs_write_natural(VMCS_GUEST_CR0, guest_cr0_for_cpu(cr0));
 	vmcs_write_natural(VMCS_CR0_READ_SHADOW, cr0);
 	vmcs_write_natural(VMCS_GUEST_CR4, c->cr4_fixed0);
 	vmcs_write_natural(VMCS_CR4_READ_SHADOW, 0);
@@ -204,44 +204,4 @@ void vmcs_load_sipi_state(struct vcpu *v, uint8_t vector)
 	write_segment(VMCS_GUEST_GS_SEL, 0, 0, 0xffff, 0x93);
 	load_start_state(v, 0x60000010ull, 0, 0xffff);
 	v->regs = (struct guest_regs){ .rdx = cpuid(1, 0).eax };
-}
-
-/* MOV to CR0 (or LMSW) that touched a masked bit: the guest keeps its value in the read shadow,
- * the CPU gets it with the fixed bits applied. Setting a bit CR0_FIXED1 forbids, or PG without
- * PE, is a #GP as on hardware (SDM Vol. 3A, 2.5 "Control Registers"). */
-bool vmcs_guest_write_cr0(struct vcpu *v, uint64_t value)
-{
-	const struct vmx_caps *c = vmx_host_caps();
-	uint64_t efer = vmcs_read64(VMCS_GUEST_EFER);
-
-	if ((value >> 32) || ((value & (1ull << 31)) && !(value & 1)))
-		return false;
-	uint64_t old = v->cr0_shadow;
-	v->cr0_shadow = value;
-	vmcs_write_natural(VMCS_CR0_READ_SHADOW, value);
-	vmcs_write_natural(VMCS_GUEST_CR0, (value | (c->cr0_fixed0 & ~CR0_PE_PG)) &
-						   (c->cr0_fixed1 | CR0_PE_PG));
-	/* Paging turned on or off with EFER.LME set switches IA-32e mode (SDM Vol. 3A, 10.8.5). */
-	bool pg_on = !(old & (1ull << 31)) && (value & (1ull << 31));
-	bool pg_off = (old & (1ull << 31)) && !(value & (1ull << 31));
-	if ((pg_on || pg_off) && (efer & EFER_LME)) {
-		uint32_t entry = vmcs_read32(VMCS_CTRL_ENTRY);
-		efer = pg_on ? efer | EFER_LMA : efer & ~(uint64_t)EFER_LMA;
-		vmcs_write64(VMCS_GUEST_EFER, efer);
-		vmcs_write32(VMCS_CTRL_ENTRY, pg_on ? entry | ENTRY_IA32E_GUEST : entry & ~ENTRY_IA32E_GUEST);
-	}
-	return true;
-}
-
-bool vmcs_guest_write_cr4(struct vcpu *v, uint64_t value)
-{
-	const struct vmx_caps *c = vmx_host_caps();
-
-	/* VMXE stays the hypervisor's (no nested VMX); bits the CPU cannot set are reserved. */
-	if ((value & CR4_VMXE) || (value & ~c->cr4_fixed1))
-		return false;
-	v->cr4_shadow = value;
-	vmcs_write_natural(VMCS_CR4_READ_SHADOW, value);
-	vmcs_write_natural(VMCS_GUEST_CR4, value | c->cr4_fixed0);
-	return true;
 }

@@ -14,8 +14,5 @@ bool vmcs_setup(struct vcpu *v);
 void vmcs_load_flat32_state(struct vcpu *v, uint32_t eip, uint32_t eax);
 /* The state a SIPI gives a vCPU waiting for one: real mode at vector:0000. */
 void vmcs_load_sipi_state(struct vcpu *v, uint8_t vector);
-/* Apply a guest write of CR0/CR4 through the guest/host masks; false if it must raise #GP. */
-bool vmcs_guest_write_cr0(struct vcpu *v, uint64_t value);
-bool vmcs_guest_write_cr4(struct vcpu *v, uint64_t value);
 
 #endif

@@ -6,7 +6,10 @@
  * Reference", "Conventions"): CF=1 is VMfailInvalid (no current VMCS to hold an error number),
  * ZF=1 is VMfailValid (the number is in VMCS_VM_INSTRUCTION_ERROR). The result is an int:
  * VMX_OK, VMX_FAIL_INVALID, VMX_FAIL_VALID_UNKNOWN, or the VM-instruction error number (1..28,
- * vmx_insn_error_name()). The asm is left out under HOST_TEST so host code may include this. */
+ * vmx_insn_error_name()). The asm is left out under HOST_TEST: there the VMCS accessors are the
+ * host unit tests' fake VMCS (tests/unit/fake_vmcs.c, a table field -> value), so the exit
+ * handlers compile and run on the host unchanged. The seam is compile-time: in the kernel the
+ * accessors below are the inline VMREAD/VMWRITE, at no cost on the exit path. */
 #ifndef VMX_VMX_INSN_H
 #define VMX_VMX_INSN_H
 
@@ -247,6 +250,33 @@ static inline __attribute__((always_inline)) bool vmcs_write_natural(uint32_t fi
 	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_NATURAL);
 	return vmcs_write_checked(field, value);
 }
+
+#else /* HOST_TEST: the fake VMCS (tests/unit/fake_vmcs.c) */
+
+/* The fake checks each access's width as VMCS_CHECK_WIDTH does at compile time: a mismatch
+ * fails the running test. */
+uint64_t fake_vmcs_access_read(uint32_t field, unsigned width);
+bool fake_vmcs_access_write(uint32_t field, unsigned width, uint64_t value);
+
+static inline uint64_t vmcs_read_field(uint32_t field)
+{
+	return fake_vmcs_access_read(field, vmcs_field_width(field));
+}
+
+#define FAKE_VMCS_ACCESSORS(suffix, type, width)                                  \
+	static inline type vmcs_read##suffix(uint32_t field)                      \
+	{                                                                         \
+		return (type)fake_vmcs_access_read(field, width);                 \
+	}                                                                         \
+	static inline bool vmcs_write##suffix(uint32_t field, type value)         \
+	{                                                                         \
+		return fake_vmcs_access_write(field, width, value);               \
+	}
+FAKE_VMCS_ACCESSORS(16, uint16_t, VMCS_WIDTH_16)
+FAKE_VMCS_ACCESSORS(32, uint32_t, VMCS_WIDTH_32)
+FAKE_VMCS_ACCESSORS(64, uint64_t, VMCS_WIDTH_64)
+FAKE_VMCS_ACCESSORS(_natural, uint64_t, VMCS_WIDTH_NATURAL)
+#undef FAKE_VMCS_ACCESSORS
 
 #endif /* !HOST_TEST */
 
