@@ -64,7 +64,9 @@ SEAM_SRCS := \
 	vmx/guest_cr.c \
 	vmx/vcpu_state.c \
 	vmx/vcpu_event.c \
-	vmx/vapic_inject.c
+	vmx/vapic_inject.c \
+	vmx/vmcs_controls.c \
+	vmx/vcpu_call.c
 
 KERNEL_C_SRCS := \
 	$(PURE_SRCS) \

@@ -28,9 +28,7 @@ bool ept_build_vm(struct vm *vm)
 	}
 	vm->ept_root = e.root;
 	vm->eptp = ept_pointer(&e);
-	/* Translations cached for this EPTP by an earlier VM must go (SDM Vol. 3C, 29.4.3.1
-	 * "Operations that Invalidate Cached Mappings"). */
-	vmx_invept(ctl->has_invept_single ? INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXT, vm->eptp);
+	/* Each vCPU's CPU flushes this EPTP before its first entry (vmcs_setup, vmx_flush_ept). */
 	return true;
 }
 

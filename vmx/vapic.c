@@ -107,5 +107,5 @@ void vapic_apply_mode(struct vcpu *v)
 	/* Back to virtualized xAPIC accesses: no translation of the APIC page cached while it was
 	 * plain memory for this vCPU may survive (SDM Vol. 3C, 30.4.5 and 29.4.3). */
 	if (v->apic_mmio_direct && !was_direct && v->launched)
-		vmx_invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
+		vmx_flush_vpid(v->vpid);
 }

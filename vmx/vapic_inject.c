@@ -61,7 +61,9 @@ static bool inject_held(struct vcpu *v, bool busy)
 	return true;
 }
 
-/* NMIs: injected when NMI blocking (and MOV SS / STI blocking) allow, else the NMI window. */
+/* NMIs: injected when NMI blocking (and MOV SS / STI blocking) allow, else the NMI window. That
+ * exit is optional (it needs "virtual NMIs", SDM Vol. 3C, 25.6.1 and 26.2): without it the NMI
+ * waits for the vCPU's next exit of any kind, which goes round the loop. */
 static bool inject_nmi(struct vcpu *v, bool busy, uint32_t blocking)
 {
 	bool can = !busy && !(blocking & (BLOCKING_NMI | BLOCKING_MOVSS | BLOCKING_STI));
@@ -71,7 +73,10 @@ static bool inject_nmi(struct vcpu *v, bool busy, uint32_t blocking)
 		v->nmi_pending = false;
 		busy = true;
 	}
-	set_window(v, PROC_NMI_WINDOW, v->nmi_pending);
+	if (vmx_host_controls()->has_nmi_window)
+		set_window(v, PROC_NMI_WINDOW, v->nmi_pending);
+	else if (v->nmi_pending)
+		v->apic_dirty = true; /* no NMI-window exit: every exit comes round to try again */
 	return busy;
 }
 

@@ -41,25 +41,17 @@ bool vcpu_debug_call(struct vcpu *v, void (*fn)(struct vcpu *v, void *arg), void
 	}
 	if (current[v->owner.cpu] != v)
 		return false; /* its loop has ended: nobody will answer */
-	v->debug_arg = arg;
-	__atomic_store_n(&v->debug_fn, fn, __ATOMIC_SEQ_CST);
+	vcpu_call_post(v, fn, arg);
 	vcpu_note_request(v);
 	vcpu_kick(v);
 	uint64_t end = rdtsc() + time_tsc_hz() / 1000 * timeout_ms;
 	while (__atomic_load_n(&v->debug_fn, __ATOMIC_SEQ_CST) && rdtsc() < end)
 		cpu_relax();
-	/* Withdraw an unanswered request so it cannot run later with a stale argument. */
-	return !__atomic_exchange_n(&v->debug_fn, 0, __ATOMIC_SEQ_CST);
-}
-
-static void answer_debug(struct vcpu *v)
-{
-	void (*fn)(struct vcpu *, void *) = __atomic_load_n(&v->debug_fn, __ATOMIC_SEQ_CST);
-
-	if (fn) {
-		fn(v, v->debug_arg);
-		__atomic_store_n(&v->debug_fn, 0, __ATOMIC_SEQ_CST);
-	}
+	if (vcpu_call_withdraw(v))
+		return false;
+	while (__atomic_load_n(&v->debug_fn, __ATOMIC_SEQ_CST))
+		cpu_relax(); /* started: it uses `arg`, in our frame, until it ends */
+	return true;
 }
 
 /* The fault report's view of the vCPU this CPU runs: its VMCS is current here, so VMREAD is safe
@@ -260,7 +252,7 @@ void vcpu_run(void *arg)
 		if (v->vm->stopping)
 			break;
 		if (v->debug_fn)
-			answer_debug(v);
+			vcpu_call_answer(v);
 		if (v->owner.cpu == 0 && console_input_waiting())
 			console_service();
 		if (!take_requests_and_ready(v)) {

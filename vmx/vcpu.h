@@ -43,6 +43,13 @@ static inline bool vcpu_may_resume_from_stub(struct vcpu *v)
 	return true;
 }
 
+/* Calls run on a vCPU's own CPU for another CPU (vmx/vcpu_call.c): post, then the vCPU's loop
+ * answers; a caller that gives up withdraws it, which fails (false) once it has started. */
+typedef void (*vcpu_call_fn)(struct vcpu *v, void *arg);
+void vcpu_call_post(struct vcpu *v, vcpu_call_fn fn, void *arg);
+bool vcpu_call_withdraw(struct vcpu *v);
+void vcpu_call_answer(struct vcpu *v);
+
 /* HLT (vmx/exit.c): the vCPU halts; with interrupts off (`if_set` false) it is parked, and when
  * every vCPU of the VM is, the VM is stopped with that reason (vmx/vcpu.c explains the lock). */
 void vcpu_halt(struct vcpu *v, bool if_set);

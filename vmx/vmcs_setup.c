@@ -9,6 +9,7 @@
 #include "vmx/guest_cr.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
+#include "vmx/vmcs_controls.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx.h"
@@ -16,7 +17,6 @@
 
 extern const uint8_t vmx_exit_stub[];
 
-#define CR0_PE_PG ((1ull << 0) | (1ull << 31))
 #define MSR_IA32_PAT 0x277
 #define PAT_POWER_ON 0x0007040600070406ull /* SDM Vol. 3A, 12.12.4 "Programming the PAT" */
 
@@ -49,59 +49,6 @@ static bool setup_host_state(void)
 	return ok;
 }
 
-/* CR0/CR4 bits the guest may not own: those VMX operation fixes (IA32_VMX_CR0/CR4_FIXED0/1, SDM
- * Vol. 3D, A.7 and A.8), except CR0.PE and CR0.PG under unrestricted guest. The guest reads its
- * own value from the read shadow and its writes to these bits exit. */
-static void setup_cr_masks(struct vcpu *v)
-{
-	const struct vmx_caps *c = vmx_host_caps();
-
-	v->cr0_mask = (c->cr0_fixed0 | ~c->cr0_fixed1) & ~CR0_PE_PG;
-	v->cr4_mask = c->cr4_fixed0 | ~c->cr4_fixed1;
-}
-
-static bool setup_exec_controls(struct vcpu *v)
-{
-	const struct vmx_controls *ctl = vmx_host_controls();
-	bool ok = true;
-
-	setup_cr_masks(v);
-	/* The window exits are turned on only while an event waits (vmx/vapic_irq.c); "virtualize
-	 * APIC accesses" and "virtualize x2APIC mode" follow the vCPU's APIC mode (vmx/vapic.c).
-	 * Posted interrupts, where the CPU has them, come with their descriptor (vmx/vapic.c). */
-	v->proc_ctl = ctl->proc & ~(PROC_INTR_WINDOW | PROC_NMI_WINDOW);
-	v->proc2_ctl = ctl->proc2 & ~(PROC2_VIRT_APIC_ACCESS | PROC2_VIRT_X2APIC);
-	ok &= vmcs_write32(VMCS_CTRL_PIN_BASED, ctl->pin);
-	ok &= vmcs_write32(VMCS_CTRL_PROC_BASED, v->proc_ctl);
-	ok &= vmcs_write32(VMCS_CTRL_PROC_BASED2, v->proc2_ctl);
-	ok &= vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
-	ok &= vmcs_write32(VMCS_CR3_TARGET_COUNT, 0);
-	ok &= vmcs_write64(VMCS_IO_BITMAP_A, (uint64_t)v->vm->io_bitmap);
-	ok &= vmcs_write64(VMCS_IO_BITMAP_B, (uint64_t)v->vm->io_bitmap + 4096);
-	ok &= vmcs_write64(VMCS_MSR_BITMAP, (uint64_t)v->msr_bitmap);
-	ok &= vmcs_write64(VMCS_EPT_POINTER, v->vm->eptp);
-	ok &= vmcs_write16(VMCS_VPID, v->vpid);
-	ok &= vmcs_write64(VMCS_TSC_OFFSET, 0);
-	ok &= vmcs_write_natural(VMCS_CR0_GUEST_HOST_MASK, v->cr0_mask);
-	ok &= vmcs_write_natural(VMCS_CR4_GUEST_HOST_MASK, v->cr4_mask);
-	return ok;
-}
-
-static bool setup_exit_entry_controls(void)
-{
-	const struct vmx_controls *ctl = vmx_host_controls();
-	bool ok = true;
-
-	ok &= vmcs_write32(VMCS_CTRL_EXIT, ctl->exit);
-	ok &= vmcs_write32(VMCS_CTRL_ENTRY, ctl->entry & ~ENTRY_IA32E_GUEST);
-	ok &= vmcs_write32(VMCS_EXIT_MSR_STORE_COUNT, 0);
-	ok &= vmcs_write32(VMCS_EXIT_MSR_LOAD_COUNT, 0);
-	ok &= vmcs_write32(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
-	ok &= vmcs_write32(VMCS_ENTRY_INTR_INFO, 0);
-	ok &= vmcs_write64(VMCS_LINK_POINTER, ~0ull); /* no shadow VMCS */
-	return ok;
-}
-
 bool vmcs_setup(struct vcpu *v)
 {
 	uint32_t *region = (uint32_t *)v->vmcs_pa;
@@ -113,12 +60,12 @@ bool vmcs_setup(struct vcpu *v)
 		vmx_insn_report("VMCLEAR/VMPTRLD", VMX_NO_FIELD, r);
 		return false;
 	}
-	if (!setup_host_state() || !setup_exec_controls(v) || !setup_exit_entry_controls() ||
-	    !vapic_setup_vmcs(v))
+	if (!setup_host_state() || !vmcs_setup_controls(v) || !vapic_setup_vmcs(v))
 		return false;
-	/* This VPID may hold translations from an earlier VM on this CPU. */
-	vmx_invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
-	return true;
+	/* This CPU may hold translations for this VPID and this EPTP from before: an earlier VM, or
+	 * none flushed since VMXON (SDM Vol. 3C, 29.4.3.1 "Operations that Invalidate Cached
+	 * Mappings"). Here, after VMXON, on the CPU that enters the VMCS, before its first entry. */
+	return vmx_flush_vpid(v->vpid) && vmx_flush_ept(v->vm->eptp);
 }
 
 static void write_segment(uint32_t sel_field, uint16_t sel, uint64_t base, uint32_t limit,

@@ -205,6 +205,24 @@ unsigned vmx_enable_all(void)
 	return cpus_in_root;
 }
 
+bool vmx_flush_vpid(uint16_t vpid)
+{
+	int r = vmx_invvpid(vmx_invvpid_type(&host_controls), vpid, 0);
+
+	if (r != VMX_OK)
+		vmx_insn_report("INVVPID", VMX_NO_FIELD, r);
+	return r == VMX_OK;
+}
+
+bool vmx_flush_ept(uint64_t eptp)
+{
+	int r = vmx_invept(vmx_invept_type(&host_controls), eptp);
+
+	if (r != VMX_OK)
+		vmx_insn_report("INVEPT", VMX_NO_FIELD, r);
+	return r == VMX_OK;
+}
+
 void vmx_fail_vmxon_on(unsigned cpu)
 {
 	fail_vmxon_cpu = cpu;

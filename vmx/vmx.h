@@ -13,6 +13,10 @@ bool vmx_init(void);
 /* BSP: VMXON on every online CPU ("vmx: root mode on cpu K"); the number that made it. */
 unsigned vmx_enable_all(void);
 
+/* Flush the calling CPU's cached translations of one VPID / one EPTP, with the narrowest type the
+ * CPU supports (vmx_invvpid_type); false, after reporting, when the instruction failed. */
+bool vmx_flush_vpid(uint16_t vpid);
+bool vmx_flush_ept(uint64_t eptp);
 /* Whether CPU `cpu` made it into VMX root operation: only those get a vCPU (vmx/vm_cpus.h). */
 bool vmx_cpu_in_root(unsigned cpu);
 /* crash=vmxon-cpu1: CPU `cpu` takes the VMXON failure path as if the instruction had failed, so

@@ -470,3 +470,13 @@ uint64_t vmx_fixed_cr0_guest(uint64_t value, uint64_t fixed0, uint64_t fixed1, b
 		fixed0 &= ~(CR0_PE_BIT | CR0_PG_BIT);
 	return vmx_fixed_cr(value, fixed0, fixed1);
 }
+
+uint64_t vmx_invvpid_type(const struct vmx_controls *c)
+{
+	return c->has_invvpid_single ? INVVPID_SINGLE_CONTEXT : INVVPID_ALL_CONTEXT;
+}
+
+uint64_t vmx_invept_type(const struct vmx_controls *c)
+{
+	return c->has_invept_single ? INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXT;
+}

@@ -78,6 +78,12 @@ struct vmx_controls {
 bool vmx_compute_controls(const struct vmx_caps *c, unsigned mask_optional,
 			  struct vmx_controls *out);
 
+/* The INVVPID / INVEPT type that flushes one VPID's or EPTP's translations: single-context where
+ * the CPU has it, else all-context (vmx_compute_controls refuses a CPU with neither). The types a
+ * CPU supports are in IA32_VMX_EPT_VPID_CAP (SDM Vol. 3D, A.10); using another is VMfailValid. */
+uint64_t vmx_invvpid_type(const struct vmx_controls *c);
+uint64_t vmx_invept_type(const struct vmx_controls *c);
+
 /* A control register with the VMX-fixed bits applied (SDM Vol. 3D, A.7 "VMX-Fixed Bits in CR0",
  * A.8 "VMX-Fixed Bits in CR4"): bits set in fixed0 forced to 1, bits clear in fixed1 forced to
  * 0. For the host's CR0/CR4 before VMXON and for guest CR4. */

@@ -65,6 +65,7 @@ void fake_hw_reset(void)
 	fake_caps.cr4_fixed1 = 0x3767ffull; /* through SMAP and PKE, without LA57 */
 	memset(&fake_controls, 0, sizeof(fake_controls));
 	fake_controls.has_tpr_shadow = true;
+	fake_controls.has_nmi_window = true; /* as on every Bochs model */
 }
 
 uint64_t rdtsc(void)

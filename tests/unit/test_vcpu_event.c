@@ -142,3 +142,28 @@ TEST(injection_never_overwrites_a_valid_entry_field)
 	CHECK(v->proc_ctl & PROC_NMI_WINDOW);
 	CHECK(v->proc_ctl & PROC_INTR_WINDOW);
 }
+
+/* NMI-window exiting is optional (it needs "virtual NMIs"): without it a blocked NMI must not
+ * turn the control on (VM entry would fail), and the vCPU's exits keep coming round the loop to
+ * inject it once blocking ends. */
+TEST(nmi_window_only_where_the_cpu_has_it)
+{
+	for (int has = 0; has < 2; has++) {
+		struct vcpu *v = fake_vcpu(1, 1 << 20);
+		fake_controls.has_nmi_window = has;
+		fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, BLOCKING_NMI);
+		v->nmi_pending = true;
+		v->apic_dirty = true;
+		v->proc_ctl = 0;
+		vapic_before_entry(v);
+		CHECK_EQ(fake_vmcs_get(VMCS_ENTRY_INTR_INFO), 0); /* blocked: not injected */
+		CHECK_EQ(!!(v->proc_ctl & PROC_NMI_WINDOW), has);
+		CHECK(has || v->apic_dirty);
+
+		fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, 0); /* the guest's IRET: blocking ends */
+		v->apic_dirty = true;
+		vapic_before_entry(v);
+		CHECK_EQ(fake_vmcs_get(VMCS_ENTRY_INTR_INFO), INTR_INFO_VALID | INTR_TYPE_NMI | 2);
+		CHECK(!(v->proc_ctl & PROC_NMI_WINDOW));
+	}
+}

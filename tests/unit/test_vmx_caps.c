@@ -706,3 +706,19 @@ TEST(vmx_fixed_cr0_guest_lets_unrestricted_guests_leave_pe_pg_clear)
 	/* without unrestricted guest, PE and PG are forced */
 	CHECK_EQ(vmx_fixed_cr0_guest(0x10, c.cr0_fixed0, c.cr0_fixed1, false), 0x80000031);
 }
+
+/* The flush types follow IA32_VMX_EPT_VPID_CAP: single-context only where the CPU has it. */
+TEST(vmx_flush_types_follow_the_capabilities)
+{
+	struct vmx_controls c = { 0 };
+
+	c.has_invvpid_all = c.has_invept_all = true;
+	CHECK_EQ(vmx_invvpid_type(&c), INVVPID_ALL_CONTEXT);
+	CHECK_EQ(vmx_invept_type(&c), INVEPT_ALL_CONTEXT);
+	c.has_invvpid_single = c.has_invept_single = true;
+	CHECK_EQ(vmx_invvpid_type(&c), INVVPID_SINGLE_CONTEXT);
+	CHECK_EQ(vmx_invept_type(&c), INVEPT_SINGLE_CONTEXT);
+	c.has_invvpid_all = c.has_invept_all = false;
+	CHECK_EQ(vmx_invvpid_type(&c), INVVPID_SINGLE_CONTEXT);
+	CHECK_EQ(vmx_invept_type(&c), INVEPT_SINGLE_CONTEXT);
+}
