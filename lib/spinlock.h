@@ -1,7 +1,8 @@
-/* lib/spinlock.h: the hypervisor's one spinlock, test-and-test-and-set. Taking it is an acquire
- * and releasing it a release, so what one holder wrote is seen by the next (GCC's __atomic
- * builtins; on x86 the XCHG is a full barrier anyway). For short sections only: the holder must
- * not sleep, and interrupts are off on every path that takes one. */
+/* lib/spinlock.h: the one spinlock of the hypervisor and of its test guests, test-and-test-and-
+ * set. Taking it is an acquire and releasing it a release, so what one holder wrote is seen by
+ * the next (GCC's __atomic builtins; on x86 the XCHG is a full barrier anyway). For short
+ * sections only: the holder must not sleep. In the hypervisor interrupts are off wherever one is
+ * taken. */
 #ifndef LIB_SPINLOCK_H
 #define LIB_SPINLOCK_H
 
@@ -13,6 +14,8 @@ struct spinlock {
 
 static inline void spin_lock(struct spinlock *l)
 {
+	/* Spin on a plain load and retry the locked XCHG only when the lock looks free, so waiting
+	 * CPUs do not keep bouncing the cache line. */
 	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED))
 			cpu_relax();

@@ -1,29 +1,13 @@
-/* guest/lib/spinlock.h: a test-and-set spinlock and the few atomics the guests share data with.
- * Any vCPU, any context (a lock taken with interrupts on must not be taken by a handler too). */
+/* guest/lib/spinlock.h: the hypervisor's spinlock (lib/spinlock.h) and the few atomics the guests
+ * share data with. Any vCPU, any context (a lock taken with interrupts on must not be taken by a
+ * handler too). */
 #ifndef GUEST_LIB_SPINLOCK_H
 #define GUEST_LIB_SPINLOCK_H
 
 #include <stdint.h>
 
 #include "guest/lib/cpu.h"
-
-struct spinlock {
-	uint32_t locked;
-};
-
-static inline void spin_lock(struct spinlock *l)
-{
-	/* Spin on a plain load and only retry the locked XCHG when the lock looks free, so waiting
-	 * vCPUs do not keep bouncing the cache line. */
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			cpu_relax();
-}
-
-static inline void spin_unlock(struct spinlock *l)
-{
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-}
+#include "lib/spinlock.h"
 
 static inline uint32_t atomic_load(const uint32_t *p)
 {
