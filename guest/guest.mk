@@ -25,6 +25,7 @@ GUEST_LIB_C_SRCS := \
 	guest/lib/smp.c \
 	guest/lib/power.c \
 	guest/lib/check.c \
+	guest/lib/ring3.c \
 	guest/lib/libgcc.c \
 	lib/printf.c \
 	lib/string.c \
@@ -32,7 +33,8 @@ GUEST_LIB_C_SRCS := \
 
 GUEST_LIB_ASM_SRCS := \
 	guest/lib/entry.asm \
-	guest/lib/trap_entry.asm
+	guest/lib/trap_entry.asm \
+	guest/lib/ring3_entry.asm
 
 GUEST_HELLO_SRCS := \
 	guest/hello/main.c
@@ -50,6 +52,9 @@ GUEST_VMTEST_SRCS := \
 	guest/vmtest/apic.c \
 	guest/vmtest/console.c \
 	guest/vmtest/apicstart.c \
+	guest/vmtest/xsetbv.c \
+	guest/vmtest/cpl3.c \
+	guest/vmtest/pae.c \
 	guest/vmtest/destructive.c
 
 GUEST_BENCH_SRCS := \

@@ -24,6 +24,7 @@ enum hypercall {
 #define HC_ENOSYS 1 /* no such call */
 #define HC_EINVAL 2 /* an argument is out of range */
 #define HC_EBUSY 3  /* HC_START_VCPU: that vCPU already runs */
+#define HC_EPERM 4 /* the caller is not at CPL 0 */
 
 /* The VM's own devices (guest ACPI tables describe the PM1 blocks). */
 #define GUEST_PORT_COM1 0x3f8
