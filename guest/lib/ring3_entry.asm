@@ -11,7 +11,7 @@ SEL_USER_DATA   equ 0x23
 RING3_RETURN_VECTOR equ 0x81
 RING3_STACK_SIZE equ 4096
 
-extern ring3_set_esp0
+extern gdt_set_esp0
 global ring3_run, ring3_return_stub
 
 section .bss
@@ -31,7 +31,7 @@ ring3_run:
 	push edi
 	mov [saved_esp], esp
 	push esp
-	call ring3_set_esp0
+	call gdt_set_esp0
 	add esp, 4
 	mov ax, SEL_USER_DATA            ; DS/ES with DPL 0 would be nulled by the IRET
 	mov ds, ax

@@ -36,6 +36,7 @@ static const struct suite suites[] = {
 	{ "xsetbv", suite_xsetbv, false },
 	{ "cpl3", suite_cpl3, false },
 	{ "pae", suite_pae, false },
+	{ "longmode", suite_longmode, false },
 	{ "triplefault", suite_triplefault, true },
 	{ "ept-outside", suite_ept_outside, true },
 	{ "reset", suite_reset, true },
@@ -89,7 +90,7 @@ static void run(const char *name)
 		}
 	}
 	con_printf("suites: all (every non-destructive one), cpuid, exitcount, msr, ports, vmcall, "
-		   "hlt, hvmem, apic, xsetbv, cpl3, pae; destructive: triplefault, ept-outside, reset, halt-forever, "
+		   "hlt, hvmem, apic, xsetbv, cpl3, pae, longmode; destructive: triplefault, ept-outside, reset, halt-forever, "
 		   "console, apicstart (with vm.apic=)");
 	check_fail("test", "no such suite (got \"%s\", want one of the suites listed)", name);
 }

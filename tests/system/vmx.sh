@@ -60,6 +60,9 @@ vmtest_case bochs-vmtest-xsetbv-apicv-off 4 xsetbv apicv=off
 vmtest_case bochs-vmtest-cpl3 4 cpl3
 vmtest_case bochs-vmtest-cpl3-apicv-off 4 cpl3 apicv=off
 vmtest_case bochs-vmtest-pae 1 pae
+vmtest_case bochs-vmtest-longmode 1 longmode
+vmtest_case bochs-vmtest-longmode-notpr 1 longmode apicv=notpr
+vmtest_case bochs-vmtest-longmode-apicv-off 1 longmode apicv=off
 
 # The design rule's checked writers fire for real: crash=design-rule makes CPU 0, after vCPU 0's
 # first exit, write vCPU 1's MSR bitmap, which only CPU 1 may do; the report shows vCPU 0's VMCS.
