@@ -3,8 +3,8 @@
  * "Exception- or Interrupt-Handler Procedures"). ring3_init() loads the full GDT (gdt.h: ring-3
  * code and data segments, a TSS whose ESP0 is the way back); ring3_run(fn) enters fn at CPL 3
  * by IRET, and fn's return leaves ring 3 through INT RING3_RETURN_VECTOR (a DPL-3 interrupt
- * gate). No paging, so ring 3 reads and writes any memory; I/O and every privileged instruction fault
- * (IOPL 0, no I/O bitmap). vCPU 0 only: one TSS. */
+ * gate). No paging, so ring 3 reads and writes any memory; I/O and every privileged
+ * instruction fault (IOPL 0, no I/O bitmap). vCPU 0 only: one TSS. */
 #ifndef GUEST_LIB_RING3_H
 #define GUEST_LIB_RING3_H
 

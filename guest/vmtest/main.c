@@ -90,8 +90,8 @@ static void run(const char *name)
 		}
 	}
 	con_printf("suites: all (every non-destructive one), cpuid, exitcount, msr, ports, vmcall, "
-		   "hlt, hvmem, apic, xsetbv, cpl3, pae, longmode; destructive: triplefault, ept-outside, reset, halt-forever, "
-		   "console, apicstart (with vm.apic=)");
+		   "hlt, hvmem, apic, xsetbv, cpl3, pae, longmode; destructive: triplefault, "
+		   "ept-outside, reset, halt-forever, console, apicstart (with vm.apic=)");
 	check_fail("test", "no such suite (got \"%s\", want one of the suites listed)", name);
 }
 
