@@ -56,13 +56,14 @@ lm64:
 	in ax, dx
 	mov [rsi + R_IN16], rax
 	; MOV CR8 writes the TPR's priority class (SDM Vol. 3A, 11.8.6.1).
+	mov edi, APIC_TPR                ; zero-extended: a [disp32] would be sign-extended
 	xor ecx, ecx
 .cr8:
 	mov rax, rcx
 	mov cr8, rax
 	mov rax, cr8
 	mov [rsi + R_CR8 + rcx], al
-	mov eax, [APIC_TPR]
+	mov eax, [rdi]
 	mov [rsi + R_TPR + rcx * 4], eax
 	inc ecx
 	cmp ecx, 16
