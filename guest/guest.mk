@@ -25,6 +25,8 @@ GUEST_LIB_C_SRCS := \
 	guest/lib/smp.c \
 	guest/lib/power.c \
 	guest/lib/check.c \
+	guest/lib/gdt.c \
+	guest/lib/ring3.c \
 	guest/lib/libgcc.c \
 	lib/printf.c \
 	lib/string.c \
@@ -32,7 +34,8 @@ GUEST_LIB_C_SRCS := \
 
 GUEST_LIB_ASM_SRCS := \
 	guest/lib/entry.asm \
-	guest/lib/trap_entry.asm
+	guest/lib/trap_entry.asm \
+	guest/lib/ring3_entry.asm
 
 GUEST_HELLO_SRCS := \
 	guest/hello/main.c
@@ -50,6 +53,10 @@ GUEST_VMTEST_SRCS := \
 	guest/vmtest/apic.c \
 	guest/vmtest/console.c \
 	guest/vmtest/apicstart.c \
+	guest/vmtest/xsetbv.c \
+	guest/vmtest/cpl3.c \
+	guest/vmtest/pae.c \
+	guest/vmtest/longmode.c \
 	guest/vmtest/destructive.c
 
 GUEST_BENCH_SRCS := \
@@ -95,7 +102,9 @@ GUEST_APICTEST_SRCS := \
 GUEST_LIB_OBJS    := $(GUEST_LIB_C_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \
                      $(GUEST_LIB_ASM_SRCS:%.asm=$(GUEST_OBJDIR)/%.o)
 GUEST_HELLO_OBJS  := $(GUEST_HELLO_SRCS:%.c=$(GUEST_OBJDIR)/%.o)
-GUEST_VMTEST_OBJS := $(GUEST_VMTEST_SRCS:%.c=$(GUEST_OBJDIR)/%.o)
+GUEST_VMTEST_ASM_SRCS := guest/vmtest/longmode_asm.asm
+GUEST_VMTEST_OBJS := $(GUEST_VMTEST_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \
+                     $(GUEST_VMTEST_ASM_SRCS:%.asm=$(GUEST_OBJDIR)/%.o)
 GUEST_APICTEST_OBJS := $(GUEST_APICTEST_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \
                        $(GUEST_APICLIB_C_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \
                        $(GUEST_APICLIB_ASM_SRCS:%.asm=$(GUEST_OBJDIR)/%.o)

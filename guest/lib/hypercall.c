@@ -77,6 +77,8 @@ const char *hc_strerror(int32_t ret)
 		return "EINVAL";
 	case -HC_EBUSY:
 		return "EBUSY";
+	case -HC_EPERM:
+		return "EPERM";
 	case -HC_NO_HYPERVISOR:
 		return "no hypervisor (VMCALL raised #UD)";
 	default:

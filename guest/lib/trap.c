@@ -22,10 +22,10 @@ static trap_hook_fn hooks[IDT_VECTORS];
 static struct expectation expect[GUEST_MAX_VCPUS];
 static uint32_t in_fatal[GUEST_MAX_VCPUS];
 
-static uint64_t gate(uint32_t handler)
+static uint64_t gate(uint32_t handler, unsigned dpl)
 {
 	uint32_t lo = (handler & 0xffff) | (SEL_CODE << 16);
-	uint32_t hi = (handler & 0xffff0000) | GATE_INTR32;
+	uint32_t hi = (handler & 0xffff0000) | GATE_INTR32 | (dpl & 3) << 13;
 
 	return ((uint64_t)hi << 32) | lo;
 }
@@ -43,8 +43,14 @@ void trap_load(void)
 void trap_init(void)
 {
 	for (unsigned v = 0; v < IDT_VECTORS; v++)
-		idt[v] = gate(trap_stubs[v]);
+		idt[v] = gate(trap_stubs[v], 0);
 	trap_load();
+}
+
+void trap_set_gate(unsigned vector, void (*handler)(void), unsigned dpl)
+{
+	if (vector < IDT_VECTORS)
+		idt[vector] = gate((uint32_t)(uintptr_t)handler, dpl);
 }
 
 void trap_set_hook(unsigned vector, trap_hook_fn fn)

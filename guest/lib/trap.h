@@ -27,6 +27,10 @@ void trap_init(void);
 /* Other vCPUs: load the same IDT. */
 void trap_load(void);
 
+/* Points `vector`'s gate at an assembly `handler` of its own (not trap_dispatch), with
+ * descriptor privilege `dpl`: 3 lets CPL-3 code reach it with INT n (SDM Vol. 3A, 6.12.1.1). */
+void trap_set_gate(unsigned vector, void (*handler)(void), unsigned dpl);
+
 /* Installs (or with NULL removes) the hook for `vector`; the hook runs on whichever vCPU takes
  * the trap. */
 void trap_set_hook(unsigned vector, trap_hook_fn fn);

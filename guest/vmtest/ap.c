@@ -69,3 +69,8 @@ bool ap_wait(unsigned index)
 	}
 	return false;
 }
+
+bool ap_started(unsigned index)
+{
+	return box[index].started;
+}

@@ -15,4 +15,7 @@ bool ap_post(unsigned index, ap_job_fn job);
 /* Waits (bounded) until vCPU `index` has finished its last job; false on timeout. */
 bool ap_wait(unsigned index);
 
+/* Whether vCPU `index` was started by ap_post(). */
+bool ap_started(unsigned index);
+
 #endif

@@ -33,6 +33,10 @@ static const struct suite suites[] = {
 	{ "hlt", suite_hlt, false },
 	{ "hvmem", suite_hvmem, false },
 	{ "apic", suite_apic, false },
+	{ "xsetbv", suite_xsetbv, false },
+	{ "cpl3", suite_cpl3, false },
+	{ "pae", suite_pae, false },
+	{ "longmode", suite_longmode, false },
 	{ "triplefault", suite_triplefault, true },
 	{ "ept-outside", suite_ept_outside, true },
 	{ "reset", suite_reset, true },
@@ -86,8 +90,8 @@ static void run(const char *name)
 		}
 	}
 	con_printf("suites: all (every non-destructive one), cpuid, exitcount, msr, ports, vmcall, "
-		   "hlt, hvmem, apic; destructive: triplefault, ept-outside, reset, halt-forever, "
-		   "console, apicstart (with vm.apic=)");
+		   "hlt, hvmem, apic, xsetbv, cpl3, pae, longmode; destructive: triplefault, "
+		   "ept-outside, reset, halt-forever, console, apicstart (with vm.apic=)");
 	check_fail("test", "no such suite (got \"%s\", want one of the suites listed)", name);
 }
 

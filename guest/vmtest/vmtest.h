@@ -25,6 +25,10 @@ void suite_vmcall(void);
 void suite_hlt(void);
 void suite_hvmem(void);
 void suite_apic(void);
+void suite_xsetbv(void);
+void suite_cpl3(void);
+void suite_pae(void);
+void suite_longmode(void);
 
 /* Destructive: they end the VM (the hypervisor reports how), so they run only when named. */
 void suite_triplefault(void);

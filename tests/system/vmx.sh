@@ -56,6 +56,27 @@ expect_no_line "$c" '^vm0: vmtest: FAIL'
 expect_line "$c" '^vm0: powered off$'
 no_fault_lines "$c"
 
+# The suites for the code that runs on VM exits (issue 12): each boots the test guest with one
+# suite and needs at least one passed check, no failed one, and a clean power-off.
+vmtest_case() { # NAME CPUS SUITE [HV-ARGS...]
+	local c=$1 n=$2 suite=$3
+	shift 3
+	boot_case "$c" --hv-args "$hv $*" --guest "$vmtest" --guest-args "test=$suite" \
+		"${bochs[@]}" --cpus "$n"
+	expect_line "$c" '^vm0: vmtest: [1-9]\d* passed, 0 failed$'
+	expect_no_line "$c" '^vm0: vmtest: FAIL'
+	expect_line "$c" '^vm0: powered off$'
+	no_fault_lines "$c"
+}
+vmtest_case bochs-vmtest-xsetbv 4 xsetbv
+vmtest_case bochs-vmtest-xsetbv-apicv-off 4 xsetbv apicv=off
+vmtest_case bochs-vmtest-cpl3 4 cpl3
+vmtest_case bochs-vmtest-cpl3-apicv-off 4 cpl3 apicv=off
+vmtest_case bochs-vmtest-pae 1 pae
+vmtest_case bochs-vmtest-longmode 1 longmode
+vmtest_case bochs-vmtest-longmode-notpr 1 longmode apicv=notpr
+vmtest_case bochs-vmtest-longmode-apicv-off 1 longmode apicv=off
+
 # The design rule's checked writers fire for real: crash=design-rule makes CPU 0, after vCPU 0's
 # first exit, write vCPU 1's MSR bitmap, which only CPU 1 may do; the report shows vCPU 0's VMCS.
 c=bochs-design-rule-caught
