@@ -32,6 +32,7 @@ struct chaos_cpu {
 	uint32_t cr0, cr4;            /* as the guest last set them (read back after the write) */
 	uint64_t efer;                /* likewise */
 	uint32_t restore_failed;      /* a restoring write that faulted (reported as FAIL) */
+	uint32_t hlt_unarmed;         /* HLTs not done: the timer's LVT would not unmask */
 	enum apic_mode home;          /* the APIC mode this vCPU runs in between operations */
 	bool xsave;                   /* CPUID.1:ECX.XSAVE */
 };
