@@ -137,7 +137,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 HOST_CFLAGS := -std=c11 -O1 -g -DHOST_TEST -I. -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 
-.PHONY: all iso run test unit systest bench clean deps guests
+.PHONY: all iso run test unit systest bench chaos clean deps guests
 all: $(BUILD)/hypervisor.elf $(BUILD)/hypervisor.iso guests
 
 iso: $(BUILD)/hypervisor.iso
@@ -213,6 +213,12 @@ bench:
 	scripts/deps test
 	$(MAKE) all
 	scripts/bench
+
+# The hostile-guest suite's long run (scripts/chaos): SEED= and OPS= (per vCPU) replay a run.
+chaos:
+	scripts/deps test
+	$(MAKE) all
+	scripts/chaos $(if $(SEED),--seed $(SEED)) $(if $(OPS),--ops $(OPS))
 
 clean:
 	rm -rf $(BUILD)

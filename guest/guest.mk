@@ -30,6 +30,7 @@ GUEST_LIB_C_SRCS := \
 	guest/lib/libgcc.c \
 	lib/printf.c \
 	lib/string.c \
+	lib/cmdline.c \
 	arch/acpi.c
 
 GUEST_LIB_ASM_SRCS := \
@@ -57,7 +58,12 @@ GUEST_VMTEST_SRCS := \
 	guest/vmtest/cpl3.c \
 	guest/vmtest/pae.c \
 	guest/vmtest/longmode.c \
-	guest/vmtest/destructive.c
+	guest/vmtest/destructive.c \
+	guest/vmtest/chaos.c \
+	guest/vmtest/chaos_ops.c \
+	guest/vmtest/chaos_apic.c \
+	guest/lib/apic.c \
+	apic/apic_base.c
 
 GUEST_BENCH_SRCS := \
 	guest/bench/main.c \

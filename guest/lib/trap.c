@@ -21,6 +21,10 @@ static uint64_t idt[IDT_VECTORS] __attribute__((aligned(8)));
 static trap_hook_fn hooks[IDT_VECTORS];
 static struct expectation expect[GUEST_MAX_VCPUS];
 static uint32_t in_fatal[GUEST_MAX_VCPUS];
+static struct trap_catch catches[GUEST_MAX_VCPUS];
+
+#define TRAP_NMI 2
+#define TRAP_EXCEPTIONS 32 /* SDM Vol. 3A, 6.3.1: vectors 0..31 are the architecture's */
 
 static uint64_t gate(uint32_t handler, unsigned dpl)
 {
@@ -90,7 +94,35 @@ static bool expected(struct trap_frame *f)
 	return true;
 }
 
-static const char *trap_name(uint32_t v)
+struct trap_catch *trap_catch_begin(void)
+{
+	struct trap_catch *c = &catches[smp_self()];
+
+	c->at = c->to = 0;
+	c->vector = TRAP_NONE;
+	__atomic_store_n(&c->armed, 1, __ATOMIC_SEQ_CST);
+	return c;
+}
+
+uint32_t trap_catch_end(struct trap_catch *c)
+{
+	__atomic_store_n(&c->armed, 0, __ATOMIC_SEQ_CST);
+	return __atomic_load_n(&c->vector, __ATOMIC_SEQ_CST);
+}
+
+static bool caught(struct trap_frame *f)
+{
+	struct trap_catch *c = &catches[smp_self()];
+
+	if (!c->armed || f->vector >= TRAP_EXCEPTIONS || f->vector == TRAP_NMI || f->eip != c->at)
+		return false;
+	c->armed = 0;
+	c->vector = f->vector;
+	f->eip = c->to;
+	return true;
+}
+
+const char *trap_vector_name(uint32_t v)
 {
 	static const char *const names[] = {
 		"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "vector 9",
@@ -110,7 +142,7 @@ static __attribute__((noreturn)) void trap_fatal(const struct trap_frame *f)
 
 	if (in_fatal[self]++)
 		halt_forever();
-	con_printf("unexpected %s (vector %u, error 0x%x) at EIP 0x%x on vCPU %u", trap_name(f->vector),
+	con_printf("unexpected %s (vector %u, error 0x%x) at EIP 0x%x on vCPU %u", trap_vector_name(f->vector),
 		   f->vector, f->error, f->eip, self);
 	con_printf("  EAX 0x%x EBX 0x%x ECX 0x%x EDX 0x%x ESI 0x%x EDI 0x%x EBP 0x%x EFLAGS 0x%x",
 		   f->eax, f->ebx, f->ecx, f->edx, f->esi, f->edi, f->ebp, f->eflags);
@@ -125,7 +157,7 @@ void trap_dispatch(struct trap_frame *f)
 
 	if (f->vector >= IDT_VECTORS)
 		trap_fatal(f);
-	if (expected(f))
+	if (expected(f) || caught(f))
 		return;
 	hook = __atomic_load_n(&hooks[f->vector], __ATOMIC_ACQUIRE);
 	if (hook && hook(f))

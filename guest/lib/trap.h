@@ -41,6 +41,24 @@ void trap_set_hook(unsigned vector, trap_hook_fn fn);
 void trap_expect(unsigned vector, unsigned insn_len);
 bool trap_expect_end(void);
 
+/* Catching whatever fault one instruction raises, when it is not known in advance which (the
+ * chaos suite's random privileged instructions): trap_catch_begin() arms this vCPU's catch and
+ * returns it; the caller's asm stores the instruction's address in `at` and the address after it
+ * in `to`, then executes it. An exception (vector 0..31, not NMI) raised with EIP == at resumes at
+ * `to`; one at any other EIP is still fatal, so a fault reported at the wrong place (or by the
+ * wrong instruction) is not skipped. trap_catch_end() disarms and returns the vector, or
+ * TRAP_NONE. Interrupts (32..255) are never caught here: they go to their hooks. */
+#define TRAP_NONE 0xffffffffu
+struct trap_catch {
+	uint32_t at, to;
+	uint32_t armed, vector;
+};
+struct trap_catch *trap_catch_begin(void);
+uint32_t trap_catch_end(struct trap_catch *c);
+
+/* "#GP", "#UD", ... for an exception vector; "interrupt" from 32 on. */
+const char *trap_vector_name(uint32_t v);
+
 /* For trap.c: the C side of trap_entry.asm. */
 void trap_dispatch(struct trap_frame *f);
 

@@ -43,6 +43,7 @@ static const struct suite suites[] = {
 	{ "halt-forever", suite_halt_forever, true },
 	{ "console", suite_console, true },
 	{ "apicstart", suite_apicstart, true },
+	{ "chaos", suite_chaos, true },
 };
 
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
@@ -91,7 +92,8 @@ static void run(const char *name)
 	}
 	con_printf("suites: all (every non-destructive one), cpuid, exitcount, msr, ports, vmcall, "
 		   "hlt, hvmem, apic, xsetbv, cpl3, pae, longmode; destructive: triplefault, "
-		   "ept-outside, reset, halt-forever, console, apicstart (with vm.apic=)");
+		   "ept-outside, reset, halt-forever, console, apicstart (with vm.apic=); "
+		   "chaos [seed=N ops=N kinds=msr,io,...]");
 	check_fail("test", "no such suite (got \"%s\", want one of the suites listed)", name);
 }
 

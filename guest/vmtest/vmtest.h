@@ -37,5 +37,7 @@ void suite_reset(void);
 void suite_halt_forever(void);
 void suite_console(void);
 void suite_apicstart(void);
+/* Hostile, but not destructive when the hypervisor is right; named only, as it is long. */
+void suite_chaos(void);
 
 #endif
