@@ -37,7 +37,7 @@ void vapic_request_fixed(struct vcpu *t, uint8_t vector)
 
 void vapic_request_nmi(struct vcpu *t)
 {
-	__atomic_store_n(&t->nmi_request, true, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&t->nmi_request, 1, __ATOMIC_SEQ_CST); /* each counts (nmi_latch) */
 	vcpu_note_request(t);
 	vcpu_kick(t);
 }
@@ -68,8 +68,8 @@ static void take_init(struct vcpu *v)
 		uint64_t dropped[4] = { 0, 0, 0, 0 };
 		pi_take(v->pi, dropped);
 	}
-	v->nmi_pending = false;
-	__atomic_store_n(&v->nmi_request, false, __ATOMIC_SEQ_CST);
+	v->nmi_pending = 0;
+	__atomic_store_n(&v->nmi_request, 0, __ATOMIC_SEQ_CST);
 	vlapic_init(&v->apic);
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, 0);
 	v->state = VCPU_WAIT_START;
@@ -107,7 +107,7 @@ static void take_interrupts(struct vcpu *v)
  * waiting pays. */
 void vapic_take_requests(struct vcpu *v)
 {
-	bool timer = v->apic.timer_fire && rdtsc() >= v->apic.timer_fire;
+	bool timer = v->apic.timer_fire && vcpu_guest_tsc(v) >= v->apic.timer_fire;
 
 	if (!v->requests && !timer && !(v->pi && pi_pending(v->pi)))
 		return;
@@ -121,10 +121,12 @@ void vapic_take_requests(struct vcpu *v)
 			take_sipi(v, req);
 	}
 	take_interrupts(v);
-	if (v->nmi_request && __atomic_exchange_n(&v->nmi_request, false, __ATOMIC_SEQ_CST))
-		v->nmi_pending = true; /* NMIs latch: one pending at most, as on hardware */
+	if (v->nmi_request)
+		v->nmi_pending = vlapic_nmi_latch(v->nmi_pending,
+						  __atomic_exchange_n(&v->nmi_request, 0,
+								      __ATOMIC_SEQ_CST), false);
 	if (timer)
-		vlapic_timer_due(&v->apic, rdtsc());
+		vlapic_timer_due(&v->apic, vcpu_guest_tsc(v));
 }
 
 /* The highest HC_WAKE vector, or -1; `take` clears it. */
@@ -152,7 +154,9 @@ bool vapic_wakes_halt(struct vcpu *v)
 
 uint64_t vapic_next_timer(const struct vcpu *v)
 {
-	return vlapic_timer_next(&v->apic);
+	uint64_t next = vlapic_timer_next(&v->apic);
+
+	return next ? next - v->tsc.offset : 0; /* the guest's TSC to the host's */
 }
 
 static void set_window(struct vcpu *v, uint32_t bit, bool on)
@@ -161,14 +165,16 @@ static void set_window(struct vcpu *v, uint32_t bit, bool on)
 		vcpu_set_proc_controls(v, on ? v->proc_ctl | bit : v->proc_ctl & ~bit);
 }
 
-/* NMIs: injected when NMI blocking (and MOV SS / STI blocking) allow, else the NMI window. */
+/* NMIs: injected when NMI blocking (and MOV SS / STI blocking) allow, else the NMI window. While
+ * the guest's NMI handler runs (NMI blocking) only one more stays latched. */
 static bool inject_nmi(struct vcpu *v, bool busy, uint32_t blocking)
 {
 	bool can = !busy && !(blocking & (BLOCKING_NMI | BLOCKING_MOVSS | BLOCKING_STI));
 
+	v->nmi_pending = vlapic_nmi_latch(v->nmi_pending, 0, blocking & BLOCKING_NMI);
 	if (v->nmi_pending && can) {
 		vmcs_write32(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
-		v->nmi_pending = false;
+		v->nmi_pending--;
 		busy = true;
 	}
 	set_window(v, PROC_NMI_WINDOW, v->nmi_pending);
@@ -228,7 +234,10 @@ static bool inject_external(struct vcpu *v, bool busy, bool open)
 
 /* Guest time ends at the virtual APIC timer's deadline: the VMX-preemption timer's exit, or
  * without it the host timer's interrupt, an external-interrupt exit (apic/host_timer.h). Without
- * either, only the loop's look at the TSC on the next exit fires it. */
+ * either, only the loop's look at the TSC on the next exit fires it. The preemption timer is set
+ * from the TSC at every entry the timer is armed for (here and vapic_timer_before_resume): it
+ * counts only while the guest runs (SDM Vol. 3C, 26.5.1), so a value saved at the last exit
+ * would leave out the time spent in root mode since. */
 static void arm_preemption_timer(struct vcpu *v)
 {
 	const struct vmx_controls *ctl = vmx_host_controls();
@@ -236,13 +245,13 @@ static void arm_preemption_timer(struct vcpu *v)
 
 	if (!ctl->has_preemption_timer) {
 		if (next)
-			host_timer_wake_at(next);
+			host_timer_wake_at(vapic_next_timer(v));
 		else
 			host_timer_wake_cancel();
 		return;
 	}
 	if (next) {
-		now = rdtsc();
+		now = vcpu_guest_tsc(v);
 		ticks = next > now ? (next - now) >> ctl->preemption_shift : 0;
 		if (ticks > 0xffffffffu)
 			ticks = 0xffffffffu;
@@ -250,19 +259,30 @@ static void arm_preemption_timer(struct vcpu *v)
 	vmcs_write32(VMCS_GUEST_PREEMPTION_TIMER, (uint32_t)ticks);
 }
 
+bool vapic_timer_before_resume(struct vcpu *v)
+{
+	uint64_t next = vlapic_timer_next(&v->apic);
+
+	if (!next)
+		return true;
+	if (vcpu_guest_tsc(v) >= next)
+		return false; /* due: vapic_take_requests fires it */
+	if (vmx_host_controls()->has_preemption_timer)
+		arm_preemption_timer(v);
+	return true;
+}
+
 void vapic_before_entry(struct vcpu *v)
 {
 	const struct vmx_controls *ctl = vmx_host_controls();
 
-	if (!v->apic_dirty)
+	if (!v->apic_dirty) {
+		if (v->apic.timer_fire && ctl->has_preemption_timer)
+			arm_preemption_timer(v);
 		return;
+	}
 	vcpu_assert_owner(v, "the virtual-APIC page");
-	/* Without "save VMX-preemption timer value" the timer restarts at each entry: re-arm it
-	 * every time while the APIC timer runs. Without the preemption timer at all, only the loop's
-	 * look at the TSC (vapic_take_requests) fires it, after the host timer's exit or any other:
-	 * every exit must come round the loop. */
-	v->apic_dirty = v->apic.timer_fire &&
-			!(ctl->has_preemption_timer && ctl->has_save_preemption_timer);
+	v->apic_dirty = false;
 	bool busy = vmcs_read32(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;
 	uint32_t blocking = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 	busy = inject_nmi(v, busy, blocking);
