@@ -131,6 +131,17 @@ int vlapic_eoi(struct vlapic *vl);
 /* The timer: vlapic_timer_due() says whether it fired by `now` and, if it did, raises the LVT
  * timer vector (unless masked), re-arms a periodic timer and disarms a one-shot/deadline one. */
 bool vlapic_timer_due(struct vlapic *vl, uint64_t now);
+/* Its TSC moved by `delta` (the guest wrote the TSC or TSC_ADJUST). */
+void vlapic_timer_clock_moved(struct vlapic *vl, uint64_t delta);
+/* NMIs not yet taken after `arriving` more come to `pending`: the CPU latches one NMI while
+ * another is blocked (SDM Vol. 3A, 6.7.1), so at most one waits while the guest's NMI handler
+ * runs (`blocked`, NMI blocking) and two otherwise (one taken at once, one latched), as in KVM. */
+static inline uint8_t vlapic_nmi_latch(uint8_t pending, uint32_t arriving, bool blocked)
+{
+	uint32_t n = pending + (arriving > 2 ? 2 : arriving), cap = blocked ? 1 : 2;
+
+	return (uint8_t)(n > cap ? cap : n);
+}
 /* The TSC at which the timer next fires, 0 if none. */
 static inline uint64_t vlapic_timer_next(const struct vlapic *vl)
 {

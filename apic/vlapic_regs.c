@@ -100,8 +100,13 @@ static void write_svr(struct vlapic *vl, uint32_t value)
 		vlapic_set_reg(vl, vlapic_lvts[i], vlapic_reg(vl, vlapic_lvts[i]) | APIC_LVT_MASKED);
 }
 
-static void write_lvt(struct vlapic *vl, const struct reg *r, uint32_t value)
+/* A timer past due whose expiry was not processed yet expires first, under the LVT it expired
+ * under: the guest's write comes after it on the TSC, and a one-shot count that reached zero
+ * must stay there when the write turns on periodic mode (SDM Vol. 3A, 11.5.4). */
+static void write_lvt(struct vlapic *vl, const struct reg *r, uint32_t value, uint64_t now)
 {
+	if (r->offset == APIC_LVT_TIMER)
+		vlapic_timer_due(vl, now);
 	value &= r->mask;
 	if (!(vlapic_reg(vl, APIC_SVR) & APIC_SVR_ENABLE))
 		value |= APIC_LVT_MASKED;
@@ -139,7 +144,7 @@ static void do_write(struct vlapic *vl, const struct reg *r, uint64_t value, uin
 		vlapic_set_reg(vl, APIC_ICR_HI, v & r->mask);
 		break;
 	case K_LVT:
-		write_lvt(vl, r, v);
+		write_lvt(vl, r, v, now);
 		break;
 	case K_TMICT:
 		vlapic_timer_load(vl, v, now);

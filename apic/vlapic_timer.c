@@ -36,11 +36,21 @@ void vlapic_timer_load(struct vlapic *vl, uint32_t count, uint64_t now)
 	vl->timer_fire = count ? now + vl->timer_period : 0;
 }
 
+/* A past-due expiry that has not been processed yet reads as processed: 0 for one-shot, and for
+ * periodic the count of the period running now (the counter reloads at zero, SDM 11.5.4). */
 uint32_t vlapic_timer_current(const struct vlapic *vl, uint64_t now)
 {
-	if (timer_mode(vl) == TIMER_MODE_DEADLINE || !vl->timer_fire || now >= vl->timer_fire)
+	uint64_t left;
+
+	if (timer_mode(vl) == TIMER_MODE_DEADLINE || !vl->timer_fire)
 		return 0;
-	return (uint32_t)((vl->timer_fire - now) / vlapic_timer_divisor(vl));
+	if (now < vl->timer_fire)
+		left = vl->timer_fire - now;
+	else if (timer_mode(vl) == TIMER_MODE_PERIODIC && vl->timer_period)
+		left = vl->timer_period - (now - vl->timer_fire) % vl->timer_period;
+	else
+		return 0;
+	return (uint32_t)(left / vlapic_timer_divisor(vl));
 }
 
 /* The LVT timer changed: moving into or out of TSC-deadline mode disarms the timer (SDM
@@ -55,6 +65,15 @@ void vlapic_timer_lvt_written(struct vlapic *vl)
 		vlapic_timer_stop(vl);
 		vlapic_set_reg(vl, APIC_TIMER_INITIAL, 0);
 	}
+}
+
+/* The TSC the timer runs on moved by `delta` (a TSC write): one-shot and periodic counts go on
+ * from where they were, as the APIC's own clock did not move; a TSC deadline stays the TSC value
+ * it names (SDM Vol. 3A, 11.5.4.1). */
+void vlapic_timer_clock_moved(struct vlapic *vl, uint64_t delta)
+{
+	if (vl->timer_fire && timer_mode(vl) != TIMER_MODE_DEADLINE)
+		vl->timer_fire += delta;
 }
 
 uint64_t vlapic_tsc_deadline_read(const struct vlapic *vl)

@@ -9,6 +9,7 @@
 #include "arch/trap.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
+#include "vmx/vapic.h"
 #include "vmx/vmcs_check_host.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
@@ -188,6 +189,8 @@ bool vmx_handle_exit(struct guest_regs *regs)
 	if (__builtin_expect(!exit_handlers[basic], 0))
 		return exit_unhandled(v, basic);
 	exit_handlers[basic](v);
+	if (!vapic_timer_before_resume(v))
+		return false;
 	return vcpu_may_resume_from_stub(v);
 }
 

@@ -10,6 +10,7 @@
 #include "vmx/exit.h"
 #include "vmx/guest_walk.h"
 #include "vmx/mmio_decode.h"
+#include "vmx/vcpu.h"
 #include "vmx/vapic.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
@@ -67,7 +68,7 @@ static bool emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t 
 
 	if (in->op == MMIO_LOAD) {
 		if (registers) /* an absent register sets an ESR bit, which may raise LVT ERROR */
-			changed = vlapic_mmio_read(&v->apic, offset & ~3u, rdtsc(), &val) != VLAPIC_OK;
+			changed = vlapic_mmio_read(&v->apic, offset & ~3u, vcpu_guest_tsc(v), &val) != VLAPIC_OK;
 		uint64_t old = vcpu_read_gpr(v, in->reg);
 		vcpu_write_gpr(v, in->reg, mmio_load_result(in, old, val >> shift));
 		return changed;
@@ -75,7 +76,7 @@ static bool emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t 
 	uint64_t value = mmio_store_value(in, in->src_is_imm ? 0 : vcpu_read_gpr(v, in->reg));
 	if (!registers || in->size != 4 || (offset & 3))
 		return false; /* the APIC takes aligned 32-bit writes only (SDM 11.4.1) */
-	vlapic_mmio_write(&v->apic, offset, (uint32_t)value, rdtsc());
+	vlapic_mmio_write(&v->apic, offset, (uint32_t)value, vcpu_guest_tsc(v));
 	return !vapic_send_prepared_ipi(v);
 }
 
@@ -117,7 +118,7 @@ void exit_apic_write(struct vcpu *v)
 	uint32_t offset = vmcs_read_natural(VMCS_EXIT_QUALIFICATION) & 0xff0;
 
 	vcpu_assert_owner(v, "the virtual-APIC page");
-	vlapic_mmio_write(&v->apic, offset, vlapic_reg(&v->apic, offset), rdtsc());
+	vlapic_mmio_write(&v->apic, offset, vlapic_reg(&v->apic, offset), vcpu_guest_tsc(v));
 	if (!vapic_send_prepared_ipi(v))
 		v->apic_dirty = true;
 }

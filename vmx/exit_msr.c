@@ -10,8 +10,6 @@
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
-#define MISC_ENABLE_FAST_STRINGS (1ull << 0)
-
 static unsigned gp_logged;
 
 static void gp(struct vcpu *v, uint32_t msr, bool write)
@@ -40,8 +38,15 @@ static bool emulate_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case 0x3a: /* IA32_FEATURE_CONTROL: locked, VMX off (no nested VMX) */
 		*value = 1;
 		return true;
+	case 0x3b: /* IA32_TSC_ADJUST */
+		*value = v->tsc.adjust;
+		return true;
+	case 0x179: /* IA32_MCG_CAP: no banks, no MCG_CTL, as KVM without MCA (CPUID hides MCA) */
+	case 0x17a: /* IA32_MCG_STATUS: no machine check in progress */
+		*value = 0;
+		return true;
 	case 0x1a0: /* IA32_MISC_ENABLE */
-		*value = MISC_ENABLE_FAST_STRINGS;
+		*value = v->misc_enable;
 		return true;
 	case 0x2ff: /* IA32_MTRR_DEF_TYPE */
 		*value = v->mtrr_def_type;
@@ -52,13 +57,25 @@ static bool emulate_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 
 static bool emulate_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
+	uint64_t old;
+
 	switch (msr) {
-	case 0x10: /* TSC writes are ignored: the guest's TSC is the host's */
-		log_info("%s: vCPU %u: WRMSR to the TSC ignored", v->vm->name, v->id);
+	case 0x10: /* IA32_TIME_STAMP_COUNTER: moves this vCPU's TSC and its TSC_ADJUST */
+		old = v->tsc.offset;
+		msr_tsc_write_tsc(&v->tsc, rdtsc(), value);
+		vcpu_tsc_offset_changed(v, old);
+		return true;
+	case 0x3b: /* IA32_TSC_ADJUST */
+		old = v->tsc.offset;
+		msr_tsc_write_adjust(&v->tsc, value);
+		vcpu_tsc_offset_changed(v, old);
 		return true;
 	case 0x8b: /* IA32_BIOS_SIGN_ID: written as 0 before CPUID to read the microcode level */
-	case 0x1a0:
 		return true;
+	case 0x17a: /* IA32_MCG_STATUS: only 0 (no machine check to clear) */
+		return value == 0;
+	case 0x1a0: /* IA32_MISC_ENABLE */
+		return msr_misc_enable_write(v->misc_enable, value, &v->misc_enable);
 	case 0x2ff: /* IA32_MTRR_DEF_TYPE: E, FE and a valid type only (SDM Vol. 3A, 12.11.2.1) */
 		if (value & ~0xcffull)
 			return false;

@@ -15,6 +15,7 @@ static const struct msr_policy_entry policy[] = {
 	R(0x00000017, 0x00000017, "IA32_PLATFORM_ID", EMULATE, GP),
 	R(0x0000001b, 0x0000001b, "IA32_APIC_BASE", EMULATE, EMULATE),
 	R(0x0000003a, 0x0000003a, "IA32_FEATURE_CONTROL", EMULATE, GP),
+	R(0x0000003b, 0x0000003b, "IA32_TSC_ADJUST", EMULATE, EMULATE),
 	R(0x0000008b, 0x0000008b, "IA32_BIOS_SIGN_ID", EMULATE, EMULATE),
 	R(0x000000bd, 0x000000bd, "IA32_XAPIC_DISABLE_STATUS", EMULATE, GP),
 	R(0x000000c1, 0x000000c8, "IA32_PMCx (no PMU)", GP, GP),
@@ -23,6 +24,8 @@ static const struct msr_policy_entry policy[] = {
 	R(0x00000174, 0x00000174, "IA32_SYSENTER_CS", PASS, PASS),
 	R(0x00000175, 0x00000175, "IA32_SYSENTER_ESP", PASS, PASS),
 	R(0x00000176, 0x00000176, "IA32_SYSENTER_EIP", PASS, PASS),
+	R(0x00000179, 0x00000179, "IA32_MCG_CAP (0 banks)", EMULATE, GP),
+	R(0x0000017a, 0x0000017a, "IA32_MCG_STATUS", EMULATE, EMULATE),
 	R(0x00000186, 0x0000018d, "IA32_PERFEVTSELx (no PMU)", GP, GP),
 	R(0x000001a0, 0x000001a0, "IA32_MISC_ENABLE", EMULATE, EMULATE),
 	R(0x00000277, 0x00000277, "IA32_PAT", PASS, PASS),
@@ -43,6 +46,34 @@ static const struct msr_policy_entry policy[] = {
 	R(0xc0000102, 0xc0000102, "IA32_KERNEL_GS_BASE", PASS, PASS),
 	R(0xc0000103, 0xc0000103, "IA32_TSC_AUX", PASS, PASS),
 };
+
+/* IA32_MISC_ENABLE (SDM Vol. 4, Table 2-2): BTS_UNAVAILABLE and PEBS_UNAVAILABLE are read-only
+ * (a write that changes them is a #GP, as in KVM), EMON_AVAILABLE reads as it was whatever is
+ * written; the guest keeps every other bit it writes, as KVM lets it. */
+bool msr_misc_enable_write(uint64_t old, uint64_t value, uint64_t *out)
+{
+	if ((old ^ value) & MISC_ENABLE_READ_ONLY)
+		return false;
+	*out = (value & ~MISC_ENABLE_EMON) | (old & MISC_ENABLE_EMON);
+	return true;
+}
+
+/* IA32_TSC_ADJUST (SDM Vol. 3B, 17.17.3): a write adds what it changes to the TSC, and a write of
+ * the TSC adds what it changes to TSC_ADJUST. The guest's TSC is the host's plus `offset` (the
+ * VMCS TSC offset). */
+void msr_tsc_write_adjust(struct msr_tsc *t, uint64_t value)
+{
+	t->offset += value - t->adjust;
+	t->adjust = value;
+}
+
+void msr_tsc_write_tsc(struct msr_tsc *t, uint64_t host_tsc, uint64_t value)
+{
+	uint64_t delta = value - (host_tsc + t->offset);
+
+	t->offset += delta;
+	t->adjust += delta;
+}
 
 static const struct msr_policy_entry unknown = { 0, 0, "unknown", MSR_GP, MSR_GP };
 

@@ -23,6 +23,24 @@ struct msr_policy_entry {
 const struct msr_policy_entry *msr_policy_find(uint32_t msr);
 const struct msr_policy_entry *msr_policy_table(unsigned *count);
 
+/* IA32_MISC_ENABLE: its value after reset (fast strings; no PMU, so no BTS or PEBS) and a
+ * guest's write: false for a #GP, else *out is the new value. */
+#define MISC_ENABLE_FAST_STRINGS (1ull << 0)
+#define MISC_ENABLE_EMON (1ull << 7)
+#define MISC_ENABLE_BTS_UNAVAIL (1ull << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL (1ull << 12)
+#define MISC_ENABLE_READ_ONLY (MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL)
+#define MISC_ENABLE_RESET (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_READ_ONLY)
+bool msr_misc_enable_write(uint64_t old, uint64_t value, uint64_t *out);
+
+/* A vCPU's TSC: its offset from the host's (the VMCS TSC offset, unsigned arithmetic mod 2^64)
+ * and its IA32_TSC_ADJUST, as the guest's writes of either MSR change them. */
+struct msr_tsc {
+	uint64_t offset, adjust;
+};
+void msr_tsc_write_adjust(struct msr_tsc *t, uint64_t value);
+void msr_tsc_write_tsc(struct msr_tsc *t, uint64_t host_tsc, uint64_t value);
+
 /* The MSR bitmap (Intel SDM Vol. 3C, 25.6.9 "MSR-Bitmap Address"): one 4 KiB page, four 1 KiB
  * quarters: reads of 0x0-0x1fff, reads of 0xc0000000-0xc0001fff, then the same two for writes.
  * A set bit means "VM exit". MSRs outside both ranges always exit. */

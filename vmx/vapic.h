@@ -31,8 +31,11 @@ void vapic_take_requests(struct vcpu *v);
 void vapic_before_entry(struct vcpu *v);
 /* Whether a halted vCPU has something that ends its HLT (an interrupt it can take, an NMI). */
 bool vapic_wakes_halt(struct vcpu *v);
-/* The TSC at which the vCPU's timer fires next (0: none). */
+/* The host TSC at which the vCPU's timer fires next (0: none). */
 uint64_t vapic_next_timer(const struct vcpu *v);
+/* Before the exit stub resumes the guest: false when the APIC timer is due (the loop in
+ * vcpu_run() fires it), else true with the VMX-preemption timer set from the TSC. */
+bool vapic_timer_before_resume(struct vcpu *v);
 /* After a write to the vCPU's virtual APIC: carry out the IPI it asked for (apic.ipi_ready), if
  * any, and say so. A write that sent an IPI (ICR, SELF IPI) changed no other state of this
  * vCPU's: what the IPI gives this vCPU itself marks apic_dirty, the rest goes to other vCPUs as

@@ -37,7 +37,9 @@ bool vapic_wakes_halt(struct vcpu *v)
 
 uint64_t vapic_next_timer(const struct vcpu *v)
 {
-	return vlapic_timer_next(&v->apic);
+	uint64_t next = vlapic_timer_next(&v->apic);
+
+	return next ? next - v->tsc.offset : 0; /* the guest's TSC to the host's */
 }
 
 static void set_window(struct vcpu *v, uint32_t bit, bool on)
@@ -68,9 +70,11 @@ static bool inject_nmi(struct vcpu *v, bool busy, uint32_t blocking)
 {
 	bool can = !busy && !(blocking & (BLOCKING_NMI | BLOCKING_MOVSS | BLOCKING_STI));
 
+	/* While the guest's NMI handler runs (NMI blocking) only one more stays latched. */
+	v->nmi_pending = vlapic_nmi_latch(v->nmi_pending, 0, blocking & BLOCKING_NMI);
 	if (v->nmi_pending && can) {
 		vmcs_write32(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
-		v->nmi_pending = false;
+		v->nmi_pending--;
 		busy = true;
 	}
 	if (vmx_host_controls()->has_nmi_window)
@@ -133,7 +137,10 @@ static bool inject_external(struct vcpu *v, bool busy, bool open)
 
 /* Guest time ends at the virtual APIC timer's deadline: the VMX-preemption timer's exit, or
  * without it the host timer's interrupt, an external-interrupt exit (apic/host_timer.h). Without
- * either, only the loop's look at the TSC on the next exit fires it. */
+ * either, only the loop's look at the TSC on the next exit fires it. The preemption timer is set
+ * from the TSC at every entry the timer is armed for (here and vapic_timer_before_resume): it
+ * counts only while the guest runs (SDM Vol. 3C, 26.5.1), so a value saved at the last exit
+ * would leave out the time spent in root mode since. */
 static void arm_preemption_timer(struct vcpu *v)
 {
 	const struct vmx_controls *ctl = vmx_host_controls();
@@ -141,13 +148,13 @@ static void arm_preemption_timer(struct vcpu *v)
 
 	if (!ctl->has_preemption_timer) {
 		if (next)
-			host_timer_wake_at(next);
+			host_timer_wake_at(vapic_next_timer(v));
 		else
 			host_timer_wake_cancel();
 		return;
 	}
 	if (next) {
-		now = rdtsc();
+		now = vcpu_guest_tsc(v);
 		ticks = next > now ? (next - now) >> ctl->preemption_shift : 0;
 		if (ticks > 0xffffffffu)
 			ticks = 0xffffffffu;
@@ -155,19 +162,30 @@ static void arm_preemption_timer(struct vcpu *v)
 	vmcs_write32(VMCS_GUEST_PREEMPTION_TIMER, (uint32_t)ticks);
 }
 
+bool vapic_timer_before_resume(struct vcpu *v)
+{
+	uint64_t next = vlapic_timer_next(&v->apic);
+
+	if (!next)
+		return true;
+	if (vcpu_guest_tsc(v) >= next)
+		return false; /* due: vapic_take_requests fires it */
+	if (vmx_host_controls()->has_preemption_timer)
+		arm_preemption_timer(v);
+	return true;
+}
+
 void vapic_before_entry(struct vcpu *v)
 {
 	const struct vmx_controls *ctl = vmx_host_controls();
 
-	if (!v->apic_dirty)
+	if (!v->apic_dirty) {
+		if (v->apic.timer_fire && ctl->has_preemption_timer)
+			arm_preemption_timer(v);
 		return;
+	}
 	vcpu_assert_owner(v, "the virtual-APIC page");
-	/* Without "save VMX-preemption timer value" the timer restarts at each entry: re-arm it
-	 * every time while the APIC timer runs. Without the preemption timer at all, only the loop's
-	 * look at the TSC (vapic_take_requests) fires it, after the host timer's exit or any other:
-	 * every exit must come round the loop. */
-	v->apic_dirty = v->apic.timer_fire &&
-			!(ctl->has_preemption_timer && ctl->has_save_preemption_timer);
+	v->apic_dirty = false;
 	bool busy = inject_held(v, vmcs_read32(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID);
 	uint32_t blocking = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 	busy = inject_nmi(v, busy, blocking);

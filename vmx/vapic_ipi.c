@@ -55,7 +55,7 @@ static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi
 		break;
 	case VLAPIC_DM_NMI:
 		if (t == v) {
-			v->nmi_pending = true;
+			v->nmi_pending = vlapic_nmi_latch(v->nmi_pending, 1, false);
 			v->apic_dirty = true;
 		} else {
 			vapic_request_nmi(t);

@@ -35,7 +35,7 @@ void vapic_request_fixed(struct vcpu *t, uint8_t vector)
 
 void vapic_request_nmi(struct vcpu *t)
 {
-	__atomic_store_n(&t->nmi_request, true, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&t->nmi_request, 1, __ATOMIC_SEQ_CST); /* each counts (nmi_latch) */
 	vcpu_note_request(t);
 	vcpu_kick(t);
 }
@@ -66,9 +66,9 @@ static void take_init(struct vcpu *v)
 		uint64_t dropped[4] = { 0, 0, 0, 0 };
 		pi_take(v->pi, dropped);
 	}
-	v->nmi_pending = false;
+	v->nmi_pending = 0;
 	v->held_event = 0;
-	__atomic_store_n(&v->nmi_request, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->nmi_request, 0, __ATOMIC_SEQ_CST);
 	vlapic_init(&v->apic);
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, 0);
 	v->state = VCPU_WAIT_START;
@@ -106,7 +106,7 @@ static void take_interrupts(struct vcpu *v)
  * waiting pays. */
 void vapic_take_requests(struct vcpu *v)
 {
-	bool timer = v->apic.timer_fire && rdtsc() >= v->apic.timer_fire;
+	bool timer = v->apic.timer_fire && vcpu_guest_tsc(v) >= v->apic.timer_fire;
 
 	if (!v->requests && !timer && !(v->pi && pi_pending(v->pi)))
 		return;
@@ -120,8 +120,10 @@ void vapic_take_requests(struct vcpu *v)
 			take_sipi(v, req);
 	}
 	take_interrupts(v);
-	if (v->nmi_request && __atomic_exchange_n(&v->nmi_request, false, __ATOMIC_SEQ_CST))
-		v->nmi_pending = true; /* NMIs latch: one pending at most, as on hardware */
+	if (v->nmi_request)
+		v->nmi_pending = vlapic_nmi_latch(v->nmi_pending,
+						  __atomic_exchange_n(&v->nmi_request, 0,
+								      __ATOMIC_SEQ_CST), false);
 	if (timer)
-		vlapic_timer_due(&v->apic, rdtsc());
+		vlapic_timer_due(&v->apic, vcpu_guest_tsc(v));
 }

@@ -5,6 +5,7 @@
 #include "arch/cpu.h"
 #include "lib/log.h"
 #include "vmx/vapic.h"
+#include "vmx/vcpu.h"
 #include "vmx/vm_options.h"
 
 static bool write_apic_base(struct vcpu *v, uint64_t value)
@@ -41,7 +42,7 @@ bool vapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value, bool *gp)
 		*value = vlapic_tsc_deadline_read(&v->apic);
 	} else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
 		*gp = vlapic_mode(&v->apic) != APIC_MODE_X2APIC ||
-		      vlapic_msr_read(&v->apic, msr, rdtsc(), value) != VLAPIC_OK;
+		      vlapic_msr_read(&v->apic, msr, vcpu_guest_tsc(v), value) != VLAPIC_OK;
 	} else {
 		return false;
 	}
@@ -54,10 +55,10 @@ bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
 	if (msr == MSR_IA32_APIC_BASE) {
 		*gp = !write_apic_base(v, value);
 	} else if (msr == MSR_IA32_TSC_DEADLINE) {
-		vlapic_tsc_deadline_write(&v->apic, value, rdtsc());
+		vlapic_tsc_deadline_write(&v->apic, value, vcpu_guest_tsc(v));
 	} else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
 		*gp = vlapic_mode(&v->apic) != APIC_MODE_X2APIC ||
-		      vlapic_msr_write(&v->apic, msr, value, rdtsc()) != VLAPIC_OK;
+		      vlapic_msr_write(&v->apic, msr, value, vcpu_guest_tsc(v)) != VLAPIC_OK;
 		if (vapic_send_prepared_ipi(v))
 			return true;
 	} else {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "vmx/vm.h"
+#include "lib/x86.h"
 #include "vmx/vmx_insn.h"
 
 /* Where the vCPU starts: 32-bit flat protected mode at `eip` with EAX/EBX as given (the
@@ -76,6 +77,15 @@ static inline void vcpu_skip_instruction(struct vcpu *v)
 {
 	vcpu_advance_rip(v, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
 }
+/* The guest's TSC: the host's plus the VMCS TSC offset (SDM Vol. 3C, 26.3 "use TSC
+ * offsetting"); the virtual APIC timer runs on it. */
+static inline uint64_t vcpu_guest_tsc(const struct vcpu *v)
+{
+	return rdtsc() + v->tsc.offset;
+}
+/* v->tsc.offset changed from `old` (a TSC or TSC_ADJUST write): the VMCS field follows, and the
+ * APIC timer's count keeps running where it was. On the vCPU's own CPU. */
+void vcpu_tsc_offset_changed(struct vcpu *v, uint64_t old);
 
 /* Raise an exception in the guest on the next entry. An event already in the VM-entry
  * interruption-information field (a re-injected one) is combined with it as the SDM says

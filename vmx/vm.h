@@ -16,6 +16,7 @@
 #include "vmx/cpuid_cache.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/guest_regs.h"
+#include "vmx/msr_policy.h"
 #include "vmx/io_ports.h"
 #include "vmx/posted_intr.h"
 #include "vmx/vcpu_owner.h"
@@ -61,7 +62,7 @@ struct vcpu {
 	volatile uint64_t pending[4]; /* fixed interrupt vectors for its virtual APIC's IRR */
 	volatile uint64_t extint[4];  /* HC_WAKE: external interrupts that bypass the APIC, as
 				       * a legacy PIC's through LINT0 in ExtINT mode would */
-	volatile bool nmi_request;
+	volatile uint32_t nmi_request; /* NMIs sent to it since its CPU last took them */
 	volatile bool init_request;
 	volatile uint16_t sipi_request; /* 0x100 | vector */
 	volatile uint8_t start_request; /* enum vcpu_start (vmx/vcpu_state.c) */
@@ -71,7 +72,7 @@ struct vcpu {
 	struct vlapic apic;
 	uint8_t *vapic_page;
 	struct pi_desc *pi; /* its posted-interrupt descriptor, where the CPU has them */
-	bool nmi_pending;      /* latched NMI waiting for NMI blocking to end (at most one) */
+	uint8_t nmi_pending;   /* NMIs not yet injected, at most 2 (vapic_irq.c, nmi_latch) */
 	/* An interrupt or NMI whose delivery an exception interrupted (vcpu_inject_exception), in
 	 * the interruption-information format; 0 for none. Injected before anything new. */
 	uint32_t held_event;
@@ -94,6 +95,10 @@ struct vcpu {
 	volatile bool paused;
 	uint64_t cr0_shadow, cr4_shadow, cr0_mask, cr4_mask;
 	uint64_t mtrr_def_type;
+	uint64_t misc_enable; /* IA32_MISC_ENABLE as the guest wrote it (msr_misc_enable_write) */
+	/* Its TSC offset and IA32_TSC_ADJUST: the VMCS TSC offset is tsc.offset. The guest's TSC
+	 * (vcpu_guest_tsc) is the virtual APIC timer's clock, as the TSC is the APIC's. */
+	struct msr_tsc tsc;
 
 	uint32_t last_exit;
 	uint64_t exits[VMX_EXIT_REASON_MAX + 1];

@@ -51,6 +51,8 @@ static bool setup_exec_controls(struct vcpu *v)
 	ok &= vmcs_write64(VMCS_MSR_BITMAP, (uint64_t)v->msr_bitmap);
 	ok &= vmcs_write64(VMCS_EPT_POINTER, v->vm->eptp);
 	ok &= vmcs_write16(VMCS_VPID, v->vpid);
+	v->tsc = (struct msr_tsc){ 0, 0 }; /* a RESET value of 0 (SDM Vol. 3B, 17.17.3) */
+	v->misc_enable = MISC_ENABLE_RESET;
 	ok &= vmcs_write64(VMCS_TSC_OFFSET, 0);
 	ok &= vmcs_write_natural(VMCS_CR0_GUEST_HOST_MASK, v->cr0_mask);
 	ok &= vmcs_write_natural(VMCS_CR4_GUEST_HOST_MASK, v->cr4_mask);

@@ -156,6 +156,7 @@ static const struct ctl_want proc_wants[] = {
 	REQ(PROC_HLT_EXITING, "HLT exiting"),
 	REQ(PROC_USE_IO_BITMAPS, "use I/O bitmaps"),
 	REQ(PROC_USE_MSR_BITMAPS, "use MSR bitmaps"),
+	REQ(PROC_USE_TSC_OFFSET, "use TSC offsetting"), /* IA32_TSC_ADJUST, TSC writes */
 	REQ(PROC_SECONDARY, "activate secondary controls"),
 	OPT(PROC_TPR_SHADOW, "use TPR shadow", VMX_OPT_TPR_SHADOW),
 	OPT(PROC_NMI_WINDOW, "NMI-window exiting", 0),

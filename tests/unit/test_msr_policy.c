@@ -186,3 +186,51 @@ TEST(msr_bitmap_x2apic_fallbacks)
 		CHECK(msr_bitmap_exits(bm, m, true));
 	}
 }
+
+/* What msr.flat (kvm-unit-tests) checks: the machine-check MSRs read as "no banks" (0x179 used to
+ * raise #GP), TSC_ADJUST is emulated (it is in CPUID.(7,0):EBX[1]). */
+TEST(msr_policy_mca_and_tsc_adjust)
+{
+	CHECK_EQ(msr_policy_find(0x179)->read, MSR_EMULATE);
+	CHECK_EQ(msr_policy_find(0x179)->write, MSR_GP);
+	CHECK_EQ(msr_policy_find(0x17a)->read, MSR_EMULATE);
+	CHECK_EQ(msr_policy_find(0x3b)->read, MSR_EMULATE);
+	CHECK_EQ(msr_policy_find(0x3b)->write, MSR_EMULATE);
+}
+
+/* IA32_MISC_ENABLE keeps what the guest writes (0x400c50809 is msr.flat's value), bits 11 and
+ * 12 cannot change, bit 7 stays as it was. */
+TEST(msr_misc_enable_keeps_writable_bits)
+{
+	uint64_t v = MISC_ENABLE_RESET, out = 0;
+
+	CHECK(msr_misc_enable_write(v, (0x400c50809ull & ~0x1880ull) | (v & 0x1880), &out));
+	CHECK_EQ(out, 0x400c51809ull);
+	CHECK(msr_misc_enable_write(out, out | MISC_ENABLE_EMON, &out));
+	CHECK_EQ(out, 0x400c51809ull);
+	CHECK(!msr_misc_enable_write(out, out & ~MISC_ENABLE_PEBS_UNAVAIL, &v));
+	CHECK(!msr_misc_enable_write(out, 0, &v));
+	CHECK(msr_misc_enable_write(out, MISC_ENABLE_READ_ONLY, &out));
+	CHECK_EQ(out, MISC_ENABLE_READ_ONLY);
+}
+
+/* SDM Vol. 3B, 17.17.3: TSC_ADJUST writes move the TSC by what they change; TSC writes move
+ * TSC_ADJUST by what they change. */
+TEST(msr_tsc_adjust_and_tsc_writes)
+{
+	struct msr_tsc t = { 0, 0 };
+
+	msr_tsc_write_adjust(&t, 1000);
+	CHECK_EQ(t.offset, 1000);
+	CHECK_EQ(t.adjust, 1000);
+	msr_tsc_write_adjust(&t, (uint64_t)-500);
+	CHECK_EQ(t.offset, (uint64_t)-500);
+	CHECK_EQ(t.adjust, (uint64_t)-500);
+	/* host 10000, guest 9500: a write of 20000 moves both by 10500 */
+	msr_tsc_write_tsc(&t, 10000, 20000);
+	CHECK_EQ(10000 + t.offset, 20000);
+	CHECK_EQ(t.adjust, 10000);
+	msr_tsc_write_tsc(&t, 30000, 0);
+	CHECK_EQ(30000 + t.offset, 0);
+	CHECK_EQ(t.adjust, (uint64_t)-30000);
+}

@@ -1386,3 +1386,64 @@ TEST(vlapic_apic_write_emulation_timer_mode_switch)
 	CHECK(!vlapic_timer_due(&vl, 6000));
 	CHECK(reg256_empty(&vl, APIC_IRR));
 }
+
+/* apic.flat's "TMCCT should stay at zero": a one-shot timer past due, whose expiry was not
+ * processed yet, expires before a later LVT write turns on periodic mode; it does not restart. */
+TEST(vlapic_timer_past_due_one_shot_settles_before_mode_change)
+{
+	struct vlapic vl;
+
+	setup_xapic(&vl, 0);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xb, 0); /* divide by 1 */
+	wr(&vl, APIC_LVT_TIMER, TVEC, 0);
+	wr(&vl, APIC_TIMER_INITIAL, 100, 1000);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1200), 0);
+	wr(&vl, APIC_LVT_TIMER, (1u << 17) | TVEC, 1300);
+	CHECK(bit256(&vl, APIC_IRR, TVEC));
+	CHECK_EQ(vlapic_timer_next(&vl), 0);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1400), 0);
+	CHECK(!vlapic_timer_due(&vl, 5000));
+}
+
+/* A periodic timer past due reads the count of the period running now, not 0. */
+TEST(vlapic_timer_past_due_periodic_current_count)
+{
+	struct vlapic vl;
+
+	setup_xapic(&vl, 0);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xb, 0);
+	wr(&vl, APIC_LVT_TIMER, (1u << 17) | TVEC, 0);
+	wr(&vl, APIC_TIMER_INITIAL, 100, 1000); /* fires at 1100, 1200, ... */
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1050), 50);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1130), 70);
+	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 1290), 10);
+}
+
+/* A TSC write moves one-shot counting with it (the APIC's clock did not move), not a deadline. */
+TEST(vlapic_timer_tsc_write_moves_counting_not_deadline)
+{
+	struct vlapic vl;
+
+	setup_xapic(&vl, 0);
+	wr(&vl, APIC_TIMER_DIVIDE, 0xb, 0);
+	wr(&vl, APIC_TIMER_INITIAL, 100, 1000);
+	vlapic_timer_clock_moved(&vl, 5000);
+	CHECK_EQ(vlapic_timer_next(&vl), 6100);
+	wr(&vl, APIC_LVT_TIMER, (2u << 17) | TVEC, 6000);
+	vlapic_tsc_deadline_write(&vl, 9000, 6000);
+	vlapic_timer_clock_moved(&vl, 5000);
+	CHECK_EQ(vlapic_timer_next(&vl), 9000);
+}
+
+/* NMIs latch: two wait when nothing blocks them (one taken at once, one latched), one while the
+ * guest's NMI handler runs; more are lost (SDM Vol. 3A, 6.7.1). apic.flat's "multiple nmi". */
+TEST(vlapic_nmi_latch_counts_to_two)
+{
+	CHECK_EQ(vlapic_nmi_latch(0, 1, false), 1);
+	CHECK_EQ(vlapic_nmi_latch(1, 1, false), 2);
+	CHECK_EQ(vlapic_nmi_latch(2, 1, false), 2);
+	CHECK_EQ(vlapic_nmi_latch(0, 7, false), 2);
+	CHECK_EQ(vlapic_nmi_latch(2, 0, true), 1);
+	CHECK_EQ(vlapic_nmi_latch(0, 0, true), 0);
+	CHECK_EQ(vlapic_nmi_latch(0, 0xffffffffu, false), 2);
+}

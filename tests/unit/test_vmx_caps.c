@@ -430,10 +430,11 @@ TEST(vmx_controls_penryn_is_refused_with_everything_missing)
  * Expected words, worked out by hand from the MSRs (TRUE_ MSRs, since bit 55 is set):
  *  pin   = TRUE_PIN low 0x16 | ext-int 0x1 | NMI 0x8 | virtual NMIs 0x20          = 0x3f
  *          | preemption timer 0x40 (checked as 0x3f | PIN_PREEMPTION_TIMER)
- *  proc  = TRUE_PROC low 0x04006172 | interrupt window 0x4 | HLT 0x80 | MWAIT 0x400
+ *  proc  = TRUE_PROC low 0x04006172 | interrupt window 0x4 | TSC offsetting 0x8 | HLT 0x80
+ *          | MWAIT 0x400
  *          | RDPMC 0x800 | TPR shadow 0x200000 | NMI window 0x400000 | I/O bitmaps
  *          0x2000000 | MSR bitmaps 0x10000000 | MONITOR 0x20000000 | secondary 0x80000000
- *                                                                             = 0xb6606df6
+ *                                                                             = 0xb6606dfe
  *  exit  = TRUE_EXIT low 0x36dfb | save debug 0x4 | host 64-bit 0x200 | ack 0x8000
  *          | save/load PAT 0xc0000 | save/load EFER 0x300000                        = 0x3fefff
  *          | save preemption timer 0x400000 (checked as 0x3fefff | EXIT_SAVE_PREEMPT)
@@ -454,7 +455,7 @@ static void check_words(enum model_id id, uint32_t proc2)
 	CHECK(compute(&c, 0, &out));
 	CHECK_EQ(out.pin, 0x3f | PIN_PREEMPTION_TIMER);
 	CHECK(out.has_preemption_timer);
-	CHECK_EQ(out.proc, 0xb6606df6);
+	CHECK_EQ(out.proc, 0xb6606dfe);
 	CHECK_EQ(out.proc2, proc2);
 	CHECK_EQ(out.exit, 0x3fefff | EXIT_SAVE_PREEMPT);
 	CHECK_EQ(out.entry, 0xd1ff);
@@ -482,7 +483,7 @@ TEST(vmx_controls_true_msrs_let_default1_bits_be_0)
 	c.basic &= ~VMX_BASIC_TRUE_CTLS;
 	c.has_true = false;
 	CHECK(compute(&c, 0, &out));
-	CHECK_EQ(out.proc, 0xb6606df6 | PROC_CR3_LOAD | PROC_CR3_STORE);
+	CHECK_EQ(out.proc, 0xb6606dfe | PROC_CR3_LOAD | PROC_CR3_STORE);
 	CHECK_EQ(out.exit, 0x3fefff | EXIT_SAVE_PREEMPT);
 	CHECK_EQ(out.entry, 0xd1ff);
 
@@ -503,7 +504,7 @@ TEST(vmx_controls_masks_turn_optional_features_off)
 	CHECK(!out.has_tpr_shadow && !out.has_virt_apic_access && !out.has_virt_x2apic);
 	CHECK(!out.has_apic_reg_virt && !out.has_vid && !out.has_posted_intr);
 	/* Without the TPR shadow, MOV CR8 exits (it would reach the real TPR). */
-	CHECK_EQ(out.proc, (0xb6606df6 & ~PROC_TPR_SHADOW) | PROC_CR8_LOAD | PROC_CR8_STORE);
+	CHECK_EQ(out.proc, (0xb6606dfe & ~PROC_TPR_SHADOW) | PROC_CR8_LOAD | PROC_CR8_STORE);
 	CHECK_EQ(out.proc2, 0x1013eb & ~(PROC2_VIRT_APIC_ACCESS | PROC2_APIC_REG_VIRT |
 					  PROC2_VIRT_INTR_DELIVERY));
 	CHECK(test_log_find("optional control use TPR shadow turned off by a boot option"));
