@@ -16,16 +16,20 @@
 #define CHECK_POLLS 20000000u
 #define CHECK_TIMER_COUNT 20000u
 
-/* Every vector 32..255 lands here: count it and end it. The spurious vector sets no ISR bit
- * (11.9), so it gets no EOI. The remembered mode is right here: mode switches run with interrupts
- * off (chaos_op_apicbase). */
+/* Every vector 32..255 lands here: count it and end it. A spurious interrupt sets no ISR bit
+ * (11.9), so it gets no EOI; but a fixed IPI may carry the spurious vector too (the random IPIs
+ * do), and that one is in service and needs its EOI like any other: the ISR tells them apart.
+ * The remembered mode is right here: mode switches run with interrupts off
+ * (chaos_op_apicbase). */
 bool chaos_irq(struct trap_frame *f)
 {
 	struct chaos_cpu *c = chaos_self();
+	uint32_t vec = f->vector & 0xff;
 
 	c->irqs++;
-	c->hits[f->vector & 0xff]++;
-	if (f->vector != APIC_SPURIOUS_VECTOR)
+	c->hits[vec]++;
+	if (vec != APIC_SPURIOUS_VECTOR ||
+	    (apic_read((enum apic_reg)(APIC_ISR + vec / 32 * 0x10)) & (1u << (vec % 32))))
 		apic_eoi();
 	return true;
 }
