@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "guest/lib/cpu.h"
+
 #define CR0_NE (1u << 5)
 #define CR0_PG (1u << 31)
 #define CR4_PAE (1u << 5)
@@ -15,23 +17,6 @@
 #define PTE_PS (1ull << 7) /* a 2 MiB page in a page-directory entry */
 #define PAGE_2M 0x200000u
 
-static inline uint32_t read_cr0(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static inline void write_cr0(uint32_t v)
-{
-	__asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory");
-}
-
-static inline void write_cr3(uint32_t v)
-{
-	__asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
-}
 
 /* CR0 with NE flipped: VMX keeps NE (IA32_VMX_CR0_FIXED0 bit 5 on every Bochs model), so a MOV
  * to CR0 that changes it is sure to exit to the hypervisor (SDM Vol. 3C, 26.1.3). */

@@ -74,14 +74,6 @@ static uint64_t stream_seed(unsigned self)
 	return z ? z : 1;
 }
 
-static uint32_t read_cr0(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
 static void chaos_job(unsigned self)
 {
 	struct chaos_cpu *c = &cpus[self];

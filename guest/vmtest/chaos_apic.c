@@ -298,14 +298,6 @@ static void check_timer_and_ipi(struct chaos_cpu *c, unsigned self)
 		  wait_hit(c, CHAOS_VEC_IPI, before), 1);
 }
 
-static uint32_t read_cr0(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
 /* After the run, on each vCPU with interrupts on: its APIC in its mode with the right ID, its
  * timer and a self-IPI delivered, CR0/CR4/EFER as it last set them, every restore done. */
 void chaos_apic_checks(struct chaos_cpu *c, unsigned self)

@@ -188,14 +188,6 @@ void chaos_op_vmcall(struct chaos_cpu *c)
 	chaos_count(c, trap_catch_end(t));
 }
 
-static uint32_t read_cr0(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
 static bool write_cr(struct chaos_cpu *c, unsigned cr, uint32_t v)
 {
 	struct trap_catch *t = trap_catch_begin();
