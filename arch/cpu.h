@@ -37,22 +37,10 @@
 
 #define RFLAGS_IF (1ul << 9)
 
-#define DEFINE_CR_ACCESSORS(n)                                          \
-	static inline uint64_t read_cr##n(void)                         \
-	{                                                               \
-		uint64_t v;                                             \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));       \
-		return v;                                               \
-	}                                                               \
-	static inline void write_cr##n(uint64_t v)                      \
-	{                                                               \
-		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
-	}
-DEFINE_CR_ACCESSORS(0)
-DEFINE_CR_ACCESSORS(2)
-DEFINE_CR_ACCESSORS(3)
-DEFINE_CR_ACCESSORS(4)
-#undef DEFINE_CR_ACCESSORS
+X86_DEFINE_CR_ACCESSORS(0, uint64_t)
+X86_DEFINE_CR_ACCESSORS(2, uint64_t)
+X86_DEFINE_CR_ACCESSORS(3, uint64_t)
+X86_DEFINE_CR_ACCESSORS(4, uint64_t)
 
 static inline uint64_t read_rflags(void)
 {

@@ -102,6 +102,20 @@ static inline uint64_t rdtsc(void)
 uint64_t rdtsc(void); /* tests/unit/fake_hw.c */
 #endif
 
+/* read_crN() and write_crN() in the caller's register width: uint64_t in the hypervisor
+ * (arch/cpu.h), uint32_t in the 32-bit test guests (guest/lib/cpu.h). */
+#define X86_DEFINE_CR_ACCESSORS(n, type)                                  \
+	static inline type read_cr##n(void)                               \
+	{                                                                 \
+		type v;                                                   \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));         \
+		return v;                                                 \
+	}                                                                 \
+	static inline void write_cr##n(type v)                            \
+	{                                                                 \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
+	}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");

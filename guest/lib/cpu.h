@@ -12,36 +12,9 @@
 
 #define EFLAGS_IF (1u << 9)
 
-static inline uint32_t read_cr0(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static inline void write_cr0(uint32_t v)
-{
-	__asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory");
-}
-
-static inline void write_cr3(uint32_t v)
-{
-	__asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
-}
-
-static inline uint32_t read_cr4(void)
-{
-	uint32_t v;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static inline void write_cr4(uint32_t v)
-{
-	__asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory");
-}
+X86_DEFINE_CR_ACCESSORS(0, uint32_t)
+X86_DEFINE_CR_ACCESSORS(3, uint32_t)
+X86_DEFINE_CR_ACCESSORS(4, uint32_t)
 
 static inline uint32_t read_eflags(void)
 {
