@@ -11,7 +11,7 @@
 #include "arch/percpu.h"
 #include "arch/serial.h"
 #include "arch/time.h"
-#include "boot/bootinfo.h"
+#include "lib/bootinfo.h"
 #include "lib/cmdline.h"
 #include "lib/printf.h"
 #include "lib/string.h"

@@ -1,5 +1,5 @@
 /* arch/cpu.h: thin wrappers for x86 instructions: lib/x86.h's (ports, MSRs, CPUID, TSC,
- * interrupts) and the 64-bit ones (control registers, RFLAGS, INVLPG). Any CPU, any context. No
+ * interrupts, INVLPG) and the 64-bit ones (control registers, RFLAGS). Any CPU, any context. No
  * policy here: just the instructions, so the rest of the code reads as C. */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
@@ -64,11 +64,6 @@ void xsetbv(uint32_t index, uint64_t value); /* tests/unit/fake_hw.c records it 
 static inline void halt(void)
 {
 	__asm__ volatile("hlt" ::: "memory");
-}
-
-static inline void invlpg(uint64_t va)
-{
-	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
 static inline bool cpu_has_long_mode_nx(void)

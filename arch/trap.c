@@ -4,8 +4,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/console.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"

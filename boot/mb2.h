@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "boot/bootinfo.h"
+#include "lib/bootinfo.h"
 
 /* Tag types this parser reads (Multiboot2 spec 1.0, 3.6.2 to 3.6.13). */
 enum mb2_tag_type {

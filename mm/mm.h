@@ -6,9 +6,11 @@
 
 #include <stdint.h>
 
-#include "boot/bootinfo.h"
+#include "lib/bootinfo.h"
 
-void mm_init(const struct boot_info *bi);
+/* Feeds the allocator and builds the page tables; the caller loads them (CR3 = mm_kernel_cr3()).
+ * NULL, or why it failed: the hypervisor cannot run then, and the caller panics with it. */
+const char *mm_init(const struct boot_info *bi);
 uint64_t mm_kernel_cr3(void);
 
 /* A zeroed kernel stack of `bytes` with an unmapped guard page below it; returns its lowest usable

@@ -2,8 +2,8 @@
  * and NMIs arriving in the guest, HLT, the interrupt window, triple faults, INIT, instructions the
  * guest must not have (VMX, MONITOR/MWAIT), cache flushes. Exits not in the table stop the VM with
  * the reason's name: never "advance RIP and hope". */
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/trap.h"

@@ -4,8 +4,8 @@
  * APIC page the CPU does not virtualize for this vCPU (relocated base, or no "virtualize APIC
  * accesses"), and the exits whose only job is to let vmx/vapic_irq.c look again (Intel SDM Vol.
  * 3C, 30.4 "Virtualizing Memory-Mapped APIC Accesses", 28.2.1 for the exit qualifications). */
+#include "apic/apic_base.h"
 #include "arch/cpu.h"
-#include "guest/layout.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
 #include "vmx/guest_walk.h"
@@ -134,7 +134,7 @@ bool vapic_mmio_claims(struct vcpu *v, uint64_t gpa)
 {
 	uint64_t page = gpa & ~0xfffull;
 
-	return page == GUEST_APIC_BASE || page == (v->apic.apic_base & ~0xfffull);
+	return page == APIC_BASE_DEFAULT_ADDR || page == (v->apic.apic_base & ~0xfffull);
 }
 
 void vapic_mmio_emulate(struct vcpu *v, uint64_t gpa)

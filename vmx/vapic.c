@@ -4,7 +4,7 @@
  * the switching vCPU's own VMCS and MSR bitmap, through the checked writers of vmx/vcpu.c; the
  * APIC-access page stays mapped, unchanged, for the VM's whole life. */
 #include "arch/trap.h"
-#include "guest/layout.h"
+#include "apic/apic_base.h"
 #include "lib/log.h"
 #include "mm/mm.h"
 #include "vmx/ept.h"
@@ -22,7 +22,7 @@ bool vapic_vm_create(struct vm *vm)
 	if (!ctl->has_virt_apic_access)
 		return true; /* accesses to the APIC page exit as EPT violations and are emulated */
 	void *page = mm_alloc(4096);
-	if (!page || !ept_map_page(vm, GUEST_APIC_BASE, (uint64_t)page)) {
+	if (!page || !ept_map_page(vm, APIC_BASE_DEFAULT_ADDR, (uint64_t)page)) {
 		log_error("%s: cannot map its APIC-access page", vm->name);
 		return false;
 	}
@@ -72,7 +72,7 @@ bool vapic_setup_vmcs(struct vcpu *v)
 
 static bool base_is_default(const struct vcpu *v)
 {
-	return (v->apic.apic_base & ~0xfffull) == GUEST_APIC_BASE;
+	return (v->apic.apic_base & ~0xfffull) == APIC_BASE_DEFAULT_ADDR;
 }
 
 /* SDM Vol. 3C, 30.4 and 30.5; 27.2.1.1 forbids "virtualize APIC accesses" together with

@@ -11,7 +11,7 @@
 
 #include "vmx/vm.h"
 
-/* BSP, while the VM is built: the APIC-access page, mapped at GUEST_APIC_BASE for the VM's whole
+/* BSP, while the VM is built: the APIC-access page, mapped at APIC_BASE_DEFAULT_ADDR for the VM's whole
  * life (SDM Vol. 3C, 30.4), when the CPU can virtualize APIC accesses. */
 bool vapic_vm_create(struct vm *vm);
 /* BSP, while the VM is built: the vCPU's virtual-APIC page and its APIC in the RESET state. */

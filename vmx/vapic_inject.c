@@ -4,7 +4,7 @@
  * Injection"). An event already in the VM-entry interruption-information field (re-injected,
  * or an exception a handler raised) is never overwritten: it goes first. Through the VMCS
  * accessors only (host-tested with the fake VMCS). */
-#include "apic/host_timer.h"
+#include "arch/host_timer.h"
 #include "arch/cpu.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
@@ -136,7 +136,7 @@ static bool inject_external(struct vcpu *v, bool busy, bool open)
 }
 
 /* Guest time ends at the virtual APIC timer's deadline: the VMX-preemption timer's exit, or
- * without it the host timer's interrupt, an external-interrupt exit (apic/host_timer.h). Without
+ * without it the host timer's interrupt, an external-interrupt exit (arch/host_timer.h). Without
  * either, only the loop's look at the TSC on the next exit fires it. The preemption timer is set
  * from the TSC at every entry the timer is armed for (here and vapic_timer_before_resume): it
  * counts only while the guest runs (SDM Vol. 3C, 26.5.1), so a value saved at the last exit

@@ -1,8 +1,8 @@
 /* vmx/vcpu.c: one vCPU on its own physical CPU: loading its VMCS, the entry/exit loop, injecting
  * pending interrupts, sleeping through HLT, and stopping. Root mode, the vCPU's CPU, interrupts off
  * except while the CPU sleeps. */
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/console.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"
@@ -205,7 +205,7 @@ static bool take_requests_and_ready(struct vcpu *v)
 }
 
 /* A vCPU that cannot run sleeps with interrupts on: a kick ends the HLT, and so does the host
- * timer when the vCPU halted with its APIC timer armed (apic/host_timer.h). Without TSC-deadline
+ * timer when the vCPU halted with its APIC timer armed (arch/host_timer.h). Without TSC-deadline
  * mode the CPU polls the TSC for that timer instead. Called with interrupts off; STI;HLT takes
  * an interrupt that comes in between. */
 static void vcpu_sleep(struct vcpu *v)

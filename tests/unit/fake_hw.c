@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apic/host_timer.h"
+#include "arch/host_timer.h"
 #include "arch/cpu.h"
 #include "arch/time.h"
 #include "tests/unit/fake_hw.h"

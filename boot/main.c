@@ -1,21 +1,22 @@
-/* arch/main.c: the boot order, top to bottom. kmain() runs on the BSP, called by boot/entry.asm
+/* boot/main.c: the boot order, top to bottom. kmain() runs on the BSP, called by boot/entry.asm
  * in 64-bit mode on the boot stack with interrupts off; the APs' path is ap_main() in
  * arch/smp.c. */
 #include <stdint.h>
 
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
 #include "arch/acpi_host.h"
 #include "arch/console.h"
-#include "arch/console_input.h"
 #include "arch/console_find.h"
+#include "arch/console_input.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/smp.h"
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "boot/mb2.h"
+#include "guest/vm_build.h"
 #include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -87,7 +88,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		      sizeof(boot_options) / sizeof(boot_options[0]), 0);
 	console_apply_options();
 	time_calibrate();
-	mm_init(&boot_info);
+	const char *mm_failed = mm_init(&boot_info);
+	if (mm_failed)
+		panic("%s", mm_failed);
+	write_cr3(mm_kernel_cr3());
 
 	struct acpi_host acpi;
 	acpi_host_init(&boot_info, &acpi);
@@ -108,7 +112,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	if (vmxon_test)
 		vmx_fail_vmxon_on(1);
 	if (vmx_init()) {
-		if (vmx_enable_all() && vm_create(&boot_info)) {
+		if (vmx_enable_all() && guest_vm_create(&boot_info)) {
 			if (design_rule_test)
 				vm_request_design_rule_break();
 			vm_run();

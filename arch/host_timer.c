@@ -1,7 +1,7 @@
-/* apic/host_timer.c: see apic/host_timer.h. */
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
-#include "apic/tsc_deadline_errata.h"
+/* arch/host_timer.c: see arch/host_timer.h. */
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
+#include "arch/tsc_deadline_errata.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
