@@ -12,6 +12,7 @@
 #include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/power.h"
+#include "arch/shell.h"
 #include "arch/smp.h"
 #include "arch/time.h"
 #include "arch/trap.h"
@@ -21,6 +22,8 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/mm.h"
+#include "vmx/shell_vm.h"
+#include "vmx/vcpu.h"
 #include "vmx/vm.h"
 #include "vmx/vm_options.h"
 #include "vmx/vmx.h"
@@ -103,7 +106,13 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	log_info("cpus: %u of %u online", online, acpi.cpus_found);
 	log_info("smp: bring-up done %lu TSC ticks after the first instruction",
 		 time_ticks_since_boot());
+	shell_init();
+	shell_vm_init();
 	console_input_start();
+	/* CPU 0 serves the console from its vCPU's loop while the VM runs (README, "Serial
+	 * console"). */
+	vcpu_set_cpu0_work(&(struct vcpu_host_work){ console_input_waiting, console_service,
+						     console_tick });
 
 	bool design_rule_test = crash_request && !strcmp(crash_request, "design-rule");
 	bool vmxon_test = crash_request && !strcmp(crash_request, "vmxon-cpu1");

@@ -4,7 +4,6 @@
 #include "arch/host_timer.h"
 #include "arch/lapic.h"
 #include "arch/console.h"
-#include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
@@ -235,6 +234,22 @@ static void stop_self(struct vcpu *v)
 	current[cpu_id()] = 0;
 }
 
+static bool nothing_waiting(void)
+{
+	return false;
+}
+
+static void no_work(void)
+{
+}
+
+struct vcpu_host_work vcpu_cpu0_work = { nothing_waiting, no_work, no_work };
+
+void vcpu_set_cpu0_work(const struct vcpu_host_work *w)
+{
+	vcpu_cpu0_work = *w;
+}
+
 void vcpu_run(void *arg)
 {
 	struct vcpu *v = arg;
@@ -253,8 +268,8 @@ void vcpu_run(void *arg)
 			break;
 		if (v->debug_fn)
 			vcpu_call_answer(v);
-		if (v->owner.cpu == 0 && console_input_waiting())
-			console_service();
+		if (v->owner.cpu == 0 && vcpu_cpu0_work.waiting())
+			vcpu_cpu0_work.service();
 		if (!take_requests_and_ready(v)) {
 			vcpu_sleep(v);
 			continue;

@@ -21,6 +21,20 @@ bool vcpu_claim_start(struct vcpu *t);
 /* The vCPU loop on its CPU (smp_run_on target); returns when the vCPU stops. */
 void vcpu_run(void *vcpu);
 
+/* The host's own work that CPU 0's vCPU loop does for the layers around vmx/ (boot/main.c sets
+ * the console's: the shell runs on CPU 0): service() between two VM entries when waiting() says
+ * so, tick() when the host timer's tick came as a VM exit (host_timer_interrupt()). Each runs in
+ * root mode with interrupts off. Called through these pointers, never by name; they are never
+ * NULL (no work until set). */
+struct vcpu_host_work {
+	bool (*waiting)(void);
+	void (*service)(void);
+	void (*tick)(void);
+};
+extern struct vcpu_host_work vcpu_cpu0_work;
+/* At start-up, before any vCPU runs. */
+void vcpu_set_cpu0_work(const struct vcpu_host_work *w);
+
 /* All the exits the vCPU has taken (the console tick's are not counted, vmx/exit.c). */
 uint64_t vcpu_exit_total(const struct vcpu *v);
 
