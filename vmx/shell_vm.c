@@ -136,7 +136,7 @@ static void show_vector_reg(struct vcpu *v, const char *name, uint32_t base)
 
 static void show_apic(struct vcpu *v, void *arg)
 {
-	struct vlapic *a = &v->apic;
+	const struct vlapic *a = &v->apic;
 
 	shell_out("apic vCPU %u: %s mode, IA32_APIC_BASE 0x%lx, accesses %s", v->id,
 		  apic_mode_name(vlapic_mode(a)), a->apic_base,

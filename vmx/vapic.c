@@ -32,10 +32,12 @@ bool vapic_vm_create(struct vm *vm)
 
 bool vapic_vcpu_create(struct vcpu *v)
 {
-	v->vapic_page = mm_alloc(4096);
-	if (!v->vapic_page)
+	uint8_t *page = mm_alloc(4096);
+
+	if (!page)
 		return false;
-	vlapic_reset(&v->apic, v->vapic_page, v->id, v->id == 0);
+	v->vapic_page = page;
+	vlapic_reset(vcpu_apic(v), page, v->id, v->id == 0);
 	if (vmx_host_controls()->has_posted_intr && !(v->pi = mm_alloc(sizeof(*v->pi))))
 		return false;
 	return true;

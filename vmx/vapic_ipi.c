@@ -47,7 +47,7 @@ static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi
 	case VLAPIC_DM_FIXED:
 	case VLAPIC_DM_LOWEST:
 		if (t == v) {
-			vlapic_accept(&v->apic, ipi->vector, false);
+			vlapic_accept(vcpu_apic(v), ipi->vector, false);
 			v->apic_dirty = true;
 		} else {
 			vapic_request_fixed(t, ipi->vector);
@@ -75,7 +75,7 @@ static void send_ipi(struct vcpu *v)
 	struct vlapic_ipi ipi = v->apic.ipi;
 	static unsigned logged;
 
-	v->apic.ipi_ready = false;
+	vcpu_apic(v)->ipi_ready = false;
 	if (ipi.level_deassert)
 		return; /* INIT level de-assert: no-op on every CPU since the Pentium 4 (SDM 11.6.1) */
 	if (ipi.delivery == VLAPIC_DM_SMI || ipi.delivery == 3 || ipi.delivery == 7) {

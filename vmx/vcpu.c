@@ -88,8 +88,7 @@ void vcpu_assert_owner(struct vcpu *v, const char *what)
 
 void vcpu_set_msr_bitmap_x2apic(struct vcpu *v, const struct msr_x2apic_open *open)
 {
-	vcpu_assert_owner(v, "the MSR bitmap");
-	msr_bitmap_x2apic(v->msr_bitmap, open);
+	msr_bitmap_x2apic(vcpu_msr_bitmap(v), open);
 }
 
 void vcpu_kick(struct vcpu *v)

@@ -125,6 +125,28 @@ struct msr_x2apic_open;
 void vcpu_set_msr_bitmap_x2apic(struct vcpu *v, const struct msr_x2apic_open *open);
 /* The ownership assertion for writes of `what` in vCPU `v`'s structures. */
 void vcpu_assert_owner(struct vcpu *v, const char *what);
+/* The one way to write a vCPU's structures: each of these checks the design rule
+ * (vcpu_assert_owner: its own CPU in root mode, or the building CPU while the VM is built) and
+ * only then hands out the writable pointer; struct vcpu holds them const, so a write that skips
+ * the check does not compile. Its VMCS is written by VMWRITE, which reaches only the VMCS current
+ * on this CPU, and vmcs_setup() makes a vCPU's current only after the same check. The one write
+ * from other CPUs the SDM designs for, posting into the descriptor's PIR with a locked operation
+ * (Vol. 3C, 30.6), is vapic_request_fixed()'s (vmx/vapic_irq.c). */
+static inline struct vlapic *vcpu_apic(struct vcpu *v)
+{
+	vcpu_assert_owner(v, "the virtual-APIC page");
+	return (struct vlapic *)&v->apic;
+}
+static inline uint8_t *vcpu_msr_bitmap(struct vcpu *v)
+{
+	vcpu_assert_owner(v, "the MSR bitmap");
+	return (uint8_t *)v->msr_bitmap;
+}
+static inline struct pi_desc *vcpu_pi(struct vcpu *v)
+{
+	vcpu_assert_owner(v, "the posted-interrupt descriptor");
+	return (struct pi_desc *)v->pi;
+}
 
 struct vcpu *vcpu_current(void);
 /* The vCPU CPU `cpu` runs, or NULL. Any CPU (a snapshot). */

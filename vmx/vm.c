@@ -118,14 +118,16 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
 	v->vm = vm;
 	v->id = id;
 	v->owner.cpu = cpu; /* pinned there for the VM's life (vmx/vm_cpus.h) */
+	v->owner.building = true; /* this CPU writes its structures until vm_ready() */
+	v->owner.builder = cpu_id();
 	v->vpid = (uint16_t)(id + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1 "VPIDs") */
 	v->vmcs_pa = pmm_alloc_page();
 	v->msr_bitmap = mm_alloc(MSR_BITMAP_SIZE);
 	if (!v->vmcs_pa || !v->msr_bitmap || !vapic_vcpu_create(v))
 		return 0;
 	if (vm_options.apic != VM_APIC_XAPIC) /* vm.apic=x2apic: as firmware that enabled it */
-		vlapic_set_base(&v->apic, v->apic.apic_base | APIC_BASE_EXTD);
-	msr_bitmap_build(v->msr_bitmap); /* the x2APIC range opens with the mode (vmx/vapic.c) */
+		vlapic_set_base(vcpu_apic(v), v->apic.apic_base | APIC_BASE_EXTD);
+	msr_bitmap_build(vcpu_msr_bitmap(v)); /* the x2APIC range opens with the mode (vmx/vapic.c) */
 	v->state = VCPU_WAIT_START; /* vCPU 0 too: vm_create() gives it its start request */
 	return v;
 }
@@ -202,6 +204,8 @@ bool vm_build(struct vm *vm, const struct vm_platform *pf)
 void vm_ready(struct vm *vm, uint32_t eip, uint32_t eax, uint32_t ebx)
 {
 	vcpu_set_entry_state(vm->vcpus[0], eip, eax, ebx);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vm->vcpus[i]->owner.building = false; /* from now on, only each one's own CPU */
 	vm_built = true;
 	log_info("%s: %lu KiB per vCPU (VMCS, MSR bitmap, virtual-APIC page%s, state)", vm->name,
 		 vcpu_memory_bytes(vm->vcpus[0]) / 1024, vm->vcpus[0]->pi ? ", posted-interrupt descriptor" : "");

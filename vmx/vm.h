@@ -46,7 +46,7 @@ struct vcpu {
 	struct vcpu_owner owner;
 
 	uint64_t vmcs_pa;
-	uint8_t *msr_bitmap; /* this vCPU's own page */
+	const uint8_t *msr_bitmap; /* this vCPU's own page; written through vcpu_msr_bitmap() */
 	uint16_t vpid;
 	bool launched;
 
@@ -66,10 +66,12 @@ struct vcpu {
 	volatile uint8_t start_request; /* enum vcpu_start (vmx/vcpu_state.c) */
 	volatile uint32_t start_eip, start_eax, start_ebx;
 
-	/* The virtual local APIC (apic/vlapic.h) on this vCPU's own virtual-APIC page. */
-	struct vlapic apic;
-	uint8_t *vapic_page;
-	struct pi_desc *pi; /* its posted-interrupt descriptor, where the CPU has them */
+	/* The virtual local APIC (apic/vlapic.h) on this vCPU's own virtual-APIC page, and its
+	 * posted-interrupt descriptor where the CPU has them. Const here: written only through
+	 * vcpu_apic() and vcpu_pi() (vmx/vcpu.h), which check the design rule. */
+	const struct vlapic apic;
+	const uint8_t *vapic_page;
+	const struct pi_desc *pi;
 	uint8_t nmi_pending;   /* NMIs not yet injected, at most 2 (vapic_irq.c, nmi_latch) */
 	/* An interrupt or NMI whose delivery an exception interrupted (vcpu_inject_exception), in
 	 * the interruption-information format; 0 for none. Injected before anything new. */

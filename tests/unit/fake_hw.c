@@ -179,9 +179,10 @@ struct vcpu *fake_vcpu(unsigned nvcpus, uint64_t ram)
 		v->cr4_mask = fake_caps.cr4_fixed0 | ~fake_caps.cr4_fixed1;
 		v->cr0_shadow = CR0_PE | (1ull << 4);
 		v->vapic_page = apic_pages[i];
-		v->apic.page = apic_pages[i];
-		v->apic.id = i;
-		vlapic_init(&v->apic);
+		struct vlapic *apic = vcpu_apic(v); /* as the VM's build does */
+		apic->page = apic_pages[i];
+		apic->id = i;
+		vlapic_init(apic);
 		vm.vcpus[i] = v;
 	}
 	return &vcpus[0];
