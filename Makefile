@@ -61,6 +61,8 @@ SEAM_SRCS := \
 	vmx/exit_io.c \
 	vmx/exit_cpuid.c \
 	vmx/hypercall.c \
+	vmx/msr_table.c \
+	vmx/exit_msr.c \
 	vmx/guest_cr.c \
 	vmx/vcpu_state.c \
 	vmx/vcpu_event.c \
@@ -100,7 +102,6 @@ KERNEL_C_SRCS := \
 	vmx/exit_apic.c \
 	vmx/shell_vm.c \
 	vmx/exit.c \
-	vmx/exit_msr.c \
 	vmx/ept.c \
 	vmx/vm.c \
 	guest/vm_devices.c \

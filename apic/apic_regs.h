@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "lib/msr.h"
+
 enum apic_reg {
 	APIC_ID = 0x20,
 	APIC_VERSION = 0x30,
@@ -39,8 +41,6 @@ enum apic_reg {
 
 /* An x2APIC MSR is 0x800 + (offset >> 4). */
 #define X2APIC_MSR(offset) (0x800u + ((uint32_t)(offset) >> 4))
-#define X2APIC_MSR_FIRST 0x800u
-#define X2APIC_MSR_LAST 0x8ffu
 
 #define APIC_SVR_ENABLE (1u << 8)   /* software enable (11.9, Figure 11-23) */
 #define APIC_LVT_MASKED (1u << 16)  /* LVT mask bit (11.5.1, Figure 11-8) */
@@ -48,7 +48,6 @@ enum apic_reg {
 #define APIC_LVT_TIMER_ONESHOT (0u << 17)
 #define APIC_LVT_TIMER_PERIODIC (1u << 17)
 #define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
-/* Its deadline in TSC-deadline mode (11.5.4.1); 0 disarms. */
-#define MSR_IA32_TSC_DEADLINE 0x6e0u
+/* The deadline itself is MSR_IA32_TSC_DEADLINE (lib/msr.h). */
 
 #endif

@@ -7,15 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/msr.h"
 #include "lib/x86.h"
 
-/* Architectural MSRs (Intel SDM Vol. 4, chapter 2). */
-#define MSR_IA32_APIC_BASE 0x1b
-#define MSR_IA32_FEATURE_CONTROL 0x3a
-#define MSR_IA32_EFER 0xc0000080
-#define MSR_IA32_FS_BASE 0xc0000100
-#define MSR_IA32_GS_BASE 0xc0000101
-#define MSR_IA32_KERNEL_GS_BASE 0xc0000102
 
 #define EFER_LME (1u << 8)
 #define EFER_LMA (1u << 10)

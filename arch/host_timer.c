@@ -24,8 +24,6 @@ bool host_timer_option(const char *value, void *ctx)
 	return true;
 }
 
-#define MSR_IA32_BIOS_SIGN_ID 0x8b
-
 /* The microcode revision: write 0 to IA32_BIOS_SIGN_ID, run CPUID leaf 1, read bits 63:32 back
  * (SDM Vol. 3A, "Microcode Update Facilities", "Determining the Signature"). */
 static uint32_t microcode_revision(void)

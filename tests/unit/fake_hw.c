@@ -11,7 +11,9 @@
 #include "tests/unit/fake_vmcs.h"
 #include "tests/unit/guest_ram.h"
 #include "tests/unit/test.h"
+#include "vmx/vapic.h"
 #include "vmx/vcpu.h"
+#include "vmx/vm_options.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
 
@@ -104,6 +106,27 @@ void vcpu_kick(struct vcpu *v)
 void vcpu_assert_owner(struct vcpu *v, const char *what)
 {
 	fake_hw.owner_checks++;
+}
+
+struct vm_options vm_options;
+
+/* The virtual APIC's MSRs (vmx/vapic_msr.c) are tested in test_vlapic.c; here only that the MSR
+ * table hands them over. */
+bool vapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value, bool *gp)
+{
+	fake_hw.apic_msrs++;
+	fake_hw.apic_msr = msr;
+	*value = 0;
+	*gp = fake_hw.apic_msr_gp;
+	return true;
+}
+
+bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
+{
+	fake_hw.apic_msrs++;
+	fake_hw.apic_msr = msr;
+	*gp = fake_hw.apic_msr_gp;
+	return true;
 }
 
 void vm_stop(struct vm *vm, const char *fmt, ...)
