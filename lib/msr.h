@@ -1,6 +1,6 @@
 /* lib/msr.h: the MSR indexes the hypervisor and its guests use, in one list (Intel SDM Vol. 4,
  * chapter 2, "Model-Specific Registers", Table 2-2 "IA-32 Architectural MSRs"), in index order.
- * What a guest may do with each is vmx/msr_policy.c's table. */
+ * What a guest may do with each is vmx/msr_table.c's table. */
 #ifndef LIB_MSR_H
 #define LIB_MSR_H
 
