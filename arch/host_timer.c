@@ -1,11 +1,11 @@
 /* arch/host_timer.c: see arch/host_timer.h. */
+#include "arch/cpu.h"
 #include "arch/host_timer.h"
 #include "arch/lapic.h"
-#include "arch/tsc_deadline_errata.h"
-#include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "arch/trap.h"
+#include "arch/tsc_deadline_errata.h"
 #include "lib/cmdline.h"
 #include "lib/log.h"
 

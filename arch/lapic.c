@@ -3,8 +3,8 @@
  * (SDM Vol. 3A, 11.12.1.2 "x2APIC Register Address Space"). */
 #include "apic/apic_base.h"
 #include "apic/apic_regs.h"
-#include "arch/lapic.h"
 #include "arch/cpu.h"
+#include "arch/lapic.h"
 #include "arch/time.h"
 #include "lib/log.h"
 

@@ -3,12 +3,12 @@
 #include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/time.h"
+#include "guest/vm_devices.h"
 #include "guest/vuart.h"
 #include "lib/log.h"
 #include "lib/ratelimit.h"
 #include "vmx/hypercall.h"
 #include "vmx/vm.h"
-#include "guest/vm_devices.h"
 
 /* The devices' state, which vmx/ sees only as vm->devices (one VM). */
 struct vm_devices {

@@ -2,9 +2,9 @@
  * and NMIs arriving in the guest, HLT, the interrupt window, triple faults, INIT, instructions the
  * guest must not have (VMX, MONITOR/MWAIT), cache flushes. Exits not in the table stop the VM with
  * the reason's name: never "advance RIP and hope". */
+#include "arch/cpu.h"
 #include "arch/host_timer.h"
 #include "arch/lapic.h"
-#include "arch/cpu.h"
 #include "arch/trap.h"
 #include "lib/log.h"
 #include "vmx/exit.h"

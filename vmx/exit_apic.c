@@ -10,8 +10,8 @@
 #include "vmx/exit.h"
 #include "vmx/guest_walk.h"
 #include "vmx/mmio_decode.h"
-#include "vmx/vcpu.h"
 #include "vmx/vapic.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 

@@ -3,8 +3,8 @@
  * Exceptions), the mode switch those of SDM Vol. 3A, 10.8.5 "Initializing IA-32e Mode". Each
  * write decides everything first and changes the VMCS only when it will not #GP. */
 #include "arch/cpu.h"
-#include "vmx/gmem.h"
 #include "lib/log.h"
+#include "vmx/gmem.h"
 #include "vmx/guest_cr.h"
 #include "vmx/guest_walk.h"
 #include "vmx/vcpu.h"

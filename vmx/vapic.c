@@ -3,8 +3,8 @@
  * Virtual Interrupts"). The rule this file exists for (DEVELOPERS.md): a mode switch changes only
  * the switching vCPU's own VMCS and MSR bitmap, through the checked writers of vmx/vcpu.c; the
  * APIC-access page stays mapped, unchanged, for the VM's whole life. */
-#include "arch/trap.h"
 #include "apic/apic_base.h"
+#include "arch/trap.h"
 #include "lib/log.h"
 #include "mm/mm.h"
 #include "vmx/ept.h"

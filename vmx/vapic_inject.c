@@ -4,8 +4,8 @@
  * Injection"). An event already in the VM-entry interruption-information field (re-injected,
  * or an exception a handler raised) is never overwritten: it goes first. Through the VMCS
  * accessors only (host-tested with the fake VMCS). */
-#include "arch/host_timer.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs_fields.h"

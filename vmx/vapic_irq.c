@@ -2,9 +2,9 @@
  * only leave requests in struct vcpu and kick (vcpu_kick: a host IPI, so a vCPU in the guest
  * exits at once); the vCPU's own CPU takes them before its next entry and is the only one that
  * touches its virtual APIC page and VMCS. Injecting them is vmx/vapic_inject.c. */
+#include "arch/cpu.h"
 #include "arch/host_timer.h"
 #include "arch/lapic.h"
-#include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/trap.h"
 #include "lib/log.h"

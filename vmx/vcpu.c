@@ -1,10 +1,10 @@
 /* vmx/vcpu.c: one vCPU on its own physical CPU: loading its VMCS, the entry/exit loop, injecting
  * pending interrupts, sleeping through HLT, and stopping. Root mode, the vCPU's CPU, interrupts off
  * except while the CPU sleeps. */
-#include "arch/host_timer.h"
-#include "arch/lapic.h"
 #include "arch/console.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "arch/trap.h"

@@ -16,10 +16,10 @@
 #include "vmx/msr_policy.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
-#include "vmx/vmx.h"
 #include "vmx/vm.h"
 #include "vmx/vm_cpus.h"
 #include "vmx/vm_options.h"
+#include "vmx/vmx.h"
 
 #define MIB (1ul << 20)
 

@@ -13,8 +13,8 @@
 #include "vmx/cpuid_cache.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/guest_regs.h"
-#include "vmx/msr_policy.h"
 #include "vmx/io_ports.h"
+#include "vmx/msr_policy.h"
 #include "vmx/posted_intr.h"
 #include "vmx/vcpu_owner.h"
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/host_timer.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
 #include "arch/time.h"
 #include "tests/unit/fake_hw.h"
 #include "tests/unit/fake_vmcs.h"
