@@ -128,7 +128,7 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
 	if (vm_options.apic != VM_APIC_XAPIC) /* vm.apic=x2apic: as firmware that enabled it */
 		vlapic_set_base(vcpu_apic(v), v->apic.apic_base | APIC_BASE_EXTD);
 	msr_bitmap_build(vcpu_msr_bitmap(v)); /* the x2APIC range opens with the mode (vmx/vapic.c) */
-	v->state = VCPU_WAIT_START; /* vCPU 0 too: vm_create() gives it its start request */
+	v->state = VCPU_WAIT_START; /* vCPU 0 too: vm_ready() gives it its start request */
 	return v;
 }
 
