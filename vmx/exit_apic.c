@@ -77,7 +77,7 @@ static bool emulate_access(struct vcpu *v, struct vlapic *apic, const struct mmi
 	if (!registers || in->size != 4 || (offset & 3))
 		return false; /* the APIC takes aligned 32-bit writes only (SDM 11.4.1) */
 	vlapic_mmio_write(apic, offset, (uint32_t)value, vcpu_guest_tsc(v));
-	return !vapic_send_prepared_ipi(v);
+	return !vapic_send_prepared_ipi(v, apic);
 }
 
 static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
@@ -120,7 +120,7 @@ void exit_apic_write(struct vcpu *v)
 	struct vlapic *apic = vcpu_apic(v);
 
 	vlapic_mmio_write(apic, offset, vlapic_reg(apic, offset), vcpu_guest_tsc(v));
-	if (!vapic_send_prepared_ipi(v))
+	if (!vapic_send_prepared_ipi(v, apic))
 		v->apic_dirty = true;
 }
 

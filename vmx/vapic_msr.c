@@ -57,9 +57,10 @@ bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
 	} else if (msr == MSR_IA32_TSC_DEADLINE) {
 		vlapic_tsc_deadline_write(vcpu_apic(v), value, vcpu_guest_tsc(v));
 	} else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
-		*gp = vlapic_mode(&v->apic) != APIC_MODE_X2APIC ||
-		      vlapic_msr_write(vcpu_apic(v), msr, value, vcpu_guest_tsc(v)) != VLAPIC_OK;
-		if (vapic_send_prepared_ipi(v))
+		struct vlapic *apic = vcpu_apic(v);
+		*gp = vlapic_mode(apic) != APIC_MODE_X2APIC ||
+		      vlapic_msr_write(apic, msr, value, vcpu_guest_tsc(v)) != VLAPIC_OK;
+		if (vapic_send_prepared_ipi(v, apic))
 			return true;
 	} else {
 		return false;
