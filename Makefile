@@ -177,10 +177,10 @@ $(BUILD)/hypervisor.elf: $(KERNEL_OBJS) $(BUILD)/symbols.o linker.ld $(BUILD)/hy
 	mv $@.tmp $@
 
 # The ISO boots the default guest; scripts/mkiso builds others (README, "Running your own kernel").
-$(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf $(BUILD)/guest/hello.elf scripts/mkiso
-	scripts/mkiso --hv $(BUILD)/hypervisor.elf --guest $(BUILD)/guest/hello.elf -o $@
+$(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf $(BUILD)/guests/hello.elf scripts/mkiso
+	scripts/mkiso --hv $(BUILD)/hypervisor.elf --guest $(BUILD)/guests/hello.elf -o $@
 
-include guest/guest.mk
+include tests/guests/guests.mk
 
 # Host unit tests: the pure sources, and the seam's against the fake VMCS, compiled for the host
 # under ASan/UBSan.

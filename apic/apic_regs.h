@@ -1,5 +1,5 @@
 /* apic/apic_regs.h: the local APIC's register map, one table for the host driver (apic/lapic.c),
- * the virtual APIC (apic/vlapic*.c, vmx/) and the test guests (guest/lib/apic.h): the xAPIC page
+ * the virtual APIC (apic/vlapic*.c, vmx/) and the test guests (tests/guests/lib/apic.h): the xAPIC page
  * offsets (Intel SDM Vol. 3A, Table 11-1 "Local APIC Register Address Map") and the x2APIC MSR of
  * each (Table 11-6). Constants only: 32- and 64-bit code include it. */
 #ifndef APIC_APIC_REGS_H
