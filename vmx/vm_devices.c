@@ -4,7 +4,7 @@
 #include "arch/cpu.h"
 #include "arch/time.h"
 #include "lib/log.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "vmx/vm.h"
 #include "vmx/vm_devices.h"
 

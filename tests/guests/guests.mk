@@ -2,7 +2,7 @@
 # build/guests/hello.elf (the default guest), build/guests/vmtest.elf (the test guest),
 # build/guests/apictest.elf (the local APIC's test guest) and build/guests/bench.elf (the
 # benchmarks). 32-bit multiboot (v1) ELF images linked at 1 MiB. Their whole interface to the
-# hypervisor is lib/hv_guest_abi.h. Included by the top Makefile (target `guests`); on its own:
+# hypervisor is lib/guest_abi.h. Included by the top Makefile (target `guests`); on its own:
 # `make -f tests/guests/guests.mk` from the repository root. Every variable here starts with GUEST_
 # so the top Makefile's own are untouched. The 32-bit objects go to build/guests/obj/, away from the
 # hypervisor's 64-bit objects of the same shared sources (lib/printf.c, arch/acpi.c: build/).

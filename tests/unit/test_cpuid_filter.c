@@ -1,6 +1,6 @@
 /* tests/unit/test_cpuid_filter.c: the guest's view of CPUID, from host answers of a real CPU. */
 #include "vmx/cpuid_filter.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "tests/unit/test.h"
 
 /* CPUID.1 of a Skylake-SP host as Bochs' corei7_skylake_x model reports it (ECX from

@@ -6,7 +6,7 @@
 #include "tests/unit/fake_vmcs.h"
 #include "tests/unit/test.h"
 #include "vmx/exit.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "vmx/vmcs_fields.h"
 
 static int64_t vmcall(struct vcpu *v, unsigned cpl, uint64_t nr, uint64_t a, uint64_t b,

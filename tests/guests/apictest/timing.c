@@ -3,10 +3,8 @@
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/spinlock.h"
 #include "lib/string.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 
-#define CPUID_HV_BASE 0x40000000u
-#define CPUID_HV_TIMING 0x40000010u
 /* Bare metal: Bochs' TSC at the ips=50000000 scripts/boot gives it; only timeouts depend on it. */
 #define FALLBACK_KHZ 50000u
 

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "apic/apic_regs.h"
+#include "lib/guest_abi.h"
 
 #define BENCH_N 1000u
 #define APIC_MMIO 0xfee00000u

@@ -4,7 +4,7 @@
 #include "tests/guests/bench/bench.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/msr.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 
 /* One loop of BENCH_N iterations; `insn` is the instruction under test or "nop". The setup
  * registers are reloaded each time round because the exiting instructions clobber them. */

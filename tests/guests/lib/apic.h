@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "apic/apic_base.h"
-#include "apic/apic_regs.h"
+#include "lib/guest_abi.h"
 
 /* SDM Vol. 3A, 11.4.4 "Local APIC Status and Location", Figure 11-5. */
 #define MSR_APIC_BASE 0x1bu

@@ -10,7 +10,7 @@
 #include "tests/guests/lib/spinlock.h"
 #include "lib/log.h"
 #include "lib/printf.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 
 #define COM1 GUEST_PORT_COM1
 enum { THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };

@@ -1,4 +1,4 @@
-/* tests/guests/lib/hypercall.h: the guest side of the hypercall ABI (vmx/hypercall.h: VMCALL, number in
+/* tests/guests/lib/hypercall.h: the guest side of the hypercall ABI (lib/guest_abi.h: VMCALL, number in
  * EAX, arguments in EBX/ECX/EDX, result in EAX). Outside the hypervisor VMCALL raises #UD; the #UD
  * hook that hc_init() installs turns that into the result -HC_NO_HYPERVISOR, so a guest run
  * elsewhere (QEMU TCG) reports failures instead of crashing. Any vCPU. */
@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 
 /* Guest-side only, never returned by the hypervisor: VMCALL raised #UD. */
 #define HC_NO_HYPERVISOR 100

@@ -2,7 +2,7 @@
  * tests/guests/apictest): IA32_APIC_BASE, a self-IPI through xAPIC MMIO, the switch to x2APIC and a
  * self-IPI through its MSRs, an IPI to vCPU 1 in each mode, and a one-shot timer (Intel SDM Vol.
  * 3A, chapter 11). Ends back in xAPIC mode with the APIC software-disabled, as it started. */
-#include "apic/apic_regs.h"
+#include "lib/guest_abi.h"
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/msr.h"

@@ -3,7 +3,7 @@
  * x2APIC mode, with its x2APIC id; a locked one reports the lock (IA32_ARCH_CAPABILITIES bit 21,
  * IA32_XAPIC_DISABLE_STATUS bit 0, CPUID.7.0:EDX[29]) and refuses to leave x2APIC mode with #GP;
  * an unlocked one may (x2APIC -> disabled -> xAPIC, SDM Vol. 3A, 11.12.5). */
-#include "apic/apic_regs.h"
+#include "lib/guest_abi.h"
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/msr.h"

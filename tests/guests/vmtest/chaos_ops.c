@@ -3,7 +3,7 @@
  * into #GP/#UD or emulates (cache flushes, RDPMC, VMX, MONITOR/MWAIT, RDTSC/RDTSCP). Each runs
  * one or a few instructions under the catch (chaos.h); what it changes that the guest relies on is
  * put back, except CR0/CR4/EFER, which the checks compare with what was last set. Any vCPU. */
-#include "apic/apic_regs.h"
+#include "lib/guest_abi.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/hypercall.h"
 #include "tests/guests/vmtest/chaos.h"

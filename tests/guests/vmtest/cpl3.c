@@ -1,5 +1,5 @@
 /* tests/guests/vmtest/cpl3.c: hypercalls are for the guest kernel only. A VMCALL from CPL 3 returns
- * -HC_EPERM and does nothing (vmx/hypercall.h, README "Hypercalls"): HC_WAKE raises no interrupt
+ * -HC_EPERM and does nothing (lib/guest_abi.h, README "Hypercalls"): HC_WAKE raises no interrupt
  * in its target, HC_START_VCPU starts nothing, HC_VERSION gives no answer. The same HC_WAKE from
  * ring 0 then arrives, so the target could have seen one. vCPU 0 runs the suite, vCPU 1 waits
  * with interrupts on, and the last vCPU (when no suite started it yet) is the one to start. */

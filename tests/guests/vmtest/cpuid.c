@@ -10,7 +10,6 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-#define CPUID_HV_BASE 0x40000000u
 #define CR4_OSXSAVE_BIT (1u << 18)
 
 /* Intel SDM Vol. 2A, CPUID, "Feature Information Returned in the ECX Register". */
@@ -106,7 +105,7 @@ static void check_hv_leaves(unsigned self)
 	char want[12] = { 0 }, got[13], name[40];
 
 	cpuid_check_name(name, sizeof(name), "hvmax", self);
-	if (r.eax < CPUID_HV_BASE + 1)
+	if (r.eax < CPUID_HV_VERSION)
 		check_fail(name, "leaf 0x40000000 EAX (got 0x%x, want >= 0x40000001)", r.eax);
 	else
 		check_pass(name);
@@ -122,7 +121,7 @@ static void check_hv_leaves(unsigned self)
 		check_pass(name);
 
 	check_hex(cpuid_check_name(name, sizeof(name), "abi", self), "leaf 0x40000001 EAX (ABI version)",
-		  cpuid(CPUID_HV_BASE + 1, 0).eax, HC_ABI_VERSION);
+		  cpuid(CPUID_HV_VERSION, 0).eax, HC_ABI_VERSION);
 }
 
 /* The hypervisor's idea of who we are, next to CPUID's. */

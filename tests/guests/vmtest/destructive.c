@@ -5,7 +5,7 @@
 #include "tests/guests/lib/console.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/vmtest/vmtest.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 
 #define OUTSIDE_RAM 0xc0000000u /* above any guest RAM (at most 3 GiB), below the APIC */
 #define CF9_RESET 0x06          /* full reset (bit 2) of the CPU, hard (bit 1) */

@@ -4,7 +4,7 @@
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/trap.h"
 #include "tests/guests/vmtest/vmtest.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 
 #define NO_DEVICE_PORT 0x1234
 #define COM1_LSR (GUEST_PORT_COM1 + 5)
