@@ -24,6 +24,7 @@ PURE_SRCS := \
 	arch/pci_uart.c \
 	arch/fb_text.c \
 	arch/font8x16.c \
+	mm/mem_map.c \
 	mm/pmm.c \
 	mm/pagetable.c \
 	vmx/cpuid_filter.c \
