@@ -12,6 +12,7 @@
 #include "arch/serial.h"
 #include "arch/time.h"
 #include "boot/bootinfo.h"
+#include "lib/array.h"
 #include "lib/cmdline.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -215,7 +216,7 @@ bool console_fbcon_option(const char *value, void *ctx)
 {
 	static const char *const names[] = { [FBCON_AUTO] = "auto", [FBCON_ON] = "on",
 					      [FBCON_OFF] = "off" };
-	int i = cmdline_match(value, names, sizeof(names) / sizeof(names[0]));
+	int i = cmdline_match(value, names, ARRAY_SIZE(names));
 
 	if (i < 0)
 		return false;
@@ -253,7 +254,7 @@ void console_attach_framebuffer(const struct boot_framebuffer *bfb)
 bool console_loglevel_option(const char *value, void *ctx)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
-	int i = cmdline_match(value, names, sizeof(names) / sizeof(names[0]));
+	int i = cmdline_match(value, names, ARRAY_SIZE(names));
 
 	if (i < 0)
 		return false;

@@ -16,6 +16,7 @@
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "boot/mb2.h"
+#include "lib/array.h"
 #include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -34,7 +35,7 @@ static bool crash_option(const char *value, void *ctx)
 {
 	static const char *const kinds[] = { "ud", "pf", "stack", "panic", "design-rule",
 					     "vmxon-cpu1" };
-	int i = cmdline_match(value, kinds, sizeof(kinds) / sizeof(kinds[0]));
+	int i = cmdline_match(value, kinds, ARRAY_SIZE(kinds));
 
 	if (i < 0)
 		return false;
@@ -98,7 +99,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	percpu_load(cpus[0]);
 	read_boot_info(magic, info_phys);
 	cmdline_parse(boot_info.cmdline, boot_options,
-		      sizeof(boot_options) / sizeof(boot_options[0]), 0);
+		      ARRAY_SIZE(boot_options), 0);
 	console_apply_options();
 	time_calibrate();
 	boot_mm_map(&boot_info, &mm_map);

@@ -3,6 +3,7 @@
  * anything else runs; also built for the host unit tests. Never reads outside total_size. */
 #include "boot/mb2.h"
 #include "mm/mem_map.h"
+#include "lib/acpi_rsdp.h"
 #include "lib/log.h"
 #include "lib/unaligned.h"
 #include "lib/string.h"
@@ -204,13 +205,14 @@ static void tag_framebuffer(struct mb2_parser *ps, const struct mb2_tag *t)
 	}
 }
 
-/* The tags carry a copy of the RSDP (ACPI 6.5, 5.2.5.3): 20 bytes for ACPI 1.0, 36 after. */
+/* The tags carry a copy of the RSDP (ACPI 6.5, 5.2.5.3): RSDP_V1_LEN bytes for ACPI 1.0,
+ * RSDP_V2_LEN after. */
 static void tag_rsdp(struct mb2_parser *ps, const struct mb2_tag *t)
 {
 	bool is_new = t->type == MB2_TAG_ACPI_NEW;
 
-	if (!tag_fits(t, MB2_TAG_HEADER + (is_new ? 36 : 20), is_new ? "ACPI new RSDP" :
-									"ACPI old RSDP"))
+	if (!tag_fits(t, MB2_TAG_HEADER + (is_new ? RSDP_V2_LEN : RSDP_V1_LEN),
+		      is_new ? "ACPI new RSDP" : "ACPI old RSDP"))
 		return;
 	if (!is_new && ps->have_new_rsdp)
 		return;

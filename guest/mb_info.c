@@ -5,6 +5,7 @@
  * information format". Pure; BSP while the VM is built. */
 #include "guest/layout.h"
 #include "guest/loader_priv.h"
+#include "lib/acpi_rsdp.h"
 #include "lib/log.h"
 #include "lib/multiboot.h"
 
@@ -20,8 +21,6 @@
 #define MB1_MOD_SIZE 16   /* mod_start, mod_end, string, reserved */
 #define MB1_MMAP_SIZE 24  /* size (= 20, not counting itself), base_addr, length, type */
 
-#define RSDP_V1_LEN 20         /* the ACPI 1.0 part (ACPI 6.5, 5.2.5.3) */
-#define RSDP_V2_LEN 36
 
 unsigned guest_memmap(uint64_t ram_size, struct mem_range *out, unsigned max)
 {

@@ -3,13 +3,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/array.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Intel SDM Vol. 3D, Appendix C "VMX Basic Exit Reasons", indexed by basic exit reason. */
 static const char *const exit_reason_names[VMX_EXIT_REASON_MAX + 1] = {

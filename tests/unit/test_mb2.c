@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "boot/mb2.h"
+#include "lib/array.h"
 #include "tests/unit/log_capture.h"
 #include "tests/unit/test.h"
 
@@ -214,7 +215,7 @@ TEST(mb2_uefi_info)
 	mb_string(MB2_TAG_CMDLINE, "");
 	mb_string(MB2_TAG_LOADER_NAME, "GRUB 2.12");
 	put64(mb_tag(MB2_TAG_EFI64, 16) + 8, 0x7f9ee018);
-	mb_efi_mmap(d, sizeof(d) / sizeof(d[0]));
+	mb_efi_mmap(d, ARRAY_SIZE(d));
 	uint8_t *old_rsdp = mb_rsdp(MB2_TAG_ACPI_OLD, 20, 0);
 	uint8_t *new_rsdp = mb_rsdp(MB2_TAG_ACPI_NEW, 36, 2);
 	mb_end();

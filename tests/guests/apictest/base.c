@@ -6,6 +6,7 @@
  * Relocating the APIC works into the MMIO hole, not over RAM (the hypervisor's rule). Each write is
  * checked for its fault and for the value read back. Interrupts are off throughout: the APIC
  * moves. Each vCPU for itself. */
+#include "lib/array.h"
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/base.h"
@@ -64,7 +65,7 @@ static void flags_and_reserved(unsigned self, uint64_t home)
 	char what[24];
 
 	base_expect(self, "bsp_readonly", home ^ APIC_BASE_BSP, false, home);
-	for (unsigned i = 0; i < sizeof(low_bits) / sizeof(low_bits[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(low_bits); i++)
 		base_expect(self, check_name(what, "reserved_bit%u", low_bits[i]),
 			    home | (1ull << low_bits[i]), true, home);
 	if (top < 64)

@@ -3,6 +3,7 @@
  * would hide memory, and allows one in the MMIO hole: 0xfed00000 (HPET's usual place, which this
  * VM does not have). While moved, the ID register reads at the new place. xAPIC mode, each vCPU
  * for itself, interrupts off (an EOI would go to the old place). */
+#include "lib/array.h"
 #include "tests/guests/apictest/base.h"
 #include "tests/guests/lib/apic.h"
 #include "tests/guests/lib/check.h"
@@ -31,7 +32,7 @@ void base_relocation(unsigned self, uint64_t home)
 	uint64_t flags = home & ~(uint64_t)APIC_BASE_ADDR_MASK;
 	char n[CHECK_NAME_MAX], what[24];
 
-	for (unsigned i = 0; i < sizeof(ram_bases) / sizeof(ram_bases[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(ram_bases); i++)
 		if (usable_ram(ram_bases[i]))
 			base_expect(self, check_name(what, "reloc_ram_%x", ram_bases[i]),
 				    ram_bases[i] | flags, true, home);

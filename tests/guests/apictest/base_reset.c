@@ -2,6 +2,7 @@
  * SDM Vol. 3A, 11.4.7.1 "Local APIC State After Power-Up or Reset": IRR, ISR, TMR, ICR, LDR and
  * TPR 0; the timer's counts and divider 0; DFR all ones; every LVT 0 but its mask bit; SVR 0xff;
  * the APIC id its initial one). xAPIC mode, each vCPU for itself. */
+#include "lib/array.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/base.h"
 #include "tests/guests/lib/apic.h"
@@ -51,7 +52,7 @@ void base_check_reset_state(unsigned self, const char *when)
 	}
 	check_hex(check_name(n, "base.reset_%s.id.vcpu%u", when, self), "APIC ID register",
 		  apic_read(APIC_ID), self << 24);
-	for (unsigned i = 0; i < sizeof(reset_values) / sizeof(reset_values[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(reset_values); i++) {
 		const struct reset_value *r = &reset_values[i];
 
 		check_name(what, "%s after disable and enable", r->name);

@@ -4,6 +4,7 @@
  * Vol. 3A, 11.12.5.1). Every IPI must still arrive exactly once; then an xAPIC broadcast (0xff)
  * reaches all. The SDM leaves mixed modes undefined in general: these two forms are what the
  * hypervisor promises. vCPUs 1 and 3 stay in x2APIC mode (ipi.c's x2APIC part follows). */
+#include "lib/array.h"
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/ipi.h"
@@ -17,7 +18,7 @@ static const struct {
 	unsigned vcpu, round;
 } switchers[] = { { 1, 3 }, { 3, 7 } };
 
-#define NSWITCHERS (sizeof(switchers) / sizeof(switchers[0]))
+#define NSWITCHERS (ARRAY_SIZE(switchers))
 
 static uint32_t switched[APICTEST_MAX_VCPUS];
 

@@ -2,6 +2,7 @@
  * 19:18: self, all including self, all excluding self) and the physical broadcast destination
  * (0xff in xAPIC mode, 11.6.2.1; 0xffffffff in x2APIC mode, 11.12.9), which reaches every vCPU,
  * the sender too. Each vCPU sends each kind once, with its own vector. */
+#include "lib/array.h"
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/ipi.h"
@@ -22,7 +23,7 @@ static const struct shorthand kinds[] = {
 	{ "broadcast", 0, VEC_BROADCAST, true, true },
 };
 
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+#define NKINDS (ARRAY_SIZE(kinds))
 
 static bool receives(const struct shorthand *k, unsigned sender, unsigned t)
 {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/array.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/irq.h"
 #include "tests/guests/apictest/timing.h"
@@ -41,7 +42,7 @@ static const struct suite suites[] = {
 	{ "init", suite_init },
 };
 
-#define NSUITES (sizeof(suites) / sizeof(suites[0]))
+#define NSUITES (ARRAY_SIZE(suites))
 
 bool need_vcpus(const char *name, unsigned n)
 {

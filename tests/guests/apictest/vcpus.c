@@ -2,12 +2,12 @@
  * metal, the usable local APICs of the firmware's ACPI MADT (ACPI 6.5, 5.2.12), read with the
  * project's own parser (arch/acpi.c) as tests/guests/lib/power.c does. vCPU 0. */
 #include "arch/acpi.h"
+#include "lib/acpi_rsdp.h"
 #include "tests/guests/apictest/vcpus.h"
 #include "tests/guests/lib/console.h"
 #include "tests/guests/lib/hypercall.h"
 #include "tests/guests/lib/multiboot.h"
 
-#define RSDP_V2_LEN 36
 
 static uint32_t madt_cpus(void)
 {
@@ -16,7 +16,7 @@ static uint32_t madt_cpus(void)
 
 	if (!acpi_find_rsdp_legacy(mb_phys_map, &rsdp))
 		return 0;
-	if (!acpi_parse((const void *)(uintptr_t)rsdp, mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : 20,
+	if (!acpi_parse((const void *)(uintptr_t)rsdp, mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : RSDP_V1_LEN,
 			mb_phys_map, &acpi) || !acpi.madt_found)
 		return 0;
 	return acpi.ncpus;

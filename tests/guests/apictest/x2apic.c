@@ -3,6 +3,7 @@
  * mode every MSR 0x800-0x8ff #GPs; in x2APIC mode the ID, LDR (11.12.10.2) and version read as
  * they should, reserved and write-only registers #GP on RDMSR, read-only ones on WRMSR, and EOI,
  * TPR, SELF IPI and ESR #GP for a value with reserved bits set (11.12.1.3). Interrupts off. */
+#include "lib/array.h"
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/irq.h"
@@ -26,7 +27,7 @@ static const uint32_t read_ok[] = {
 /* Read-only ones: WRMSR #GPs. */
 static const uint32_t write_gp[] = { 0x802, 0x803, 0x80a, 0x80d, 0x810, 0x818, 0x820, 0x839 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define COUNT(a) (ARRAY_SIZE(a))
 
 static void expect_read(unsigned self, uint32_t msr, bool want_gp)
 {

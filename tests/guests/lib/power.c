@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "arch/acpi.h"
+#include "lib/acpi_rsdp.h"
 #include "tests/guests/lib/console.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/multiboot.h"
@@ -15,7 +16,6 @@
 #define PM1_SLP_TYP_SHIFT 10
 #define PM1_SLP_EN (1u << 13)
 
-#define RSDP_V2_LEN 36
 #define ACPI_ENABLE_POLLS 1000000
 #define POWER_OFF_POLLS 10000000
 
@@ -42,7 +42,7 @@ static bool read_tables(struct acpi_info *a)
 		return false;
 	}
 	/* An ACPI 1.0 RSDP is 20 bytes and may end right below 1 MiB; pass what can be read. */
-	if (!acpi_parse((const void *)(uintptr_t)rsdp, mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : 20,
+	if (!acpi_parse((const void *)(uintptr_t)rsdp, mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : RSDP_V1_LEN,
 			mb_phys_map, a))
 		return false;
 	if (!a->fadt_found || !a->pm1a_cnt || !a->s5_valid) {

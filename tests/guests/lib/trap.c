@@ -1,5 +1,6 @@
 /* tests/guests/lib/trap.c: the IDT (Intel SDM Vol. 3A, 6.11 "IDT Descriptors") and the dispatch of every
  * exception and interrupt. Any vCPU; dispatch runs with interrupts off (interrupt gates). */
+#include "lib/array.h"
 #include "tests/guests/lib/console.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/power.h"
@@ -130,7 +131,7 @@ const char *trap_vector_name(uint32_t v)
 		"#VE", "#CP",
 	};
 
-	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "interrupt";
+	return v < ARRAY_SIZE(names) ? names[v] : "interrupt";
 }
 
 /* Nothing claimed the trap: say what and where, then stop this vCPU. vCPU 0 powers the VM off

@@ -3,6 +3,7 @@
  * an armed timer, IPIs; the interrupt hook; and the checks that the APIC still works afterwards.
  * The APIC must stay usable: no INIT, SIPI or NMI to anyone, ICR writes only through the IPI kind,
  * and whatever register a write changes gets its old value back. Any vCPU, for its own APIC. */
+#include "lib/array.h"
 #include "tests/guests/lib/apic.h"
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/cpu.h"
@@ -90,7 +91,7 @@ static bool reg_keeps_value(uint32_t reg)
 		APIC_LVT_ERROR, APIC_TIMER_INITIAL, APIC_TIMER_DIVIDE,
 	};
 
-	for (unsigned i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(kept); i++)
 		if (kept[i] == reg)
 			return true;
 	return false;

@@ -3,6 +3,7 @@
  * into #GP/#UD or emulates (cache flushes, RDPMC, VMX, MONITOR/MWAIT, RDTSC/RDTSCP). Each runs
  * one or a few instructions under the catch (chaos.h); what it changes that the guest relies on is
  * put back, except CR0/CR4/EFER, which the checks compare with what was last set. Any vCPU. */
+#include "lib/array.h"
 #include "lib/guest_abi.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/hypercall.h"
@@ -103,7 +104,7 @@ static bool port_write_ok(uint32_t port, uint32_t size)
 		{ GUEST_PORT_RESET, GUEST_PORT_RESET }, { GUEST_PORT_COM1, GUEST_PORT_COM1 + 7 },
 	};
 
-	for (unsigned i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(no); i++)
 		if (port <= no[i][1] && no[i][0] <= port + size - 1)
 			return false;
 	return true;

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/array.h"
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/console.h"
 #include "tests/guests/lib/cpu.h"
@@ -46,7 +47,7 @@ static const struct suite suites[] = {
 	{ "chaos", suite_chaos, true },
 };
 
-#define NSUITES (sizeof(suites) / sizeof(suites[0]))
+#define NSUITES (ARRAY_SIZE(suites))
 
 void vmtest_delay(uint32_t n)
 {
