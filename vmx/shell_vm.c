@@ -229,12 +229,13 @@ static void cmd_mem(int argc, char **argv)
 	}
 	if (!shell_number(argv[1], "GPA", &gpa) || !shell_number(argv[2], "LEN", &len))
 		return;
-	if (len == 0 || len > 256 || gpa >= vm->ram_size || len > vm->ram_size - gpa) {
+	const struct gmem ram = vm_ram(vm);
+	const uint8_t *p = len && len <= 256 ? gmem_ptr(&ram, gpa, len) : 0;
+	if (!p) {
 		shell_out("error: mem: 0x%lx+%lu is not inside guest RAM [0, 0x%lx) or LEN is not "
 			  "1..256", gpa, len, vm->ram_size);
 		return;
 	}
-	const uint8_t *p = (const uint8_t *)(vm->ram_hpa + gpa);
 	for (uint64_t off = 0; off < len; off += 16) {
 		char hex[16 * 3 + 1] = { 0 };
 		for (uint64_t i = 0; i < 16 && off + i < len; i++) {
