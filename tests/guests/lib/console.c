@@ -24,6 +24,7 @@ enum { THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
 
 /* vCPU index + 1 of the vCPU writing a line, 0 when free. A vCPU that faults while it holds the
  * console (its handler prints too) finds itself the owner and goes on instead of deadlocking. */
+static struct spinlock lock;
 static uint32_t owner;
 
 void console_init(void)
@@ -50,15 +51,17 @@ static bool console_lock(void)
 
 	if (atomic_load(&owner) == me)
 		return false;
-	while (!atomic_cas(&owner, 0, me))
-		cpu_relax();
+	spin_lock(&lock);
+	atomic_store(&owner, me);
 	return true;
 }
 
 static void console_unlock(bool taken)
 {
-	if (taken)
+	if (taken) {
 		atomic_store(&owner, 0);
+		spin_unlock(&lock);
+	}
 }
 
 void con_vprintf(const char *fmt, va_list ap)
