@@ -20,7 +20,8 @@
 
 extern const uint64_t trap_stubs[256];
 
-static struct spinlock panic_lock; /* taken once, by the CPU that stops the machine; never released */
+/* Taken once, by the CPU that stops the machine, and never released. */
+static struct spinlock panic_lock;
 static volatile int panic_cpu = -1; /* that CPU, or -1 */
 static volatile unsigned cpus_stopped; /* CPUs that reported in after the stop NMI */
 

@@ -1,6 +1,7 @@
 /* boot/mb2.c: parses the multiboot2 boot information (Multiboot2 spec 1.0, 3.6 "Boot information
- * format") into struct boot_info (its memory map normalised by mm/mem_map.c). Pure: BSP, once, at boot, before
- * anything else runs; also built for the host unit tests. Never reads outside total_size. */
+ * format") into struct boot_info, its memory map normalised by mm/mem_map.c. Pure: BSP, once, at
+ * boot, before anything else runs; also built for the host unit tests. Never reads outside
+ * total_size. */
 #include "boot/mb2.h"
 #include "mm/mem_map.h"
 #include "lib/acpi_rsdp.h"

@@ -1,10 +1,10 @@
 /* lib/guest_abi.h: everything a guest of this hypervisor may rely on beyond the x86 architecture,
  * and the whole interface of the test guests (tests/guests/) to the hypervisor: the hypercall ABI,
  * the hypervisor's CPUID leaves, the ports of the VM's own devices, and the local APIC's register
- * map that the virtual APIC implements. The hypervisor takes these constants from here too (vmx/
- * hypercall.c, vmx/cpuid_filter.c, vmx/vm_devices.c, apic/), so the two sides cannot drift. In lib/,
- * the bottom layer, because every folder may include it; constants only, so 32-bit guests and the
- * 64-bit hypervisor both compile it.
+ * map that the virtual APIC implements. The hypervisor takes these constants from here too
+ * (vmx/hypercall.c, vmx/cpuid_filter.c, vmx/vm_devices.c, apic/), so the two sides cannot drift.
+ * In lib/, the bottom layer, because every folder may include it; constants only, so the 32-bit
+ * guests and the 64-bit hypervisor both compile it.
  *
  * Hypercalls (README, "Hypercalls"): a guest executes VMCALL with the call number in EAX/RAX and
  * arguments in EBX/RBX, ECX/RCX, EDX/RDX; the result comes back in EAX/RAX (and, where a call says
@@ -45,7 +45,7 @@ enum hypercall {
 
 /* The hypervisor's CPUID leaves, in the range the SDM leaves to hypervisors (CPUID.1:ECX bit 31
  * says one is present). */
-#define CPUID_HV_BASE 0x40000000u    /* EAX the last leaf (CPUID_HV_MAX), EBX ECX EDX the signature */
+#define CPUID_HV_BASE 0x40000000u    /* EAX the last leaf (CPUID_HV_MAX), EBX ECX EDX signature */
 #define CPUID_HV_VERSION 0x40000001u /* EAX HC_ABI_VERSION */
 #define CPUID_HV_TIMING 0x40000010u  /* EAX TSC kHz, EBX APIC timer kHz (as VMware, KVM) */
 #define CPUID_HV_MAX CPUID_HV_TIMING

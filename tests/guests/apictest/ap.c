@@ -1,6 +1,6 @@
-/* tests/guests/apictest/ap.c: the other vCPUs' side (guest_ap_main) and the mailboxes vCPU 0 posts jobs
- * to: vCPU 0 writes `job` and bumps `posted`, the vCPU runs the job and sets `done` to `posted`.
- * The acquire/release pairs order the job and its results with the counters. */
+/* tests/guests/apictest/ap.c: the other vCPUs' side (guest_ap_main) and the mailboxes vCPU 0 posts
+ * jobs to: vCPU 0 writes `job` and bumps `posted`, the vCPU runs the job and sets `done` to
+ * `posted`. The acquire/release pairs order the job and its results with the counters. */
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/timing.h"
 #include "tests/guests/lib/apic.h"

@@ -1,7 +1,7 @@
-/* tests/guests/apictest/ap.h: the other vCPUs once INIT-SIPI-SIPI has started them (sipi.c). Each enters
- * guest_ap_main(), notes the APIC state it found (to check INIT's reset), enables its APIC and
- * waits for jobs with interrupts on, spinning (it must stay able to take IPIs, and spinning costs
- * no exits). vCPU 0 posts jobs and waits for them. */
+/* tests/guests/apictest/ap.h: the other vCPUs once INIT-SIPI-SIPI has started them (sipi.c). Each
+ * enters guest_ap_main(), notes the APIC state it found (to check INIT's reset), enables its APIC
+ * and waits for jobs with interrupts on, spinning (it must stay able to take IPIs, and spinning
+ * costs no exits). vCPU 0 posts jobs and waits for them. */
 #ifndef GUEST_APICTEST_AP_H
 #define GUEST_APICTEST_AP_H
 

@@ -1,6 +1,6 @@
-/* tests/guests/apictest/apictest.h: the APIC test guest's suites (one file each, README "Tests") and what
- * they share. vCPU 0 runs the suites one after another (main.c); a suite may give jobs to the
- * other vCPUs (ap.h), which it started itself with INIT-SIPI-SIPI (sipi.c). */
+/* tests/guests/apictest/apictest.h: the APIC test guest's suites (one file each, README "Tests")
+ * and what they share. vCPU 0 runs the suites one after another (main.c); a suite may give jobs to
+ * the other vCPUs (ap.h), which it started itself with INIT-SIPI-SIPI (sipi.c). */
 #ifndef GUEST_APICTEST_APICTEST_H
 #define GUEST_APICTEST_APICTEST_H
 

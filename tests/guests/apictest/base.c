@@ -1,11 +1,11 @@
-/* tests/guests/apictest/base.c: suite `base`: IA32_APIC_BASE on each vCPU, one vCPU after another (Intel
- * SDM Vol. 3A, 11.4.4 "Local APIC Status and Location" and 11.12.5 "x2APIC State Transitions",
- * Figure 11-33): the BSP flag is read-only, reserved bits #GP, and of the mode changes only
- * xAPIC <-> disabled, x2APIC -> disabled and xAPIC -> x2APIC are allowed; re-enabling after a
- * global disable gives the power-up state (11.4.7.1); CPUID.1:EDX.APIC follows EN (11.4.3).
+/* tests/guests/apictest/base.c: suite `base`: IA32_APIC_BASE on each vCPU, one vCPU after another
+ * (Intel SDM Vol. 3A, 11.4.4 "Local APIC Status and Location" and 11.12.5 "x2APIC State
+ * Transitions", Figure 11-33): the BSP flag is read-only, reserved bits #GP, and of the mode
+ * changes only xAPIC <-> disabled, x2APIC -> disabled and xAPIC -> x2APIC are allowed; re-enabling
+ * after a global disable gives the power-up state (11.4.7.1); CPUID.1:EDX.APIC follows EN (11.4.3).
  * Relocating the APIC works into the MMIO hole, not over RAM (the hypervisor's rule). Each write is
- * checked for its fault and for the value read back. Interrupts are off throughout: the APIC
- * moves. Each vCPU for itself. */
+ * checked for its fault and for the value read back. Interrupts are off throughout: the APIC moves.
+ * Each vCPU for itself. */
 #include "lib/array.h"
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"

@@ -1,5 +1,5 @@
-/* tests/guests/apictest/base.h: the parts of suite `base` (base.c, base_reset.c). Each vCPU for itself,
- * interrupts off. */
+/* tests/guests/apictest/base.h: the parts of suite `base` (base.c, base_reset.c). Each vCPU for
+ * itself, interrupts off. */
 #ifndef GUEST_APICTEST_BASE_H
 #define GUEST_APICTEST_BASE_H
 

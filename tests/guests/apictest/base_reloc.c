@@ -1,8 +1,8 @@
-/* tests/guests/apictest/base_reloc.c: moving the APIC page (Intel SDM Vol. 3A, 11.4.5 "Relocating the
- * Local APIC Registers"). The hypervisor refuses a base over guest RAM (#GP), where the APIC page
- * would hide memory, and allows one in the MMIO hole: 0xfed00000 (HPET's usual place, which this
- * VM does not have). While moved, the ID register reads at the new place. xAPIC mode, each vCPU
- * for itself, interrupts off (an EOI would go to the old place). */
+/* tests/guests/apictest/base_reloc.c: moving the APIC page (Intel SDM Vol. 3A, 11.4.5 "Relocating
+ * the Local APIC Registers"). The hypervisor refuses a base over guest RAM (#GP), where the APIC
+ * page would hide memory, and allows one in the MMIO hole: 0xfed00000 (HPET's usual place, which
+ * this VM does not have). While moved, the ID register reads at the new place. xAPIC mode, each
+ * vCPU for itself, interrupts off (an EOI would go to the old place). */
 #include "lib/array.h"
 #include "tests/guests/apictest/base.h"
 #include "tests/guests/lib/apic.h"

@@ -1,7 +1,7 @@
-/* tests/guests/apictest/base_reset.c: what a global disable and re-enable of the APIC must reset (Intel
- * SDM Vol. 3A, 11.4.7.1 "Local APIC State After Power-Up or Reset": IRR, ISR, TMR, ICR, LDR and
- * TPR 0; the timer's counts and divider 0; DFR all ones; every LVT 0 but its mask bit; SVR 0xff;
- * the APIC id its initial one). xAPIC mode, each vCPU for itself. */
+/* tests/guests/apictest/base_reset.c: what a global disable and re-enable of the APIC must reset
+ * (Intel SDM Vol. 3A, 11.4.7.1 "Local APIC State After Power-Up or Reset": IRR, ISR, TMR, ICR, LDR
+ * and TPR 0; the timer's counts and divider 0; DFR all ones; every LVT 0 but its mask bit; SVR
+ * 0xff; the APIC id its initial one). xAPIC mode, each vCPU for itself. */
 #include "lib/array.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/base.h"

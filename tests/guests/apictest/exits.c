@@ -1,9 +1,10 @@
-/* tests/guests/apictest/exits.c: suite `exits`: how many VM exits common APIC operations cost on vCPU 0,
- * 1000 at a time, from the hypervisor's own count (HC_EXIT_COUNT, every reason): TPR writes,
- * self-IPIs with their EOIs, and register reads, in xAPIC and in x2APIC mode. The counts depend on
- * the APIC virtualization the CPU gives (Intel SDM Vol. 3C, chapter 31 "APIC Virtualization and
- * Virtual Interrupts"), so they are printed, not judged; tests/system/apic.sh judges them per
- * configuration. First the IPI latency (latency.c), in xAPIC mode; x2APIC mode comes last. */
+/* tests/guests/apictest/exits.c: suite `exits`: how many VM exits common APIC operations cost on
+ * vCPU 0, 1000 at a time, from the hypervisor's own count (HC_EXIT_COUNT, every reason): TPR
+ * writes, self-IPIs with their EOIs, and register reads, in xAPIC and in x2APIC mode. The counts
+ * depend on the APIC virtualization the CPU gives (Intel SDM Vol. 3C, chapter 31 "APIC
+ * Virtualization and Virtual Interrupts"), so they are printed, not judged; tests/system/apic.sh
+ * judges them per configuration. First the IPI latency (latency.c), in xAPIC mode; x2APIC mode
+ * comes last. */
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/irq.h"
 #include "tests/guests/lib/apic.h"

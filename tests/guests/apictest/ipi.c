@@ -1,5 +1,5 @@
-/* tests/guests/apictest/ipi.c: suite `ipi`, and the addressing models its parts use (Intel SDM Vol. 3A,
- * 11.6.2.1 physical, 11.6.2.2 logical flat and cluster, 11.12.10 x2APIC logical). xAPIC models
+/* tests/guests/apictest/ipi.c: suite `ipi`, and the addressing models its parts use (Intel SDM Vol.
+ * 3A, 11.6.2.1 physical, 11.6.2.2 logical flat and cluster, 11.12.10 x2APIC logical). xAPIC models
  * first, then mixed modes, then x2APIC: no vCPU goes through a global disable (the only way back
  * from x2APIC to xAPIC) before the end, which keeps the suite useful on bare Bochs, whose APIC
  * stays dead after one. vCPU 0 drives; every vCPU sends in turn. */

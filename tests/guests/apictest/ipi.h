@@ -1,6 +1,6 @@
-/* tests/guests/apictest/ipi.h: what the parts of suite `ipi` share: the addressing models every vCPU is
- * put in (Intel SDM Vol. 3A, 11.6.2 "Determining IPI Destination", 11.12.10 for x2APIC) and the
- * destination that names one vCPU in each. vCPU 0 sets a model up on every vCPU, then each vCPU
+/* tests/guests/apictest/ipi.h: what the parts of suite `ipi` share: the addressing models every
+ * vCPU is put in (Intel SDM Vol. 3A, 11.6.2 "Determining IPI Destination", 11.12.10 for x2APIC) and
+ * the destination that names one vCPU in each. vCPU 0 sets a model up on every vCPU, then each vCPU
  * sends in turn (run_on_each) and the receipts are checked (irq.h). */
 #ifndef GUEST_APICTEST_IPI_H
 #define GUEST_APICTEST_IPI_H

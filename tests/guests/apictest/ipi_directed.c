@@ -1,7 +1,7 @@
-/* tests/guests/apictest/ipi_directed.c: fixed IPIs from each vCPU to each other one, named alone by the
- * current addressing model (ipi.h). The vector is VEC_DIRECT + the sender, so the receipt matrix
- * says who reached whom; each IPI waits for its receipt before the next, so none can merge with
- * another in the IRR (SDM Vol. 3A, 11.8.4: one IRR bit per vector). Also, in the flat model, a
+/* tests/guests/apictest/ipi_directed.c: fixed IPIs from each vCPU to each other one, named alone by
+ * the current addressing model (ipi.h). The vector is VEC_DIRECT + the sender, so the receipt
+ * matrix says who reached whom; each IPI waits for its receipt before the next, so none can merge
+ * with another in the IRR (SDM Vol. 3A, 11.8.4: one IRR bit per vector). Also, in the flat model, a
  * logical destination that names no vCPU reaches nobody (11.6.2.2). */
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"

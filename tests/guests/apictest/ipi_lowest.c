@@ -1,6 +1,7 @@
-/* tests/guests/apictest/ipi_lowest.c: lowest-priority delivery (Intel SDM Vol. 3A, 11.6.2.4): an IPI to a
- * set of vCPUs reaches exactly one of them. xAPIC flat model only: in x2APIC mode the delivery
- * mode 001 is reserved (11.12.9, Figure 11-28). Each vCPU sends a few to all the others. */
+/* tests/guests/apictest/ipi_lowest.c: lowest-priority delivery (Intel SDM Vol. 3A, 11.6.2.4): an
+ * IPI to a set of vCPUs reaches exactly one of them. xAPIC flat model only: in x2APIC mode the
+ * delivery mode 001 is reserved (11.12.9, Figure 11-28). Each vCPU sends a few to all the others.
+ * */
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/ipi.h"

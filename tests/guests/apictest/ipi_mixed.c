@@ -1,7 +1,7 @@
-/* tests/guests/apictest/ipi_mixed.c: vCPUs changing mode while IPIs reach them. vCPU 0 stays in xAPIC
- * mode and keeps sending fixed IPIs to every other vCPU (physical, destination = id); meanwhile
- * vCPU 1 and, later, vCPU 3 switch to x2APIC mode, which keeps the APIC's state (Intel SDM
- * Vol. 3A, 11.12.5.1). Every IPI must still arrive exactly once; then an xAPIC broadcast (0xff)
+/* tests/guests/apictest/ipi_mixed.c: vCPUs changing mode while IPIs reach them. vCPU 0 stays in
+ * xAPIC mode and keeps sending fixed IPIs to every other vCPU (physical, destination = id);
+ * meanwhile vCPU 1 and, later, vCPU 3 switch to x2APIC mode, which keeps the APIC's state (Intel
+ * SDM Vol. 3A, 11.12.5.1). Every IPI must still arrive exactly once; then an xAPIC broadcast (0xff)
  * reaches all. The SDM leaves mixed modes undefined in general: these two forms are what the
  * hypervisor promises. vCPUs 1 and 3 stay in x2APIC mode (ipi.c's x2APIC part follows). */
 #include "lib/array.h"

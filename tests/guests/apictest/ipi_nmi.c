@@ -1,6 +1,6 @@
-/* tests/guests/apictest/ipi_nmi.c: NMI delivery mode (Intel SDM Vol. 3A, 11.6.1, ICR delivery mode 100;
- * the vector field is ignored and should be 0): the target's NMI handler (vector 2) runs once per
- * IPI. From each vCPU to each other one, physical destination. */
+/* tests/guests/apictest/ipi_nmi.c: NMI delivery mode (Intel SDM Vol. 3A, 11.6.1, ICR delivery mode
+ * 100; the vector field is ignored and should be 0): the target's NMI handler (vector 2) runs once
+ * per IPI. From each vCPU to each other one, physical destination. */
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/ipi.h"

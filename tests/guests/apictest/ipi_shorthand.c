@@ -1,7 +1,7 @@
-/* tests/guests/apictest/ipi_shorthand.c: the destination shorthands (Intel SDM Vol. 3A, 11.6.1, ICR bits
- * 19:18: self, all including self, all excluding self) and the physical broadcast destination
- * (0xff in xAPIC mode, 11.6.2.1; 0xffffffff in x2APIC mode, 11.12.9), which reaches every vCPU,
- * the sender too. Each vCPU sends each kind once, with its own vector. */
+/* tests/guests/apictest/ipi_shorthand.c: the destination shorthands (Intel SDM Vol. 3A, 11.6.1, ICR
+ * bits 19:18: self, all including self, all excluding self) and the physical broadcast destination
+ * (0xff in xAPIC mode, 11.6.2.1; 0xffffffff in x2APIC mode, 11.12.9), which reaches every vCPU, the
+ * sender too. Each vCPU sends each kind once, with its own vector. */
 #include "lib/array.h"
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"

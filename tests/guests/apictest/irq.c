@@ -1,9 +1,9 @@
-/* tests/guests/apictest/irq.c: the handlers behind irq.h. One hook serves vectors 32-254: count, note
- * the TSC, EOI (SDM Vol. 3A, 11.8.5: a fixed interrupt's handler writes EOI before it returns,
- * or its ISR bit blocks every vector of its class and below). The spurious vector 0xff gets no
- * EOI (11.9: the APIC did not set an ISR bit for it). NMIs need none. The handlers run with
- * interrupts off (interrupt gates) and cause no VM exits of their own beyond the EOI's, which the
- * exits suite depends on. Any vCPU. */
+/* tests/guests/apictest/irq.c: the handlers behind irq.h. One hook serves vectors 32-254: count,
+ * note the TSC, EOI (SDM Vol. 3A, 11.8.5: a fixed interrupt's handler writes EOI before it returns,
+ * or its ISR bit blocks every vector of its class and below). The spurious vector 0xff gets no EOI
+ * (11.9: the APIC did not set an ISR bit for it). NMIs need none. The handlers run with interrupts
+ * off (interrupt gates) and cause no VM exits of their own beyond the EOI's, which the exits suite
+ * depends on. Any vCPU. */
 #include "tests/guests/apictest/irq.h"
 #include "tests/guests/lib/apic.h"
 #include "tests/guests/lib/cpu.h"

@@ -1,6 +1,6 @@
-/* tests/guests/apictest/irq.h: every interrupt a vCPU takes is counted per vector per vCPU, with the TSC
- * at its handler; NMIs too. Tests reset the counts while every vCPU is idle, cause interrupts and
- * check the counts exactly. Any vCPU. */
+/* tests/guests/apictest/irq.h: every interrupt a vCPU takes is counted per vector per vCPU, with
+ * the TSC at its handler; NMIs too. Tests reset the counts while every vCPU is idle, cause
+ * interrupts and check the counts exactly. Any vCPU. */
 #ifndef GUEST_APICTEST_IRQ_H
 #define GUEST_APICTEST_IRQ_H
 

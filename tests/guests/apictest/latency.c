@@ -1,6 +1,6 @@
-/* tests/guests/apictest/latency.c: how long an IPI takes from the sender's ICR write to the target's
- * handler, in TSC ticks (both read the same TSC), to vCPU 1 running (spinning in its job loop)
- * and to vCPU 1 halted. The median of a few samples is printed, not judged. xAPIC mode. */
+/* tests/guests/apictest/latency.c: how long an IPI takes from the sender's ICR write to the
+ * target's handler, in TSC ticks (both read the same TSC), to vCPU 1 running (spinning in its job
+ * loop) and to vCPU 1 halted. The median of a few samples is printed, not judged. xAPIC mode. */
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/irq.h"

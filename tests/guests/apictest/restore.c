@@ -1,5 +1,5 @@
-/* tests/guests/apictest/restore.c: putting a vCPU's APIC back in the state every test starts from. Any
- * vCPU, for itself. */
+/* tests/guests/apictest/restore.c: putting a vCPU's APIC back in the state every test starts from.
+ * Any vCPU, for itself. */
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/lib/apic.h"
 #include "tests/guests/lib/check.h"

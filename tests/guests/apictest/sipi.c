@@ -1,10 +1,10 @@
-/* tests/guests/apictest/sipi.c: suites `sipi` and `init`. sipi starts every AP the way an OS does, with
- * the INIT-SIPI-SIPI sequence of Intel SDM Vol. 3A, 9.4.4.1 "Typical BSP Initialization
- * Sequence" (8.4.4.1 in editions before the chapters were renumbered), and checks that each ran
- * the trampoline exactly once (the second STARTUP finds it running and is ignored, 9.4.4.1 and
- * 11.6.1) and that it found its APIC in the INIT state (11.4.7.3). init restarts an AP that is in
- * x2APIC mode with INIT and one STARTUP: INIT keeps IA32_APIC_BASE, so it comes back still in
- * x2APIC mode (11.12.5.1), with its registers reset. vCPU 0. */
+/* tests/guests/apictest/sipi.c: suites `sipi` and `init`. sipi starts every AP the way an OS does,
+ * with the INIT-SIPI-SIPI sequence of Intel SDM Vol. 3A, 9.4.4.1 "Typical BSP Initialization
+ * Sequence" (8.4.4.1 in editions before the chapters were renumbered), and checks that each ran the
+ * trampoline exactly once (the second STARTUP finds it running and is ignored, 9.4.4.1 and 11.6.1)
+ * and that it found its APIC in the INIT state (11.4.7.3). init restarts an AP that is in x2APIC
+ * mode with INIT and one STARTUP: INIT keeps IA32_APIC_BASE, so it comes back still in x2APIC mode
+ * (11.12.5.1), with its registers reset. vCPU 0. */
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/timing.h"

@@ -1,7 +1,7 @@
-/* tests/guests/apictest/timer.c: suite `timer` and the helpers its parts share. The local APIC timer
- * (Intel SDM Vol. 3A, 11.5.4): one-shot, periodic and TSC-deadline mode, on every vCPU at once,
- * in xAPIC mode (timer_modes.c), halted vCPUs woken by their timer (timer_halt.c), then the modes
- * again in x2APIC mode, last because the way back to xAPIC is a global disable. On bare metal
+/* tests/guests/apictest/timer.c: suite `timer` and the helpers its parts share. The local APIC
+ * timer (Intel SDM Vol. 3A, 11.5.4): one-shot, periodic and TSC-deadline mode, on every vCPU at
+ * once, in xAPIC mode (timer_modes.c), halted vCPUs woken by their timer (timer_halt.c), then the
+ * modes again in x2APIC mode, last because the way back to xAPIC is a global disable. On bare metal
  * the timer's rate is measured first. */
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"

@@ -1,5 +1,5 @@
-/* tests/guests/apictest/timer.h: what the parts of suite `timer` share. The timer interrupt is VEC_TIMER;
- * irq.c counts it and notes the TSC. Each vCPU for its own timer. */
+/* tests/guests/apictest/timer.h: what the parts of suite `timer` share. The timer interrupt is
+ * VEC_TIMER; irq.c counts it and notes the TSC. Each vCPU for its own timer. */
 #ifndef GUEST_APICTEST_TIMER_H
 #define GUEST_APICTEST_TIMER_H
 

@@ -1,10 +1,10 @@
-/* tests/guests/apictest/timer_halt.c: a vCPU that halts (STI; HLT) with its timer armed wakes when the
- * timer fires (Intel SDM Vol. 3A, 11.5.4; HLT resumes on an interrupt, Vol. 2A HLT), one-shot
+/* tests/guests/apictest/timer_halt.c: a vCPU that halts (STI; HLT) with its timer armed wakes when
+ * the timer fires (Intel SDM Vol. 3A, 11.5.4; HLT resumes on an interrupt, Vol. 2A HLT), one-shot
  * and TSC-deadline mode. Every AP halts at once while vCPU 0 watches: should an AP not come back,
- * vCPU 0 says so and wakes it with an IPI (a vCPU 0 that halted for good would end the run).
- * Then vCPU 0 halts on its own timer, a few times: it must wake within half a period of the
- * deadline. Under this hypervisor its CPU also has the console tick every 10 ms, which would wake
- * it too, only later: the check tells the two apart. */
+ * vCPU 0 says so and wakes it with an IPI (a vCPU 0 that halted for good would end the run). Then
+ * vCPU 0 halts on its own timer, a few times: it must wake within half a period of the deadline.
+ * Under this hypervisor its CPU also has the console tick every 10 ms, which would wake it too,
+ * only later: the check tells the two apart. */
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/irq.h"

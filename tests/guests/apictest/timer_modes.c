@@ -1,9 +1,9 @@
-/* tests/guests/apictest/timer_modes.c: the timer's three modes (Intel SDM Vol. 3A, 11.5.4): one-shot
- * fires once and its current count runs down to 0 and stays there; periodic fires again and
- * again until an initial count of 0 stops it; TSC-deadline fires once when the TSC reaches
+/* tests/guests/apictest/timer_modes.c: the timer's three modes (Intel SDM Vol. 3A, 11.5.4):
+ * one-shot fires once and its current count runs down to 0 and stays there; periodic fires again
+ * and again until an initial count of 0 stops it; TSC-deadline fires once when the TSC reaches
  * IA32_TSC_DEADLINE (then the MSR reads 0), never if the MSR is cleared first, and at once for a
- * deadline already past (11.5.4.1). On every vCPU at once, in xAPIC and then x2APIC mode. The
- * only timing checks: not before the due time, and within TIMER_BOUND_FACTOR times it. */
+ * deadline already past (11.5.4.1). On every vCPU at once, in xAPIC and then x2APIC mode. The only
+ * timing checks: not before the due time, and within TIMER_BOUND_FACTOR times it. */
 #include "tests/guests/apictest/ap.h"
 #include "tests/guests/apictest/apictest.h"
 #include "tests/guests/apictest/irq.h"

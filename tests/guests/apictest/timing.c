@@ -1,4 +1,5 @@
-/* tests/guests/apictest/timing.c: TSC rates and delays. vCPU 0 sets the rates; any vCPU reads them. */
+/* tests/guests/apictest/timing.c: TSC rates and delays. vCPU 0 sets the rates; any vCPU reads them.
+ * */
 #include "tests/guests/apictest/timing.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/spinlock.h"

@@ -1,5 +1,5 @@
-/* tests/guests/apictest/vcpus.c: how many vCPUs the VM has: HC_VCPU_INFO under the hypervisor; on bare
- * metal, the usable local APICs of the firmware's ACPI MADT (ACPI 6.5, 5.2.12), read with the
+/* tests/guests/apictest/vcpus.c: how many vCPUs the VM has: HC_VCPU_INFO under the hypervisor; on
+ * bare metal, the usable local APICs of the firmware's ACPI MADT (ACPI 6.5, 5.2.12), read with the
  * project's own parser (arch/acpi.c) as tests/guests/lib/power.c does. vCPU 0. */
 #include "arch/acpi.h"
 #include "lib/acpi_rsdp.h"
@@ -16,7 +16,8 @@ static uint32_t madt_cpus(void)
 
 	if (!acpi_find_rsdp_legacy(mb_phys_map, &rsdp))
 		return 0;
-	if (!acpi_parse((const void *)(uintptr_t)rsdp, mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : RSDP_V1_LEN,
+	if (!acpi_parse((const void *)(uintptr_t)rsdp,
+			mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : RSDP_V1_LEN,
 			mb_phys_map, &acpi) || !acpi.madt_found)
 		return 0;
 	return acpi.ncpus;

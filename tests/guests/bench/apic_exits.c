@@ -1,7 +1,7 @@
-/* tests/guests/bench/apic_exits.c: VM exits per BENCH_N accesses the CPU can virtualize (Intel SDM Vol.
- * 3C, 30.4 and 30.5): with full APIC virtualization TPR writes, EOIs, self-IPIs and register reads
- * (of the ID register: TPR reads are virtualized even without APIC-register virtualization) cost
- * none; each missing feature (apicv=) turns some of them into exits. */
+/* tests/guests/bench/apic_exits.c: VM exits per BENCH_N accesses the CPU can virtualize (Intel SDM
+ * Vol. 3C, 30.4 and 30.5): with full APIC virtualization TPR writes, EOIs, self-IPIs and register
+ * reads (of the ID register: TPR reads are virtualized even without APIC-register virtualization)
+ * cost none; each missing feature (apicv=) turns some of them into exits. */
 #include "tests/guests/bench/bench.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/msr.h"

@@ -1,7 +1,7 @@
-/* tests/guests/bench/bench.h: the benchmark guest (README, "Performance"). vCPU 0 measures; vCPU 1 is
- * the IPI target. Every result is one console line `bench: KEY: VALUE`, which scripts/bench turns
- * into the table. Times are TSC ticks: in Bochs the TSC advances with executed instructions, so
- * they repeat exactly from run to run. */
+/* tests/guests/bench/bench.h: the benchmark guest (README, "Performance"). vCPU 0 measures; vCPU 1
+ * is the IPI target. Every result is one console line `bench: KEY: VALUE`, which scripts/bench
+ * turns into the table. Times are TSC ticks: in Bochs the TSC advances with executed instructions,
+ * so they repeat exactly from run to run. */
 #ifndef GUEST_BENCH_BENCH_H
 #define GUEST_BENCH_BENCH_H
 

@@ -1,6 +1,7 @@
-/* tests/guests/bench/ipi.c: an IPI from vCPU 0 to vCPU 1 through the xAPIC ICR, timed from just before
- * the ICR write to the TSC read first thing in the target's handler, with the target running and
- * with it halted; and the target's VM exits per IPI (one, the kick, where nothing is posted). */
+/* tests/guests/bench/ipi.c: an IPI from vCPU 0 to vCPU 1 through the xAPIC ICR, timed from just
+ * before the ICR write to the TSC read first thing in the target's handler, with the target running
+ * and with it halted; and the target's VM exits per IPI (one, the kick, where nothing is posted).
+ * */
 #include "tests/guests/bench/bench.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/hypercall.h"

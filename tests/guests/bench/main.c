@@ -1,5 +1,5 @@
-/* tests/guests/bench/main.c: the benchmark guest's order of work: exit round trips, exits per 1,000 APIC
- * accesses, IPI latency, then power-off. */
+/* tests/guests/bench/main.c: the benchmark guest's order of work: exit round trips, exits per 1,000
+ * APIC accesses, IPI latency, then power-off. */
 #include "tests/guests/bench/bench.h"
 #include "tests/guests/lib/console.h"
 #include "tests/guests/lib/cpu.h"

@@ -1,6 +1,6 @@
-/* tests/guests/bench/roundtrip.c: ticks per VM-exit round trip for the exits that matter most: BENCH_N
- * times the exiting instruction, against BENCH_N times the same loop with a NOP in its place; the
- * difference per iteration is the exit, the hypervisor's work and the entry. */
+/* tests/guests/bench/roundtrip.c: ticks per VM-exit round trip for the exits that matter most:
+ * BENCH_N times the exiting instruction, against BENCH_N times the same loop with a NOP in its
+ * place; the difference per iteration is the exit, the hypervisor's work and the entry. */
 #include "tests/guests/bench/bench.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/msr.h"

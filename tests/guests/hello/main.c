@@ -1,5 +1,5 @@
-/* tests/guests/hello/main.c: the default guest. vCPU 0 says hello, starts every other vCPU (each says
- * hello and halts), waits for them, and powers the VM off through ACPI. */
+/* tests/guests/hello/main.c: the default guest. vCPU 0 says hello, starts every other vCPU (each
+ * says hello and halts), waits for them, and powers the VM off through ACPI. */
 #include <stdint.h>
 
 #include "tests/guests/lib/console.h"

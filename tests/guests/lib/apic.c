@@ -1,5 +1,5 @@
-/* tests/guests/lib/apic.c: local APIC access for a guest kernel (Intel SDM Vol. 3A, chapter 11). Any
- * vCPU, for its own APIC. */
+/* tests/guests/lib/apic.c: local APIC access for a guest kernel (Intel SDM Vol. 3A, chapter 11).
+ * Any vCPU, for its own APIC. */
 #include "tests/guests/lib/apic.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/msr.h"

@@ -1,10 +1,10 @@
-/* tests/guests/lib/apic.h: the local APIC as a guest kernel drives it (Intel SDM Vol. 3A, chapter 11):
- * IA32_APIC_BASE and the three modes it selects, register access in xAPIC mode (MMIO at
- * 0xfee00000, 11.4.1) and x2APIC mode (MSR 0x800 + offset / 16, 11.12.1.2), EOI and IPIs.
- * Each vCPU remembers its own mode (apic_mode()), so register access costs no RDMSR of
- * IA32_APIC_BASE, which could exit and disturb exit counts. Any vCPU, for its own APIC; mode
- * changes run with interrupts off, so a handler's EOI always takes the right path. Linked only
- * into the kernels that use it (guest/guest.mk). */
+/* tests/guests/lib/apic.h: the local APIC as a guest kernel drives it (Intel SDM Vol. 3A, chapter
+ * 11): IA32_APIC_BASE and the three modes it selects, register access in xAPIC mode (MMIO at
+ * 0xfee00000, 11.4.1) and x2APIC mode (MSR 0x800 + offset / 16, 11.12.1.2), EOI and IPIs. Each vCPU
+ * remembers its own mode (apic_mode()), so register access costs no RDMSR of IA32_APIC_BASE, which
+ * could exit and disturb exit counts. Any vCPU, for its own APIC; mode changes run with interrupts
+ * off, so a handler's EOI always takes the right path. Linked only into the kernels that use it
+ * (guest/guest.mk). */
 #ifndef GUEST_LIB_APIC_H
 #define GUEST_LIB_APIC_H
 

@@ -1,5 +1,6 @@
-/* tests/guests/lib/console.c: COM1 output (PC16550D data sheet: THR, LSR.THRE, divisor latch) and the
- * lib/log.h back end for the project code the guests reuse (arch/acpi.c). Any vCPU, any context. */
+/* tests/guests/lib/console.c: COM1 output (PC16550D data sheet: THR, LSR.THRE, divisor latch) and
+ * the lib/log.h back end for the project code the guests reuse (arch/acpi.c). Any vCPU, any
+ * context. */
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
-; tests/guests/lib/entry.asm: the multiboot (v1) header and the two ways into a guest kernel: _start on
-; vCPU 0 (from the loader) and guest_ap_entry on the others (from HC_START_VCPU). Both arrive in
+; tests/guests/lib/entry.asm: the multiboot (v1) header and the two ways into a guest kernel: _start
+; on vCPU 0 (from the loader) and guest_ap_entry on the others (from HC_START_VCPU). Both arrive in
 ; 32-bit protected mode with paging and interrupts off and a flat CS, but with no usable GDTR or
 ; stack (Multiboot spec 0.6.96, 3.2 "Machine state"), so each loads its own GDT and stack first.
 bits 32

@@ -1,7 +1,7 @@
-/* tests/guests/lib/gdt.h: the full GDT (Intel SDM Vol. 3A, 3.4.5 "Segment Descriptors"): entry.asm's flat
- * kernel code and data at the same selectors, ring-3 code and data, a TSS (ring3.h), and a 64-bit
- * code segment for long mode (L=1, SDM Vol. 3A, 5.2.1 "Code-Segment Descriptor in 64-bit Mode").
- * vCPU 0 only (one TSS). */
+/* tests/guests/lib/gdt.h: the full GDT (Intel SDM Vol. 3A, 3.4.5 "Segment Descriptors"):
+ * entry.asm's flat kernel code and data at the same selectors, ring-3 code and data, a TSS
+ * (ring3.h), and a 64-bit code segment for long mode (L=1, SDM Vol. 3A, 5.2.1 "Code-Segment
+ * Descriptor in 64-bit Mode"). vCPU 0 only (one TSS). */
 #ifndef GUEST_LIB_GDT_H
 #define GUEST_LIB_GDT_H
 

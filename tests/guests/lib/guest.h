@@ -1,5 +1,6 @@
-/* tests/guests/lib/guest.h: what a guest kernel (guest/hello, tests/guests/vmtest) gives the guest library, and
- * what the library's start-up code calls. The ordered start-up itself is in tests/guests/lib/start.c. */
+/* tests/guests/lib/guest.h: what a guest kernel (tests/guests/hello, vmtest, ...) gives the guest
+ * library, and what the library's start-up code calls. The ordered start-up itself is in
+ * tests/guests/lib/start.c. */
 #ifndef GUEST_LIB_GUEST_H
 #define GUEST_LIB_GUEST_H
 

@@ -1,5 +1,5 @@
-/* tests/guests/lib/hypercall.c: VMCALL wrappers and the #UD fallback for running without the hypervisor.
- * Any vCPU. */
+/* tests/guests/lib/hypercall.c: VMCALL wrappers and the #UD fallback for running without the
+ * hypervisor. Any vCPU. */
 #include <stdbool.h>
 
 #include "tests/guests/lib/console.h"

@@ -1,7 +1,7 @@
-/* tests/guests/lib/hypercall.h: the guest side of the hypercall ABI (lib/guest_abi.h: VMCALL, number in
- * EAX, arguments in EBX/ECX/EDX, result in EAX). Outside the hypervisor VMCALL raises #UD; the #UD
- * hook that hc_init() installs turns that into the result -HC_NO_HYPERVISOR, so a guest run
- * elsewhere (QEMU TCG) reports failures instead of crashing. Any vCPU. */
+/* tests/guests/lib/hypercall.h: the guest side of the hypercall ABI (lib/guest_abi.h: VMCALL,
+ * number in EAX, arguments in EBX/ECX/EDX, result in EAX). Outside the hypervisor VMCALL raises
+ * #UD; the #UD hook that hc_init() installs turns that into the result -HC_NO_HYPERVISOR, so a
+ * guest run elsewhere (QEMU TCG) reports failures instead of crashing. Any vCPU. */
 #ifndef GUEST_LIB_HYPERCALL_H
 #define GUEST_LIB_HYPERCALL_H
 

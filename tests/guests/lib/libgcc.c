@@ -1,5 +1,6 @@
-/* tests/guests/lib/libgcc.c: the 64-bit division helpers gcc calls in 32-bit code (lib/printf.c divides
- * uint64_t values), which libgcc would supply; there is no 32-bit libgcc here. Any context. */
+/* tests/guests/lib/libgcc.c: the 64-bit division helpers gcc calls in 32-bit code (lib/printf.c
+ * divides uint64_t values), which libgcc would supply; there is no 32-bit libgcc here. Any context.
+ * */
 #include <stdint.h>
 
 /* Called by compiler-generated code only; declared here for -Wmissing-prototypes. */

@@ -1,5 +1,5 @@
-/* tests/guests/lib/msr.h: RDMSR and WRMSR that survive a #GP (the machine refusing the MSR): the fault
- * is caught (trap_expect) and reported as false. Any vCPU, with the IDT loaded. */
+/* tests/guests/lib/msr.h: RDMSR and WRMSR that survive a #GP (the machine refusing the MSR): the
+ * fault is caught (trap_expect) and reported as false. Any vCPU, with the IDT loaded. */
 #ifndef GUEST_LIB_MSR_H
 #define GUEST_LIB_MSR_H
 

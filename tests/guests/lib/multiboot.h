@@ -1,5 +1,5 @@
-/* tests/guests/lib/multiboot.h: what the guest keeps of the multiboot (v1) information: the command line
- * and the memory ranges. Read once on vCPU 0 at start-up (mb_init), read-only afterwards. */
+/* tests/guests/lib/multiboot.h: what the guest keeps of the multiboot (v1) information: the command
+ * line and the memory ranges. Read once on vCPU 0 at start-up (mb_init), read-only afterwards. */
 #ifndef GUEST_LIB_MULTIBOOT_H
 #define GUEST_LIB_MULTIBOOT_H
 

@@ -1,5 +1,5 @@
-/* tests/guests/lib/paging.h: CR0/CR3 access and the page-table bits the paging suites build with (Intel
- * SDM Vol. 3A, 4.4 "PAE Paging" and 4.5 "4-Level Paging"). 32-bit protected mode, ring 0. */
+/* tests/guests/lib/paging.h: CR0/CR3 access and the page-table bits the paging suites build with
+ * (Intel SDM Vol. 3A, 4.4 "PAE Paging" and 4.5 "4-Level Paging"). 32-bit protected mode, ring 0. */
 #ifndef GUEST_LIB_PAGING_H
 #define GUEST_LIB_PAGING_H
 

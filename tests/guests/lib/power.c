@@ -42,7 +42,8 @@ static bool read_tables(struct acpi_info *a)
 		return false;
 	}
 	/* An ACPI 1.0 RSDP is 20 bytes and may end right below 1 MiB; pass what can be read. */
-	if (!acpi_parse((const void *)(uintptr_t)rsdp, mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : RSDP_V1_LEN,
+	if (!acpi_parse((const void *)(uintptr_t)rsdp,
+			mb_phys_map(rsdp, RSDP_V2_LEN) ? RSDP_V2_LEN : RSDP_V1_LEN,
 			mb_phys_map, a))
 		return false;
 	if (!a->fadt_found || !a->pm1a_cnt || !a->s5_valid) {

@@ -1,5 +1,5 @@
-/* tests/guests/lib/ring3.c: what ring3_run() needs set up (ring3.h): the full GDT with its TSS, and the
- * DPL-3 gate back to ring 0. */
+/* tests/guests/lib/ring3.c: what ring3_run() needs set up (ring3.h): the full GDT with its TSS, and
+ * the DPL-3 gate back to ring 0. */
 #include "tests/guests/lib/gdt.h"
 #include "tests/guests/lib/ring3.h"
 #include "tests/guests/lib/trap.h"

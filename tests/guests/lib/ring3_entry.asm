@@ -1,8 +1,8 @@
-; tests/guests/lib/ring3_entry.asm: ring3_run(fn) (ring3.h). It saves the callee-saved registers and ESP,
-; makes that ESP the TSS's ESP0, and IRETs to CPL 3 (SDM Vol. 3A, 6.14 on IRET to another
-; privilege level: it pops EIP, CS, EFLAGS, ESP and SS). The ring-3 side calls fn and then
-; executes INT RING3_RETURN_VECTOR, whose DPL-3 gate lands on ESP0 at CPL 0; ring3_return_stub
-; drops that frame by reloading the saved ESP and returns from ring3_run.
+; tests/guests/lib/ring3_entry.asm: ring3_run(fn) (ring3.h). It saves the callee-saved registers and
+; ESP, makes that ESP the TSS's ESP0, and IRETs to CPL 3 (SDM Vol. 3A, 6.14 on IRET to another
+; privilege level: it pops EIP, CS, EFLAGS, ESP and SS). The ring-3 side calls fn and then executes
+; INT RING3_RETURN_VECTOR, whose DPL-3 gate lands on ESP0 at CPL 0; ring3_return_stub drops that
+; frame by reloading the saved ESP and returns from ring3_run.
 bits 32
 
 SEL_KERNEL_DATA equ 0x10

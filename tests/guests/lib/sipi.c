@@ -1,5 +1,5 @@
-/* tests/guests/lib/sipi.c: the STARTUP trampoline's installation and the INIT and STARTUP IPIs (Intel
- * SDM Vol. 3A, 9.4.4). vCPU 0, or any vCPU for the IPIs. */
+/* tests/guests/lib/sipi.c: the STARTUP trampoline's installation and the INIT and STARTUP IPIs
+ * (Intel SDM Vol. 3A, 9.4.4). vCPU 0, or any vCPU for the IPIs. */
 #include "tests/guests/lib/apic.h"
 #include "tests/guests/lib/sipi.h"
 

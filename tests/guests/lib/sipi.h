@@ -1,9 +1,9 @@
-/* tests/guests/lib/sipi.h: starting vCPUs the way an OS starts processors, with INIT and STARTUP IPIs
- * through the local APIC (Intel SDM Vol. 3A, 9.4.4 "MP Initialization Example"), instead of the
- * HC_START_VCPU hypercall of tests/guests/lib/smp.h. A STARTUP IPI with vector V starts the AP in real
- * mode at physical V * 0x1000; sipi_install() puts a trampoline there (sipi_tramp.asm) that enters
- * 32-bit protected mode and the library's AP entry with EAX = the AP's APIC id, which must be its
- * vCPU index (guest_ap_main(index) follows). vCPU 0 installs and sends; linked only into the
+/* tests/guests/lib/sipi.h: starting vCPUs the way an OS starts processors, with INIT and STARTUP
+ * IPIs through the local APIC (Intel SDM Vol. 3A, 9.4.4 "MP Initialization Example"), instead of
+ * the HC_START_VCPU hypercall of tests/guests/lib/smp.h. A STARTUP IPI with vector V starts the AP
+ * in real mode at physical V * 0x1000; sipi_install() puts a trampoline there (sipi_tramp.asm) that
+ * enters 32-bit protected mode and the library's AP entry with EAX = the AP's APIC id, which must
+ * be its vCPU index (guest_ap_main(index) follows). vCPU 0 installs and sends; linked only into the
  * kernels that use it (guest/guest.mk). */
 #ifndef GUEST_LIB_SIPI_H
 #define GUEST_LIB_SIPI_H

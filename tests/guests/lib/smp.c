@@ -1,5 +1,5 @@
-/* tests/guests/lib/smp.c: per-vCPU stacks and starting vCPUs. The stack area is defined here, in C, and
- * entry.asm reads its geometry from guest_stack_size/guest_max_vcpus, so there is one source of
+/* tests/guests/lib/smp.c: per-vCPU stacks and starting vCPUs. The stack area is defined here, in C,
+ * and entry.asm reads its geometry from guest_stack_size/guest_max_vcpus, so there is one source of
  * truth for both languages. Any vCPU. */
 #include "tests/guests/lib/hypercall.h"
 #include "tests/guests/lib/smp.h"

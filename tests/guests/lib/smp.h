@@ -1,5 +1,5 @@
-/* tests/guests/lib/smp.h: the guest's vCPUs: a stack per vCPU (which also tells a vCPU its own index)
- * and starting the others through the HC_START_VCPU hypercall. Any vCPU. */
+/* tests/guests/lib/smp.h: the guest's vCPUs: a stack per vCPU (which also tells a vCPU its own
+ * index) and starting the others through the HC_START_VCPU hypercall. Any vCPU. */
 #ifndef GUEST_LIB_SMP_H
 #define GUEST_LIB_SMP_H
 
@@ -15,7 +15,8 @@
 unsigned smp_self(void);
 
 /* Starts vCPU `index` at the library's AP entry (guest_ap_main(index) follows). Returns the
- * hypercall's result: 0, or a negative HC_E* (or -HC_NO_HYPERVISOR, tests/guests/lib/hypercall.h). */
+ * hypercall's result: 0, or a negative HC_E* (or -HC_NO_HYPERVISOR,
+ * tests/guests/lib/hypercall.h). */
 int32_t smp_start_vcpu(unsigned index);
 
 #endif

@@ -1,6 +1,6 @@
-/* tests/guests/lib/spinlock.h: the hypervisor's spinlock (lib/spinlock.h) and the few atomics the guests
- * share data with. Any vCPU, any context (a lock taken with interrupts on must not be taken by a
- * handler too). */
+/* tests/guests/lib/spinlock.h: the hypervisor's spinlock (lib/spinlock.h) and the few atomics the
+ * guests share data with. Any vCPU, any context (a lock taken with interrupts on must not be taken
+ * by a handler too). */
 #ifndef GUEST_LIB_SPINLOCK_H
 #define GUEST_LIB_SPINLOCK_H
 

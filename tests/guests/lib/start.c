@@ -1,5 +1,6 @@
-/* tests/guests/lib/start.c: the ordered start of a guest kernel, after entry.asm has set up segments and a
- * stack: vCPU 0 (guest_lib_start) and the others (guest_lib_ap_start), side by side. */
+/* tests/guests/lib/start.c: the ordered start of a guest kernel, after entry.asm has set up
+ * segments and a stack: vCPU 0 (guest_lib_start) and the others (guest_lib_ap_start), side by side.
+ * */
 #include <stdint.h>
 
 #include "tests/guests/lib/console.h"

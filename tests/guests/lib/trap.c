@@ -1,5 +1,5 @@
-/* tests/guests/lib/trap.c: the IDT (Intel SDM Vol. 3A, 6.11 "IDT Descriptors") and the dispatch of every
- * exception and interrupt. Any vCPU; dispatch runs with interrupts off (interrupt gates). */
+/* tests/guests/lib/trap.c: the IDT (Intel SDM Vol. 3A, 6.11 "IDT Descriptors") and the dispatch of
+ * every exception and interrupt. Any vCPU; dispatch runs with interrupts off (interrupt gates). */
 #include "lib/array.h"
 #include "tests/guests/lib/console.h"
 #include "tests/guests/lib/cpu.h"

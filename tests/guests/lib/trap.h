@@ -1,7 +1,7 @@
-/* tests/guests/lib/trap.h: the guest's IDT: one gate per vector, all leading to trap_dispatch(), which
- * first checks for a fault the running code expects (trap_expect), then a hook a test installed for
- * that vector (trap_set_hook), and otherwise reports an unexpected exception and stops the vCPU.
- * One IDT shared by every vCPU; the expectation is per vCPU. */
+/* tests/guests/lib/trap.h: the guest's IDT: one gate per vector, all leading to trap_dispatch(),
+ * which first checks for a fault the running code expects (trap_expect), then a hook a test
+ * installed for that vector (trap_set_hook), and otherwise reports an unexpected exception and
+ * stops the vCPU. One IDT shared by every vCPU; the expectation is per vCPU. */
 #ifndef GUEST_LIB_TRAP_H
 #define GUEST_LIB_TRAP_H
 

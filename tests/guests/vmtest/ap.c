@@ -1,5 +1,5 @@
-/* tests/guests/vmtest/ap.c: one mailbox per vCPU; vCPU 0 writes `job` and bumps `posted`, the vCPU runs
- * the job and sets `done` to `posted`. The acquire/release pairs order the job pointer and the
+/* tests/guests/vmtest/ap.c: one mailbox per vCPU; vCPU 0 writes `job` and bumps `posted`, the vCPU
+ * runs the job and sets `done` to `posted`. The acquire/release pairs order the job pointer and the
  * job's results with the counters. */
 #include <stdint.h>
 

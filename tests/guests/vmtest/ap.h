@@ -1,6 +1,6 @@
-/* tests/guests/vmtest/ap.h: giving jobs to the other vCPUs. A vCPU is started (HC_START_VCPU) the first
- * time it gets a job, since the hypervisor starts each vCPU only once; then it waits in a loop for
- * the next job. vCPU 0 posts and waits; the jobs run on the other vCPUs. */
+/* tests/guests/vmtest/ap.h: giving jobs to the other vCPUs. A vCPU is started (HC_START_VCPU) the
+ * first time it gets a job, since the hypervisor starts each vCPU only once; then it waits in a
+ * loop for the next job. vCPU 0 posts and waits; the jobs run on the other vCPUs. */
 #ifndef GUEST_VMTEST_AP_H
 #define GUEST_VMTEST_AP_H
 

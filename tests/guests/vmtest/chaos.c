@@ -1,8 +1,9 @@
-/* tests/guests/vmtest/chaos.c: the hostile-guest suite, test=chaos [seed=N] [ops=N] [kinds=a,b,...]:
- * every vCPU runs `ops` privileged operations drawn from its own seeded stream (seed and vCPU
- * index: the same arguments replay the same run), then checks its own state (chaos_apic.c). The
- * first line names the arguments, so any failure can be replayed, and kinds= narrows a failure
- * down. Even vCPUs run in xAPIC mode, odd ones in x2APIC mode. vCPU 0 runs the suite. */
+/* tests/guests/vmtest/chaos.c: the hostile-guest suite, test=chaos [seed=N] [ops=N]
+ * [kinds=a,b,...]: every vCPU runs `ops` privileged operations drawn from its own seeded stream
+ * (seed and vCPU index: the same arguments replay the same run), then checks its own state
+ * (chaos_apic.c). The first line names the arguments, so any failure can be replayed, and kinds=
+ * narrows a failure down. Even vCPUs run in xAPIC mode, odd ones in x2APIC mode. vCPU 0 runs the
+ * suite. */
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/console.h"
 #include "tests/guests/lib/cpu.h"

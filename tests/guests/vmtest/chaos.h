@@ -1,7 +1,7 @@
-/* tests/guests/vmtest/chaos.h: the hostile-guest suite (test=chaos seed=N ops=N kinds=...): on every
- * vCPU a seeded pseudo-random stream of privileged instructions of every kind the hypervisor
- * intercepts, each fault caught and skipped (trap_catch, tests/guests/lib/trap.h), then checks that the
- * guest's own state survived. What the parts share: the per-vCPU state, the PRNG and the asm
+/* tests/guests/vmtest/chaos.h: the hostile-guest suite (test=chaos seed=N ops=N kinds=...): on
+ * every vCPU a seeded pseudo-random stream of privileged instructions of every kind the hypervisor
+ * intercepts, each fault caught and skipped (trap_catch, tests/guests/lib/trap.h), then checks that
+ * the guest's own state survived. What the parts share: the per-vCPU state, the PRNG and the asm
  * wrapper that brackets one instruction for the catch. */
 #ifndef GUEST_VMTEST_CHAOS_H
 #define GUEST_VMTEST_CHAOS_H

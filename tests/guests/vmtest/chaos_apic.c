@@ -1,8 +1,9 @@
-/* tests/guests/vmtest/chaos_apic.c: the chaos suite's local-APIC operations (Intel SDM Vol. 3A, chapter
- * 11): xAPIC MMIO of every width and alignment, the x2APIC MSRs, IA32_APIC_BASE transitions, HLT on
- * an armed timer, IPIs; the interrupt hook; and the checks that the APIC still works afterwards.
- * The APIC must stay usable: no INIT, SIPI or NMI to anyone, ICR writes only through the IPI kind,
- * and whatever register a write changes gets its old value back. Any vCPU, for its own APIC. */
+/* tests/guests/vmtest/chaos_apic.c: the chaos suite's local-APIC operations (Intel SDM Vol. 3A,
+ * chapter 11): xAPIC MMIO of every width and alignment, the x2APIC MSRs, IA32_APIC_BASE
+ * transitions, HLT on an armed timer, IPIs; the interrupt hook; and the checks that the APIC still
+ * works afterwards. The APIC must stay usable: no INIT, SIPI or NMI to anyone, ICR writes only
+ * through the IPI kind, and whatever register a write changes gets its old value back. Any vCPU,
+ * for its own APIC. */
 #include "lib/array.h"
 #include "tests/guests/lib/apic.h"
 #include "tests/guests/lib/check.h"

@@ -1,8 +1,9 @@
-/* tests/guests/vmtest/chaos_ops.c: the chaos suite's operations that do not touch the local APIC: MSRs,
- * port I/O, CPUID, VMCALL, control registers, XSETBV and the instructions the hypervisor turns
- * into #GP/#UD or emulates (cache flushes, RDPMC, VMX, MONITOR/MWAIT, RDTSC/RDTSCP). Each runs
- * one or a few instructions under the catch (chaos.h); what it changes that the guest relies on is
- * put back, except CR0/CR4/EFER, which the checks compare with what was last set. Any vCPU. */
+/* tests/guests/vmtest/chaos_ops.c: the chaos suite's operations that do not touch the local APIC:
+ * MSRs, port I/O, CPUID, VMCALL, control registers, XSETBV and the instructions the hypervisor
+ * turns into #GP/#UD or emulates (cache flushes, RDPMC, VMX, MONITOR/MWAIT, RDTSC/RDTSCP). Each
+ * runs one or a few instructions under the catch (chaos.h); what it changes that the guest relies
+ * on is put back, except CR0/CR4/EFER, which the checks compare with what was last set. Any vCPU.
+ * */
 #include "lib/array.h"
 #include "lib/guest_abi.h"
 #include "tests/guests/lib/cpu.h"

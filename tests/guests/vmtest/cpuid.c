@@ -1,6 +1,6 @@
-/* tests/guests/vmtest/cpuid.c: what CPUID shows the guest (README, "The guest's machine": CPUID), checked
- * on every vCPU: features the hypervisor does not virtualize are hidden, the hypervisor bit and
- * leaves are there, and each vCPU sees its own APIC id. Runs on every vCPU (as an AP job). */
+/* tests/guests/vmtest/cpuid.c: what CPUID shows the guest (README, "The guest's machine": CPUID),
+ * checked on every vCPU: features the hypervisor does not virtualize are hidden, the hypervisor bit
+ * and leaves are there, and each vCPU sees its own APIC id. Runs on every vCPU (as an AP job). */
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/hypercall.h"

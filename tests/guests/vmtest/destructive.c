@@ -1,6 +1,6 @@
-/* tests/guests/vmtest/destructive.c: suites that end the VM on purpose, each announced first so the log
- * shows what the hypervisor's report that follows is about. Should the VM survive, that is a FAIL
- * and the run goes on to its summary. vCPU 0. */
+/* tests/guests/vmtest/destructive.c: suites that end the VM on purpose, each announced first so the
+ * log shows what the hypervisor's report that follows is about. Should the VM survive, that is a
+ * FAIL and the run goes on to its summary. vCPU 0. */
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/console.h"
 #include "tests/guests/lib/cpu.h"

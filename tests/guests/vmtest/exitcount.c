@@ -1,5 +1,5 @@
-/* tests/guests/vmtest/exitcount.c: HC_EXIT_COUNT counts exactly the exits the guest caused: CPUID and
- * VMCALL always exit (Intel SDM Vol. 3C, 26.1.2 "Instructions That Cause VM Exits
+/* tests/guests/vmtest/exitcount.c: HC_EXIT_COUNT counts exactly the exits the guest caused: CPUID
+ * and VMCALL always exit (Intel SDM Vol. 3C, 26.1.2 "Instructions That Cause VM Exits
  * Unconditionally"), so the count must move by exactly the number executed. vCPU 0. */
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/cpu.h"

@@ -1,6 +1,6 @@
-/* tests/guests/vmtest/hlt.c: HLT and interrupt delivery: vCPU 1 halts with interrupts on, vCPU 0 wakes it
- * with HC_WAKE, and vCPU 1 must come back from HLT having taken exactly that one interrupt. vCPU 0
- * runs the suite, vCPU 1 the job. */
+/* tests/guests/vmtest/hlt.c: HLT and interrupt delivery: vCPU 1 halts with interrupts on, vCPU 0
+ * wakes it with HC_WAKE, and vCPU 1 must come back from HLT having taken exactly that one
+ * interrupt. vCPU 0 runs the suite, vCPU 1 the job. */
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/hypercall.h"

@@ -1,12 +1,12 @@
-/* tests/guests/vmtest/longmode.c: into IA-32e mode and back through MOV to CR0 writes that exit (they
- * flip CR0.NE, which the hypervisor's CR0 guest/host mask keeps). First 32-bit paging is turned
- * on by an exiting write and off by one that does not exit (PG is the guest's own), which leaves
- * the CR0 read shadow saying PG=1: the next exiting write that turns paging on with EFER.LME must
- * still activate IA-32e mode (SDM Vol. 3A, 10.8.5; Vol. 3C, 26.3.1.1: EFER.LMA and the "IA-32e
+/* tests/guests/vmtest/longmode.c: into IA-32e mode and back through MOV to CR0 writes that exit
+ * (they flip CR0.NE, which the hypervisor's CR0 guest/host mask keeps). First 32-bit paging is
+ * turned on by an exiting write and off by one that does not exit (PG is the guest's own), which
+ * leaves the CR0 read shadow saying PG=1: the next exiting write that turns paging on with EFER.LME
+ * must still activate IA-32e mode (SDM Vol. 3A, 10.8.5; Vol. 3C, 26.3.1.1: EFER.LMA and the "IA-32e
  * mode guest" entry control), judged from the guest's real CR0. In 64-bit mode (longmode_asm.asm):
- * IN EAX zero-extends RAX and IN AL/AX keep the rest (SDM Vol. 1, 3.4.1.1), MOV CR8 is the
- * APIC's TPR class and bits 63:4 are #GP (Vol. 3A, 11.8.6.1). Then back to 32-bit protected mode.
- * vCPU 0. */
+ * IN EAX zero-extends RAX and IN AL/AX keep the rest (SDM Vol. 1, 3.4.1.1), MOV CR8 is the APIC's
+ * TPR class and bits 63:4 are #GP (Vol. 3A, 11.8.6.1). Then back to 32-bit protected mode. vCPU 0.
+ * */
 #include <stddef.h>
 
 #include "tests/guests/lib/check.h"

@@ -1,10 +1,10 @@
-; tests/guests/vmtest/longmode_asm.asm: lm_run(results) (longmode.c), the part of the long-mode suite
-; that must be assembly. Called in 32-bit protected mode with paging off, CR3 = the 4-level
+; tests/guests/vmtest/longmode_asm.asm: lm_run(results) (longmode.c), the part of the long-mode
+; suite that must be assembly. Called in 32-bit protected mode with paging off, CR3 = the 4-level
 ; tables, CR4.PAE and EFER.LME set. It turns paging on with a MOV to CR0 that also flips CR0.NE
 ; (kept by the hypervisor's CR0 guest/host mask, so the write exits) which activates IA-32e mode
-; (SDM Vol. 3A, 10.8.5 "Initializing IA-32e Mode"), far-jumps to the 64-bit code segment, runs
-; the checks, returns to compatibility mode by a far return and turns paging off with another
-; exiting MOV to CR0 (10.8.5.4 "Switching Out of IA-32e Mode Operation"), which clears EFER.LMA.
+; (SDM Vol. 3A, 10.8.5 "Initializing IA-32e Mode"), far-jumps to the 64-bit code segment, runs the
+; checks, returns to compatibility mode by a far return and turns paging off with another exiting
+; MOV to CR0 (10.8.5.4 "Switching Out of IA-32e Mode Operation"), which clears EFER.LMA.
 bits 32
 
 SEL_KERNEL_CODE equ 0x08

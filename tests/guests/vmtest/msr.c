@@ -1,6 +1,6 @@
-/* tests/guests/vmtest/msr.c: the MSR policy as the guest sees it (vmx/msr_policy.c): emulated MSRs read
- * what the hypervisor says, pass-through MSRs keep what the guest writes, and the rest raise #GP,
- * which is caught (tests/guests/lib/msr.h) and checked. vCPU 0. */
+/* tests/guests/vmtest/msr.c: the MSR policy as the guest sees it (vmx/msr_policy.c): emulated MSRs
+ * read what the hypervisor says, pass-through MSRs keep what the guest writes, and the rest raise
+ * #GP, which is caught (tests/guests/lib/msr.h) and checked. vCPU 0. */
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/msr.h"
 #include "tests/guests/vmtest/vmtest.h"

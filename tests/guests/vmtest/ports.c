@@ -1,5 +1,5 @@
-/* tests/guests/vmtest/ports.c: port I/O as the VM's port table serves it (vmx/io_ports.c): a port with no
- * device reads all ones and ignores writes; COM1 is a 16550 (guest/vuart.c). vCPU 0. */
+/* tests/guests/vmtest/ports.c: port I/O as the VM's port table serves it (vmx/io_ports.c): a port
+ * with no device reads all ones and ignores writes; COM1 is a 16550 (guest/vuart.c). vCPU 0. */
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/trap.h"

@@ -1,4 +1,5 @@
-/* tests/guests/vmtest/vmcall.c: the hypercall ABI's answers, errors included (lib/guest_abi.h). vCPU 0. */
+/* tests/guests/vmtest/vmcall.c: the hypercall ABI's answers, errors included (lib/guest_abi.h).
+ * vCPU 0. */
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/hypercall.h"
 #include "tests/guests/lib/smp.h"

@@ -1,5 +1,5 @@
-/* tests/guests/vmtest/vmtest.h: the test guest's suites (one file each) and what they share. vCPU 0 runs
- * the suites one after another (main.c); a suite may give jobs to other vCPUs (ap.h). */
+/* tests/guests/vmtest/vmtest.h: the test guest's suites (one file each) and what they share. vCPU 0
+ * runs the suites one after another (main.c); a suite may give jobs to other vCPUs (ap.h). */
 #ifndef GUEST_VMTEST_VMTEST_H
 #define GUEST_VMTEST_VMTEST_H
 

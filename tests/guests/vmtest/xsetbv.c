@@ -1,7 +1,8 @@
-/* tests/guests/vmtest/xsetbv.c: XSETBV as the SDM defines it (Vol. 2C, XSETBV; Vol. 1, 13.3 "Enabling
- * the XSAVE Feature Set"): #UD while CR4.OSXSAVE is clear (the CPU's own check, before any VM
- * exit); with it set, XCR0 values the guest's CPUID.(EAX=0DH,ECX=0) allows are taken and read back
- * by XGETBV, and the rest are #GP(0) with XCR0 unchanged. Runs on every vCPU (as an AP job). */
+/* tests/guests/vmtest/xsetbv.c: XSETBV as the SDM defines it (Vol. 2C, XSETBV; Vol. 1, 13.3
+ * "Enabling the XSAVE Feature Set"): #UD while CR4.OSXSAVE is clear (the CPU's own check, before
+ * any VM exit); with it set, XCR0 values the guest's CPUID.(EAX=0DH,ECX=0) allows are taken and
+ * read back by XGETBV, and the rest are #GP(0) with XCR0 unchanged. Runs on every vCPU (as an AP
+ * job). */
 #include "tests/guests/lib/check.h"
 #include "tests/guests/lib/cpu.h"
 #include "tests/guests/lib/smp.h"
