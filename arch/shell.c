@@ -8,6 +8,7 @@
 #include "arch/power.h"
 #include "arch/shell.h"
 #include "arch/trap.h"
+#include "lib/array.h"
 #include "lib/cmdline.h"
 #include "lib/line_edit.h"
 #include "lib/printf.h"
@@ -109,7 +110,7 @@ static const struct shell_cmd cmds[] = {
 
 void shell_init(void)
 {
-	shell_register(cmds, sizeof(cmds) / sizeof(cmds[0]));
+	shell_register(cmds, ARRAY_SIZE(cmds));
 }
 
 static void cmd_help(int argc, char **argv)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "apic/apic_base.h"
-#include "lib/bootinfo.h"
+#include "arch/bootinfo.h"
 
 /* RAM is GPA [0, ram_size), all of it backed. The map calls [GUEST_LOW_RAM_END, 1 MiB) reserved
  * (EBDA, VGA, BIOS area, as on a PC) although it is RAM, so a kernel that writes the VGA text

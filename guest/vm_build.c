@@ -4,9 +4,10 @@
 #include "guest/loader.h"
 #include "guest/vm_build.h"
 #include "guest/vm_devices.h"
+#include "lib/acpi_rsdp.h"
+#include "lib/guest_abi.h"
 #include "lib/log.h"
 #include "vmx/gmem.h"
-#include "vmx/hypercall.h"
 #include "vmx/vm.h"
 
 #define MIB (1ul << 20)
@@ -14,7 +15,7 @@
 static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry)
 {
 	struct guest_module mods[BOOT_MAX_MODULES];
-	struct gmem gm = { (uint8_t *)vm->ram_hpa, vm->ram_size };
+	struct gmem gm = vm_ram(vm);
 	struct guest_acpi_params ap = { 0 };
 	uint64_t rsdp_gpa;
 	uint32_t acpi_len;
@@ -39,8 +40,8 @@ static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_e
 		.mods = mods,
 		.nmods = bi->mod_count - 1,
 		.rsdp_gpa = rsdp_gpa,
-		.rsdp = gmem_ptr(&gm, rsdp_gpa, 36),
-		.rsdp_len = 36,
+		.rsdp = gmem_ptr(&gm, rsdp_gpa, RSDP_V2_LEN),
+		.rsdp_len = RSDP_V2_LEN,
 	};
 	return guest_load(&gm, &p, entry);
 }

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "lib/bootinfo.h"
+#include "arch/bootinfo.h"
 
 /* From the boot modules (the first is the guest kernel). False, with the reason on the console,
  * when there is no guest or it cannot be loaded; the hypervisor carries on. */

@@ -5,9 +5,10 @@
 #include "arch/time.h"
 #include "guest/vm_devices.h"
 #include "guest/vuart.h"
+#include "lib/array.h"
+#include "lib/guest_abi.h"
 #include "lib/log.h"
 #include "lib/ratelimit.h"
-#include "vmx/hypercall.h"
 #include "vmx/vm.h"
 
 /* The devices' state, which vmx/ sees only as vm->devices (one VM). */
@@ -106,7 +107,7 @@ bool vm_devices_register(struct vm *vm)
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
 	console_set_guest_sink(com1_input, vm);
-	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))
 			return false;
 	return true;

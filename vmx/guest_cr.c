@@ -60,7 +60,7 @@ static bool pae_paging(const struct guest_paging *p)
 static bool load_pdptes(struct vcpu *v, uint64_t cr3)
 {
 	const struct vm *vm = v->vm;
-	const struct gmem ram = { (uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size };
+	const struct gmem ram = vm_ram(vm);
 	uint64_t gpa = cr3 & 0xffffffe0ull, e[4];
 	const void *table = gmem_ptr(&ram, gpa, sizeof(e));
 	unsigned maxphyaddr = cpuid_maxphyaddr();

@@ -1,6 +1,7 @@
 /* vmx/msr_policy.c: the MSR bitmap built from the MSR table (vmx/msr_table.c), and the pure
  * arithmetic of the emulated MSRs (IA32_MISC_ENABLE, the TSC and IA32_TSC_ADJUST). Pure. */
 #include "apic/vlapic.h"
+#include "lib/array.h"
 #include "vmx/msr_policy.h"
 
 /* IA32_MISC_ENABLE (SDM Vol. 4, Table 2-2): BTS_UNAVAILABLE and PEBS_UNAVAILABLE are read-only

@@ -12,7 +12,7 @@
 #include "mm/mm.h"
 #include "mm/pmm.h"
 #include "vmx/ept.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "vmx/msr_policy.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"

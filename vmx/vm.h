@@ -9,6 +9,7 @@
 
 #include "apic/vlapic.h"
 #include "arch/percpu.h"
+#include "vmx/gmem.h"
 #include "lib/spinlock.h"
 #include "vmx/cpuid_cache.h"
 #include "vmx/exit_reasons.h"
@@ -163,6 +164,12 @@ struct vm_platform {
 struct vm *vm_new(void);
 bool vm_build(struct vm *vm, const struct vm_platform *pf);
 void vm_ready(struct vm *vm, uint32_t eip, uint32_t eax, uint32_t ebx);
+/* The VM's RAM, for the checked accessors of vmx/gmem.h: every access to guest RAM by GPA goes
+ * through gmem_ptr() and its bounds check, none checks the bounds by hand. */
+static inline struct gmem vm_ram(const struct vm *vm)
+{
+	return (struct gmem){ (uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size };
+}
 /* crash=design-rule: vm_request_design_rule_break() asks vCPU 0 to write vCPU 1's MSR bitmap
  * after an exit (vm_break_design_rule()), which only CPU 1 may do; the checked writer must
  * stop the machine and name the structure and the vCPU, and the report shows vCPU 0's VMCS. */
