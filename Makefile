@@ -48,7 +48,7 @@ PURE_SRCS := \
 	apic/vlapic_regs.c \
 	apic/vlapic_timer.c \
 	apic/vlapic_dest.c \
-	apic/tsc_deadline_errata.c \
+	arch/tsc_deadline_errata.c \
 	guest/elf.c \
 	guest/loader.c \
 	guest/mb_info.c \
@@ -62,6 +62,8 @@ SEAM_SRCS := \
 	vmx/exit_io.c \
 	vmx/exit_cpuid.c \
 	vmx/hypercall.c \
+	vmx/msr_table.c \
+	vmx/exit_msr.c \
 	vmx/guest_cr.c \
 	vmx/vcpu_state.c \
 	vmx/vcpu_event.c \
@@ -73,7 +75,7 @@ KERNEL_C_SRCS := \
 	$(PURE_SRCS) \
 	$(SEAM_SRCS) \
 	lib/string.c \
-	arch/main.c \
+	boot/main.c \
 	arch/acpi_host.c \
 	arch/console.c \
 	arch/console_input.c \
@@ -87,8 +89,8 @@ KERNEL_C_SRCS := \
 	arch/smp.c \
 	arch/time.c \
 	arch/power.c \
-	apic/lapic.c \
-	apic/host_timer.c \
+	arch/lapic.c \
+	arch/host_timer.c \
 	mm/mm.c \
 	vmx/vmx.c \
 	vmx/vmcs_setup.c \
@@ -101,15 +103,15 @@ KERNEL_C_SRCS := \
 	vmx/exit_apic.c \
 	vmx/shell_vm.c \
 	vmx/exit.c \
-	vmx/exit_msr.c \
 	vmx/ept.c \
 	vmx/vm.c \
-	vmx/vm_devices.c \
+	guest/vm_devices.c \
+	guest/vm_build.c \
 	vmx/vm_options.c
 
 KERNEL_ASM_SRCS := \
 	boot/entry.asm \
-	boot/trampoline.asm \
+	arch/trampoline.asm \
 	arch/trap_entry.asm \
 	vmx/vmx_entry.asm
 

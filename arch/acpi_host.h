@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "arch/percpu.h"
-#include "boot/bootinfo.h"
+#include "arch/bootinfo.h"
 
 struct acpi_host {
 	uint32_t apic_ids[MAX_CPUS]; /* usable CPUs from the MADT, in its order */

@@ -1,9 +1,9 @@
 /* arch/console_input.c: the serial line's input side (see arch/console_input.h). */
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
 #include "arch/console.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/shell.h"
 #include "arch/time.h"

@@ -1,5 +1,5 @@
 /* arch/console_input.h: what is typed on the serial line. CPU 0 polls the UART on a 100 Hz tick
- * of its local APIC timer (apic/host_timer.h: an interrupt when it idles or runs the hypervisor,
+ * of its local APIC timer (arch/host_timer.h: an interrupt when it idles or runs the hypervisor,
  * a VM exit when it runs vCPU 0) into a ring; console_service() then hands each byte to the
  * guest's COM1 or to the shell, as the Ctrl-a escape (lib/console_mux.h) says. CPU 0 only, root
  * mode. */

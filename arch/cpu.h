@@ -1,5 +1,5 @@
 /* arch/cpu.h: thin wrappers for x86 instructions: lib/x86.h's (ports, MSRs, CPUID, TSC,
- * interrupts) and the 64-bit ones (control registers, RFLAGS, INVLPG). Any CPU, any context. No
+ * interrupts, INVLPG) and the 64-bit ones (control registers, RFLAGS). Any CPU, any context. No
  * policy here: just the instructions, so the rest of the code reads as C. */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
@@ -7,15 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/msr.h"
 #include "lib/x86.h"
 
-/* Architectural MSRs (Intel SDM Vol. 4, chapter 2). */
-#define MSR_IA32_APIC_BASE 0x1b
-#define MSR_IA32_FEATURE_CONTROL 0x3a
-#define MSR_IA32_EFER 0xc0000080
-#define MSR_IA32_FS_BASE 0xc0000100
-#define MSR_IA32_GS_BASE 0xc0000101
-#define MSR_IA32_KERNEL_GS_BASE 0xc0000102
 
 #define EFER_LME (1u << 8)
 #define EFER_LMA (1u << 10)
@@ -64,11 +58,6 @@ void xsetbv(uint32_t index, uint64_t value); /* tests/unit/fake_hw.c records it 
 static inline void halt(void)
 {
 	__asm__ volatile("hlt" ::: "memory");
-}
-
-static inline void invlpg(uint64_t va)
-{
-	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
 static inline bool cpu_has_long_mode_nx(void)

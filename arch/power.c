@@ -3,9 +3,9 @@
  * hardware first: ACPI S5 through the FADT's PM1 control blocks (ACPI 6.5, 7.4.2 "\_Sx (System
  * States)" and 4.8.3.2 "PM1 Control Registers"), then the emulators' own exits: Bochs' shutdown
  * port 0x8900 and QEMU's isa-debug-exit at 0xf4 (only when CPUID says QEMU/KVM). */
-#include "apic/lapic.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/time.h"

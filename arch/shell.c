@@ -1,5 +1,5 @@
-/* arch/shell.c: the shell's line editing, parsing and the commands that are not about the VM
- * (help, cpus, log, reboot, poweroff); the VM's are in vmx/shell_vm.c. */
+/* arch/shell.c: the shell's line editing, parsing, its command registry and the commands about
+ * the host (help, cpus, log, reboot, poweroff); the VM's register themselves (vmx/shell_vm.c). */
 #include <stdarg.h>
 
 #include "arch/console.h"
@@ -7,15 +7,37 @@
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/shell.h"
+#include "arch/trap.h"
 #include "lib/array.h"
 #include "lib/cmdline.h"
 #include "lib/line_edit.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "vmx/vcpu.h"
-#include "vmx/vmx.h"
 
 #define MAX_ARGS 6
+#define MAX_GROUPS 4
+
+struct shell_group {
+	const struct shell_cmd *cmds;
+	unsigned n;
+};
+
+/* Filled at start-up, before the console takes input (boot/main.c); read-only afterwards. */
+static struct shell_group groups[MAX_GROUPS];
+static unsigned ngroups;
+static shell_cpu_info_fn *cpu_info;
+
+void shell_register(const struct shell_cmd *cmds, unsigned n)
+{
+	if (ngroups == MAX_GROUPS)
+		panic("shell: more than %u command groups", MAX_GROUPS);
+	groups[ngroups++] = (struct shell_group){ cmds, n };
+}
+
+void shell_set_cpu_info(shell_cpu_info_fn *fn)
+{
+	cpu_info = fn;
+}
 
 void shell_out(const char *fmt, ...)
 {
@@ -47,16 +69,13 @@ static void cmd_help(int argc, char **argv);
 static void cmd_cpus(int argc, char **argv)
 {
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		char info[80] = "";
+
 		if (!cpus[i])
 			continue;
-		struct vcpu *v = vcpu_on_cpu(i);
-		if (v)
-			shell_out("cpu%u: APIC id %u, VMX root: %s, runs %s vCPU %u", i,
-				  cpus[i]->apic_id, vmx_cpu_in_root(i) ? "yes" : "no", v->vm->name,
-				  v->id);
-		else
-			shell_out("cpu%u: APIC id %u, VMX root: %s, no vCPU", i, cpus[i]->apic_id,
-				  vmx_cpu_in_root(i) ? "yes" : "no");
+		if (cpu_info)
+			cpu_info(i, info, sizeof(info));
+		shell_out("cpu%u: APIC id %u%s", i, cpus[i]->apic_id, info);
 	}
 }
 
@@ -89,25 +108,25 @@ static const struct shell_cmd cmds[] = {
 	{ "poweroff", "", "power the machine off", cmd_poweroff },
 };
 
-#define NCMDS (ARRAY_SIZE(cmds))
+void shell_init(void)
+{
+	shell_register(cmds, ARRAY_SIZE(cmds));
+}
 
 static void cmd_help(int argc, char **argv)
 {
-	for (unsigned i = 0; i < NCMDS; i++)
-		shell_out("%-10s %-14s %s", cmds[i].name, cmds[i].args, cmds[i].help);
-	for (unsigned i = 0; i < shell_vm_ncmds; i++)
-		shell_out("%-10s %-14s %s", shell_vm_cmds[i].name, shell_vm_cmds[i].args,
-			  shell_vm_cmds[i].help);
+	for (unsigned g = 0; g < ngroups; g++)
+		for (unsigned i = 0; i < groups[g].n; i++)
+			shell_out("%-10s %-14s %s", groups[g].cmds[i].name, groups[g].cmds[i].args,
+				  groups[g].cmds[i].help);
 }
 
 static const struct shell_cmd *find(const char *name)
 {
-	for (unsigned i = 0; i < NCMDS; i++)
-		if (!strcmp(name, cmds[i].name))
-			return &cmds[i];
-	for (unsigned i = 0; i < shell_vm_ncmds; i++)
-		if (!strcmp(name, shell_vm_cmds[i].name))
-			return &shell_vm_cmds[i];
+	for (unsigned g = 0; g < ngroups; g++)
+		for (unsigned i = 0; i < groups[g].n; i++)
+			if (!strcmp(name, groups[g].cmds[i].name))
+				return &groups[g].cmds[i];
 	return 0;
 }
 

@@ -1,14 +1,14 @@
 /* arch/smp.c: AP start-up with INIT-SIPI-SIPI (Intel SDM Vol. 3A, 9.4.4.1 "Typical BSP
  * Initialization Sequence" and 9.4.3 "MP Initialization Protocol Algorithm"). BSP only; APs are
  * started one at a time, so one trampoline parameter block serves them all. */
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/smp.h"
 #include "arch/time.h"
+#include "arch/trampoline.h"
 #include "arch/trap.h"
-#include "boot/trampoline.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/mm.h"

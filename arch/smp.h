@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "boot/bootinfo.h"
+#include "arch/bootinfo.h"
 
 /* Start every CPU whose APIC id is listed (the BSP's own is skipped); returns how many CPUs are
  * online afterwards, the BSP included. CPUs that do not answer in time are logged and left out. */

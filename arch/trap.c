@@ -4,11 +4,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
 #include "arch/console.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/power.h"
 #include "arch/symbols.h"
 #include "arch/time.h"

@@ -9,7 +9,7 @@
 /* Vectors the hypervisor uses for its own interrupts. */
 #define VEC_IPI_KICK 0xf0  /* wake a halted CPU so it looks at its work */
 #define VEC_POSTED_INTR 0xf1 /* posted-interrupt notification (vmx/posted_intr.h) */
-#define VEC_HOST_TIMER 0xf2  /* each CPU's APIC timer: console tick, wake-ups (apic/host_timer.h) */
+#define VEC_HOST_TIMER 0xf2  /* each CPU's APIC timer: console tick, wake-ups (arch/host_timer.h) */
 #define VEC_SPURIOUS 0xff  /* local APIC spurious vector (low 4 bits set, SDM Vol. 3A, 11.9) */
 
 /* The stack as trap_entry.asm leaves it: field order is the reverse of its pushes. */

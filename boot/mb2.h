@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "boot/bootinfo.h"
+#include "arch/bootinfo.h"
 #include "lib/multiboot.h"
 
 #define MB2_INFO_MAX_SIZE (1u << 20) /* a larger total_size is taken as corruption */

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "guest/gmem.h"
+#include "vmx/gmem.h"
 
 #define GUEST_ACPI_MAX_CPUS 256
 #define GUEST_ACPI_OEM_ID "MICRHV"         /* 6 bytes */

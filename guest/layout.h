@@ -6,7 +6,8 @@
 
 #include <stdint.h>
 
-#include "boot/bootinfo.h"
+#include "apic/apic_base.h"
+#include "arch/bootinfo.h"
 
 /* RAM is GPA [0, ram_size), all of it backed. The map calls [GUEST_LOW_RAM_END, 1 MiB) reserved
  * (EBDA, VGA, BIOS area, as on a PC) although it is RAM, so a kernel that writes the VGA text
@@ -15,7 +16,7 @@
 #define GUEST_HIGH_RAM_START 0x100000ull
 #define GUEST_ACPI_BASE 0xe0000ul       /* RSDP first: an OS scans 0xe0000-0xfffff for it */
 #define GUEST_ACPI_END 0xf0000ul        /* every ACPI table lies below */
-#define GUEST_APIC_BASE 0xfee00000ull   /* local APIC page, reserved in the map */
+#define GUEST_APIC_BASE APIC_BASE_DEFAULT_ADDR /* local APIC page, reserved in the map */
 #define GUEST_APIC_SIZE 0x1000ull
 #define GUEST_RAM_MAX (3072ull << 20)   /* the MMIO hole starts at 3 GiB */
 

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "guest/gmem.h"
+#include "vmx/gmem.h"
 
 #define GUEST_MAX_MODULES 16
 

@@ -1,5 +1,5 @@
 /* lib/cmdline.h: the boot command line: space-separated `key=value` words or bare `key` words,
- * matched against one table of options (arch/main.c). Pure; BSP, boot only. */
+ * matched against one table of options (boot/main.c). Pure; BSP, boot only. */
 #ifndef LIB_CMDLINE_H
 #define LIB_CMDLINE_H
 

@@ -2,7 +2,7 @@
  * and the whole interface of the test guests (tests/guests/) to the hypervisor: the hypercall ABI,
  * the hypervisor's CPUID leaves, the ports of the VM's own devices, and the local APIC's register
  * map that the virtual APIC implements. The hypervisor takes these constants from here too
- * (vmx/hypercall.c, vmx/cpuid_filter.c, vmx/vm_devices.c, apic/), so the two sides cannot drift.
+ * (vmx/hypercall.c, vmx/cpuid_filter.c, guest/vm_devices.c, apic/), so the two sides cannot drift.
  * In lib/, the bottom layer, because every folder may include it; constants only, so the 32-bit
  * guests and the 64-bit hypervisor both compile it.
  *
@@ -14,6 +14,8 @@
 #define LIB_GUEST_ABI_H
 
 #include <stdint.h>
+
+#include "lib/msr.h"
 
 #define HC_ABI_VERSION 1
 
@@ -51,7 +53,7 @@ enum hypercall {
 #define CPUID_HV_MAX CPUID_HV_TIMING
 #define HV_CPUID_SIGNATURE "MicroHVisor" /* NUL-padded to the 12 bytes of EBX, ECX, EDX */
 
-/* The local APIC's register map, one table for the host driver (apic/lapic.c), the virtual APIC
+/* The local APIC's register map, one table for the host driver (arch/lapic.c), the virtual APIC
  * (apic/vlapic*.c, vmx/) and the test guests (tests/guests/lib/apic.h): the xAPIC page offsets
  * (Intel SDM Vol. 3A, Table 11-1 "Local APIC Register Address Map") and the x2APIC MSR of each
  * (Table 11-6). */
@@ -87,8 +89,6 @@ enum apic_reg {
 
 /* An x2APIC MSR is 0x800 + (offset >> 4). */
 #define X2APIC_MSR(offset) (0x800u + ((uint32_t)(offset) >> 4))
-#define X2APIC_MSR_FIRST 0x800u
-#define X2APIC_MSR_LAST 0x8ffu
 
 #define APIC_SVR_ENABLE (1u << 8)   /* software enable (11.9, Figure 11-23) */
 #define APIC_LVT_MASKED (1u << 16)  /* LVT mask bit (11.5.1, Figure 11-8) */
@@ -96,7 +96,6 @@ enum apic_reg {
 #define APIC_LVT_TIMER_ONESHOT (0u << 17)
 #define APIC_LVT_TIMER_PERIODIC (1u << 17)
 #define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
-/* Its deadline in TSC-deadline mode (11.5.4.1); 0 disarms. */
-#define MSR_IA32_TSC_DEADLINE 0x6e0u
+/* The deadline itself is MSR_IA32_TSC_DEADLINE (lib/msr.h). */
 
 #endif

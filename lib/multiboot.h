@@ -1,5 +1,5 @@
 /* lib/multiboot.h: the numbers of the two boot protocols, in one place for the side that reads
- * them (boot/mb2.c parses what GRUB gives the hypervisor; arch/main.c checks its magic) and the
+ * them (boot/mb2.c parses what GRUB gives the hypervisor; boot/main.c checks its magic) and the
  * side that writes them (guest/loader.c, guest/mb_info.c boot a guest kernel as a loader would).
  * Multiboot 0.6.96 ("MB1") and Multiboot2 1.0 ("MB2"). Constants only. (boot/entry.asm, nasm,
  * spells its own header's magic.) */

@@ -116,6 +116,12 @@ uint64_t rdtsc(void); /* tests/unit/fake_hw.c */
 		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
 	}
 
+/* Drops the TLB entries for the page at `va` (SDM Vol. 2A, INVLPG). */
+static inline void invlpg(uintptr_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");

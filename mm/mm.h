@@ -10,7 +10,7 @@
 
 #define MM_MAX_LOADED 32 /* ranges the loader filled for us (its information, the modules) */
 
-/* What mm_init() is handed (arch/main.c translates the boot information into it): the memory
+/* What mm_init() is handed (boot/main.c translates the boot information into it): the memory
  * map, normalised (mem_map_normalize()), and what the loader put in memory, never handed out. */
 struct mm_boot_map {
 	const struct mem_range *ranges;
@@ -21,7 +21,9 @@ struct mm_boot_map {
 	unsigned modules; /* of them, how many are modules (for the log) */
 };
 
-void mm_init(const struct mm_boot_map *m);
+/* Feeds the allocator and builds the page tables; the caller loads them (CR3 = mm_kernel_cr3()).
+ * NULL, or why it failed: the hypervisor cannot run then, and the caller panics with it. */
+const char *mm_init(const struct mm_boot_map *m);
 uint64_t mm_kernel_cr3(void);
 
 /* A zeroed kernel stack of `bytes` with an unmapped guard page below it; returns its lowest usable

@@ -2,14 +2,14 @@
  * and NMIs arriving in the guest, HLT, the interrupt window, triple faults, INIT, instructions the
  * guest must not have (VMX, MONITOR/MWAIT), cache flushes. Exits not in the table stop the VM with
  * the reason's name: never "advance RIP and hope". */
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
-#include "arch/console_input.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/trap.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
 #include "vmx/vapic.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs_check_host.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
@@ -37,7 +37,7 @@ static void exit_external_interrupt(struct vcpu *v)
 		 * exit the guest caused, so it is counted apart and HC_EXIT_COUNT and the exit
 		 * summary stay exact. */
 		if (host_timer_interrupt())
-			console_tick();
+			vcpu_cpu0_work.tick(); /* the console's (vmx/vcpu.h) */
 		v->exits[VMX_EXIT_EXTERNAL_INTERRUPT]--;
 		v->timer_exits++;
 		return;

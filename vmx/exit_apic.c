@@ -4,14 +4,14 @@
  * APIC page the CPU does not virtualize for this vCPU (relocated base, or no "virtualize APIC
  * accesses"), and the exits whose only job is to let vmx/vapic_irq.c look again (Intel SDM Vol.
  * 3C, 30.4 "Virtualizing Memory-Mapped APIC Accesses", 28.2.1 for the exit qualifications). */
+#include "apic/apic_base.h"
 #include "arch/cpu.h"
-#include "guest/layout.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
 #include "vmx/guest_walk.h"
 #include "vmx/mmio_decode.h"
-#include "vmx/vcpu.h"
 #include "vmx/vapic.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
@@ -62,8 +62,8 @@ static unsigned fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits)
  * Returns whether the vCPU's own interrupt state may have changed: not for a read that found a
  * register (reads have no side effects), a dropped write, or a write that sent an IPI
  * (vapic_send_prepared_ipi). */
-static bool emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t offset,
-			   bool registers)
+static bool emulate_access(struct vcpu *v, struct vlapic *apic, const struct mmio_insn *in,
+			   uint32_t offset, bool registers)
 {
 	unsigned shift = (offset & 3) * 8;
 	uint32_t val = 0xffffffffu;
@@ -71,7 +71,7 @@ static bool emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t 
 
 	if (in->op == MMIO_LOAD) {
 		if (registers) /* an absent register sets an ESR bit, which may raise LVT ERROR */
-			changed = vlapic_mmio_read(&v->apic, offset & ~3u, vcpu_guest_tsc(v), &val) != VLAPIC_OK;
+			changed = vlapic_mmio_read(apic, offset & ~3u, vcpu_guest_tsc(v), &val) != VLAPIC_OK;
 		uint64_t old = vcpu_read_gpr(v, in->reg);
 		vcpu_write_gpr(v, in->reg, mmio_load_result(in, old, val >> shift));
 		return changed;
@@ -79,8 +79,8 @@ static bool emulate_access(struct vcpu *v, const struct mmio_insn *in, uint32_t 
 	uint64_t value = mmio_store_value(in, in->src_is_imm ? 0 : vcpu_read_gpr(v, in->reg));
 	if (!registers || in->size != 4 || (offset & 3))
 		return false; /* the APIC takes aligned 32-bit writes only (SDM 11.4.1) */
-	vlapic_mmio_write(&v->apic, offset, (uint32_t)value, vcpu_guest_tsc(v));
-	return !vapic_send_prepared_ipi(v);
+	vlapic_mmio_write(apic, offset, (uint32_t)value, vcpu_guest_tsc(v));
+	return !vapic_send_prepared_ipi(v, apic);
 }
 
 static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
@@ -88,15 +88,15 @@ static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
 	uint8_t b[15] = { 0 };
 	unsigned bits = code_bits(), n = fetch_insn(v, b, bits);
 	struct mmio_insn in;
+	struct vlapic *apic = vcpu_apic(v);
 
-	vcpu_assert_owner(v, "the virtual-APIC page");
 	if (!n || !mmio_decode(b, n, bits, &in)) {
 		vm_stop(v->vm, "vCPU %u: cannot emulate the local-APIC access at RIP 0x%lx (offset "
 			       "0x%x, bytes %02x %02x %02x %02x %02x %02x)", v->id,
 			vmcs_read_natural(VMCS_GUEST_RIP), offset, b[0], b[1], b[2], b[3], b[4], b[5]);
 		return;
 	}
-	if (emulate_access(v, &in, offset, registers))
+	if (emulate_access(v, apic, &in, offset, registers))
 		v->apic_dirty = true;
 	vcpu_advance_rip(v, in.len);
 }
@@ -120,9 +120,10 @@ void exit_apic_write(struct vcpu *v)
 {
 	uint32_t offset = vmcs_read_natural(VMCS_EXIT_QUALIFICATION) & 0xff0;
 
-	vcpu_assert_owner(v, "the virtual-APIC page");
-	vlapic_mmio_write(&v->apic, offset, vlapic_reg(&v->apic, offset), vcpu_guest_tsc(v));
-	if (!vapic_send_prepared_ipi(v))
+	struct vlapic *apic = vcpu_apic(v);
+
+	vlapic_mmio_write(apic, offset, vlapic_reg(apic, offset), vcpu_guest_tsc(v));
+	if (!vapic_send_prepared_ipi(v, apic))
 		v->apic_dirty = true;
 }
 
@@ -137,7 +138,7 @@ bool vapic_mmio_claims(struct vcpu *v, uint64_t gpa)
 {
 	uint64_t page = gpa & ~0xfffull;
 
-	return page == GUEST_APIC_BASE || page == (v->apic.apic_base & ~0xfffull);
+	return page == APIC_BASE_DEFAULT_ADDR || page == (v->apic.apic_base & ~0xfffull);
 }
 
 void vapic_mmio_emulate(struct vcpu *v, uint64_t gpa)

@@ -17,8 +17,7 @@ static bool mov_to_cr8(struct vcpu *v, uint64_t value)
 {
 	if (value & ~0xfull)
 		return false;
-	vcpu_assert_owner(v, "the virtual-APIC page");
-	vlapic_set_tpr(&v->apic, (uint8_t)(value << 4));
+	vlapic_set_tpr(vcpu_apic(v), (uint8_t)(value << 4));
 	v->apic_dirty = true; /* a lower TPR may let a pending interrupt in */
 	return true;
 }

@@ -4,6 +4,7 @@
  * write decides everything first and changes the VMCS only when it will not #GP. */
 #include "arch/cpu.h"
 #include "lib/log.h"
+#include "vmx/gmem.h"
 #include "vmx/guest_cr.h"
 #include "vmx/guest_walk.h"
 #include "vmx/vcpu.h"

@@ -1,6 +1,7 @@
-/* vmx/msr_policy.h: the one MSR policy table (what a vCPU may read or write without a VM exit,
- * what the hypervisor emulates, what raises #GP) and the MSR-bitmap layout built from it. Pure
- * (host-tested). Writers of a live vCPU's bitmap go through vmx/vcpu_owner.h. */
+/* vmx/msr_policy.h: the one MSR table (vmx/msr_table.c: what a vCPU may read or write without a
+ * VM exit, what the hypervisor emulates and the handler that does it, what raises #GP) and the
+ * MSR-bitmap layout built from it. A live vCPU's bitmap is written through vcpu_msr_bitmap()
+ * (vmx/vcpu.h), which checks the design rule. */
 #ifndef VMX_MSR_POLICY_H
 #define VMX_MSR_POLICY_H
 
@@ -10,13 +11,25 @@
 enum msr_action {
 	MSR_GP = 0,  /* exit and inject #GP: not an MSR this VM has */
 	MSR_PASS,    /* no exit: the guest uses the real MSR, switched by the VMCS or unused by the host */
-	MSR_EMULATE, /* exit; vmx/exit_msr.c answers */
+	MSR_EMULATE, /* exit; the entry's handler answers */
 };
+
+/* An emulated MSR's handler, beside its entry in the table: in its RDMSR/WRMSR exit, on the
+ * vCPU's own CPU. MSR_FAULT makes the exit raise #GP with a log line naming the MSR;
+ * MSR_FAULT_SAID raises it without one (the handler said why, or it is an x2APIC access the
+ * guest's mode does not allow). */
+struct vcpu;
+enum msr_result { MSR_DONE = 0, MSR_FAULT, MSR_FAULT_SAID };
+typedef enum msr_result msr_read_fn(struct vcpu *v, uint32_t msr, uint64_t *value);
+typedef enum msr_result msr_write_fn(struct vcpu *v, uint32_t msr, uint64_t value);
 
 struct msr_policy_entry {
 	uint32_t first, last; /* an inclusive range of MSR indexes */
 	const char *name;
 	uint8_t read, write; /* enum msr_action */
+	/* Exactly when read (write) is MSR_EMULATE: its handler (a host test checks). */
+	msr_read_fn *rd;
+	msr_write_fn *wr;
 };
 
 /* The policy for one MSR; unlisted MSRs get the MSR_GP entry named "unknown". */
@@ -48,7 +61,7 @@ void msr_tsc_write_tsc(struct msr_tsc *t, uint64_t host_tsc, uint64_t value);
 void msr_bitmap_build(uint8_t *bitmap);
 bool msr_bitmap_in_range(uint32_t msr);
 bool msr_bitmap_exits(const uint8_t *bitmap, uint32_t msr, bool write);
-/* Only for vmx/vcpu_owner.c (the checked writer) and the tests. */
+/* On a vCPU's bitmap only through vcpu_msr_bitmap() (vmx/vcpu.h). */
 void msr_bitmap_set_exit(uint8_t *bitmap, uint32_t msr, bool write, bool exits);
 
 /* The x2APIC range (0x800-0x8ff) of a vCPU's bitmap for its APIC mode: everything exits (NULL:

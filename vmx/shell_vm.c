@@ -4,13 +4,16 @@
  * guest memory and the EPT are read from here (nothing writes them while the VM runs). */
 #include "arch/shell.h"
 #include "lib/array.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/phys.h"
 #include "vmx/ept_build.h"
 #include "vmx/msr_policy.h"
+#include "vmx/shell_vm.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
 #include "vmx/vmcs_fields.h"
+#include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
 #define ANSWER_MS 1000
@@ -134,7 +137,7 @@ static void show_vector_reg(struct vcpu *v, const char *name, uint32_t base)
 
 static void show_apic(struct vcpu *v, void *arg)
 {
-	struct vlapic *a = &v->apic;
+	const struct vlapic *a = &v->apic;
 
 	shell_out("apic vCPU %u: %s mode, IA32_APIC_BASE 0x%lx, accesses %s", v->id,
 		  apic_mode_name(vlapic_mode(a)), a->apic_base,
@@ -268,7 +271,7 @@ static void cmd_pause(int argc, char **argv)
 		shell_out("vCPU %u resumed", v->id);
 }
 
-const struct shell_cmd shell_vm_cmds[] = {
+static const struct shell_cmd cmds[] = {
 	{ "vcpus", "", "each vCPU: state, APIC mode, RIP, last exit, exit count", cmd_vcpus },
 	{ "vmcs", "N", "vCPU N's VMCS: controls, guest and host state by name", cmd_vmcs },
 	{ "msrbitmap", "N", "what vCPU N reads or writes without an exit", cmd_msrbitmap },
@@ -280,4 +283,20 @@ const struct shell_cmd shell_vm_cmds[] = {
 	{ "resume", "N", "let vCPU N run again", cmd_pause },
 };
 
-const unsigned shell_vm_ncmds = ARRAY_SIZE(shell_vm_cmds);
+/* After "cpuN: APIC id K" in `cpus`: whether the CPU is in VMX root operation, and its vCPU. */
+static void cpu_info(unsigned cpu, char *buf, size_t size)
+{
+	struct vcpu *v = vcpu_on_cpu(cpu);
+	const char *root = vmx_cpu_in_root(cpu) ? "yes" : "no";
+
+	if (v)
+		fmt_snprintf(buf, size, ", VMX root: %s, runs %s vCPU %u", root, v->vm->name, v->id);
+	else
+		fmt_snprintf(buf, size, ", VMX root: %s, no vCPU", root);
+}
+
+void shell_vm_init(void)
+{
+	shell_register(cmds, ARRAY_SIZE(cmds));
+	shell_set_cpu_info(cpu_info);
+}

@@ -3,8 +3,8 @@
  * Virtual Interrupts"). The rule this file exists for (DEVELOPERS.md): a mode switch changes only
  * the switching vCPU's own VMCS and MSR bitmap, through the checked writers of vmx/vcpu.c; the
  * APIC-access page stays mapped, unchanged, for the VM's whole life. */
+#include "apic/apic_base.h"
 #include "arch/trap.h"
-#include "guest/layout.h"
 #include "lib/log.h"
 #include "mm/mm.h"
 #include "vmx/ept.h"
@@ -22,7 +22,7 @@ bool vapic_vm_create(struct vm *vm)
 	if (!ctl->has_virt_apic_access)
 		return true; /* accesses to the APIC page exit as EPT violations and are emulated */
 	void *page = mm_alloc(4096);
-	if (!page || !ept_map_page(vm, GUEST_APIC_BASE, (uint64_t)page)) {
+	if (!page || !ept_map_page(vm, APIC_BASE_DEFAULT_ADDR, (uint64_t)page)) {
 		log_error("%s: cannot map its APIC-access page", vm->name);
 		return false;
 	}
@@ -32,10 +32,12 @@ bool vapic_vm_create(struct vm *vm)
 
 bool vapic_vcpu_create(struct vcpu *v)
 {
-	v->vapic_page = mm_alloc(4096);
-	if (!v->vapic_page)
+	uint8_t *page = mm_alloc(4096);
+
+	if (!page)
 		return false;
-	vlapic_reset(&v->apic, v->vapic_page, v->id, v->id == 0);
+	v->vapic_page = page;
+	vlapic_reset(vcpu_apic(v), page, v->id, v->id == 0);
 	if (vmx_host_controls()->has_posted_intr && !(v->pi = mm_alloc(sizeof(*v->pi))))
 		return false;
 	return true;
@@ -72,7 +74,7 @@ bool vapic_setup_vmcs(struct vcpu *v)
 
 static bool base_is_default(const struct vcpu *v)
 {
-	return (v->apic.apic_base & ~0xfffull) == GUEST_APIC_BASE;
+	return (v->apic.apic_base & ~0xfffull) == APIC_BASE_DEFAULT_ADDR;
 }
 
 /* SDM Vol. 3C, 30.4 and 30.5; 27.2.1.1 forbids "virtualize APIC accesses" together with

@@ -11,7 +11,7 @@
 
 #include "vmx/vm.h"
 
-/* BSP, while the VM is built: the APIC-access page, mapped at GUEST_APIC_BASE for the VM's whole
+/* BSP, while the VM is built: the APIC-access page, mapped at APIC_BASE_DEFAULT_ADDR for the VM's whole
  * life (SDM Vol. 3C, 30.4), when the CPU can virtualize APIC accesses. */
 bool vapic_vm_create(struct vm *vm);
 /* BSP, while the VM is built: the vCPU's virtual-APIC page and its APIC in the RESET state. */
@@ -39,8 +39,9 @@ bool vapic_timer_before_resume(struct vcpu *v);
 /* After a write to the vCPU's virtual APIC: carry out the IPI it asked for (apic.ipi_ready), if
  * any, and say so. A write that sent an IPI (ICR, SELF IPI) changed no other state of this
  * vCPU's: what the IPI gives this vCPU itself marks apic_dirty, the rest goes to other vCPUs as
- * requests. So such an exit can resume from the stub (vcpu_may_resume_from_stub). */
-bool vapic_send_prepared_ipi(struct vcpu *v);
+ * requests. So such an exit can resume from the stub (vcpu_may_resume_from_stub). `apic` is v's,
+ * as vcpu_apic() handed it to the exit that wrote it. */
+bool vapic_send_prepared_ipi(struct vcpu *v, struct vlapic *apic);
 
 /* Requests from any CPU (they kick the target's CPU). */
 void vapic_request_fixed(struct vcpu *t, uint8_t vector);

@@ -4,8 +4,8 @@
  * Injection"). An event already in the VM-entry interruption-information field (re-injected,
  * or an exception a handler raised) is never overwritten: it goes first. Through the VMCS
  * accessors only (host-tested with the fake VMCS). */
-#include "apic/host_timer.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs_fields.h"
@@ -32,7 +32,7 @@ bool vapic_wakes_halt(struct vcpu *v)
 	if (v->nmi_pending)
 		return true;
 	return !v->halted_with_if_clear &&
-	       (vlapic_deliverable(&v->apic) >= 0 || extint_highest(v, false) >= 0);
+	       (vlapic_deliverable(vcpu_apic(v)) >= 0 || extint_highest(v, false) >= 0);
 }
 
 uint64_t vapic_next_timer(const struct vcpu *v)
@@ -111,16 +111,16 @@ static void post_virtual(struct vcpu *v)
 
 /* Without it: inject the deliverable vector when the guest can take it; otherwise ask for the
  * interrupt window, or, when the TPR holds it back, for a TPR-below-threshold exit. */
-static bool inject_external(struct vcpu *v, bool busy, bool open)
+static bool inject_external(struct vcpu *v, struct vlapic *apic, bool busy, bool open)
 {
 	const struct vmx_controls *ctl = vmx_host_controls();
-	int vec = vlapic_deliverable(&v->apic);
+	int vec = vlapic_deliverable(apic);
 
 	if (vec >= 0 && !busy && open) {
-		vlapic_ack(&v->apic, (uint8_t)vec);
+		vlapic_ack(apic, (uint8_t)vec);
 		vmcs_write32(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTERNAL | (uint32_t)vec);
 		busy = true;
-		vec = vlapic_deliverable(&v->apic);
+		vec = vlapic_deliverable(apic);
 	}
 	v->want_intr_window |= vec >= 0;
 	if (ctl->has_tpr_shadow) {
@@ -136,7 +136,7 @@ static bool inject_external(struct vcpu *v, bool busy, bool open)
 }
 
 /* Guest time ends at the virtual APIC timer's deadline: the VMX-preemption timer's exit, or
- * without it the host timer's interrupt, an external-interrupt exit (apic/host_timer.h). Without
+ * without it the host timer's interrupt, an external-interrupt exit (arch/host_timer.h). Without
  * either, only the loop's look at the TSC on the next exit fires it. The preemption timer is set
  * from the TSC at every entry the timer is armed for (here and vapic_timer_before_resume): it
  * counts only while the guest runs (SDM Vol. 3C, 26.5.1), so a value saved at the last exit
@@ -184,7 +184,7 @@ void vapic_before_entry(struct vcpu *v)
 			arm_preemption_timer(v);
 		return;
 	}
-	vcpu_assert_owner(v, "the virtual-APIC page");
+	struct vlapic *apic = vcpu_apic(v);
 	v->apic_dirty = false;
 	bool busy = inject_held(v, vmcs_read32(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID);
 	uint32_t blocking = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
@@ -195,7 +195,7 @@ void vapic_before_entry(struct vcpu *v)
 	if (ctl->has_vid)
 		post_virtual(v);
 	else
-		busy = inject_external(v, busy, open);
+		busy = inject_external(v, apic, busy, open);
 	set_window(v, PROC_INTR_WINDOW, v->want_intr_window);
 	arm_preemption_timer(v);
 }

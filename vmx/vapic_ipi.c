@@ -47,7 +47,7 @@ static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi
 	case VLAPIC_DM_FIXED:
 	case VLAPIC_DM_LOWEST:
 		if (t == v) {
-			vlapic_accept(&v->apic, ipi->vector, false);
+			vlapic_accept(vcpu_apic(v), ipi->vector, false);
 			v->apic_dirty = true;
 		} else {
 			vapic_request_fixed(t, ipi->vector);
@@ -70,12 +70,12 @@ static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi
 	}
 }
 
-static void send_ipi(struct vcpu *v)
+static void send_ipi(struct vcpu *v, struct vlapic *apic)
 {
-	struct vlapic_ipi ipi = v->apic.ipi;
+	struct vlapic_ipi ipi = apic->ipi;
 	static unsigned logged;
 
-	v->apic.ipi_ready = false;
+	apic->ipi_ready = false;
 	if (ipi.level_deassert)
 		return; /* INIT level de-assert: no-op on every CPU since the Pentium 4 (SDM 11.6.1) */
 	if (ipi.delivery == VLAPIC_DM_SMI || ipi.delivery == 3 || ipi.delivery == 7) {
@@ -97,10 +97,10 @@ static void send_ipi(struct vcpu *v)
 	}
 }
 
-bool vapic_send_prepared_ipi(struct vcpu *v)
+bool vapic_send_prepared_ipi(struct vcpu *v, struct vlapic *apic)
 {
-	if (!v->apic.ipi_ready)
+	if (!apic->ipi_ready)
 		return false;
-	send_ipi(v);
+	send_ipi(v, apic);
 	return true;
 }

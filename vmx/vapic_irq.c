@@ -2,9 +2,9 @@
  * only leave requests in struct vcpu and kick (vcpu_kick: a host IPI, so a vCPU in the guest
  * exits at once); the vCPU's own CPU takes them before its next entry and is the only one that
  * touches its virtual APIC page and VMCS. Injecting them is vmx/vapic_inject.c. */
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/trap.h"
 #include "lib/log.h"
@@ -21,7 +21,9 @@
 void vapic_request_fixed(struct vcpu *t, uint8_t vector)
 {
 	if (t->pi) {
-		bool notify = pi_post(t->pi, vector);
+		/* Any CPU: the PIR is the one place other CPUs write, with a locked operation, as
+		 * the SDM designs it (Vol. 3C, 30.6); everything else waits for the owner. */
+		bool notify = pi_post((struct pi_desc *)t->pi, vector);
 		if (t->owner.cpu == cpu_id())
 			vcpu_note_request(t); /* to itself, from an exit: its loop folds the PIR in */
 		else if (notify)
@@ -64,12 +66,12 @@ static void take_init(struct vcpu *v)
 	}
 	if (v->pi) {
 		uint64_t dropped[4] = { 0, 0, 0, 0 };
-		pi_take(v->pi, dropped);
+		pi_take(vcpu_pi(v), dropped);
 	}
 	v->nmi_pending = 0;
 	v->held_event = 0;
 	__atomic_store_n(&v->nmi_request, 0, __ATOMIC_SEQ_CST);
-	vlapic_init(&v->apic);
+	vlapic_init(vcpu_apic(v));
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, 0);
 	v->state = VCPU_WAIT_START;
 	log_debug("%s: vCPU %u: INIT, waiting for SIPI", v->vm->name, v->id);
@@ -91,14 +93,15 @@ static void take_sipi(struct vcpu *v, uint16_t req)
 static void take_interrupts(struct vcpu *v)
 {
 	uint64_t vectors[4] = { 0, 0, 0, 0 };
+	struct vlapic *apic = vcpu_apic(v); /* its IRR */
 
 	if (v->pi && pi_pending(v->pi))
-		pi_take(v->pi, vectors);
+		pi_take(vcpu_pi(v), vectors);
 	for (unsigned w = 0; w < 4; w++) {
 		if (v->pending[w])
 			vectors[w] |= __atomic_exchange_n(&v->pending[w], 0, __ATOMIC_SEQ_CST);
 		for (uint64_t bits = vectors[w]; bits; bits &= bits - 1)
-			vlapic_accept(&v->apic, (uint8_t)(w * 64 + __builtin_ctzll(bits)), false);
+			vlapic_accept(apic, (uint8_t)(w * 64 + __builtin_ctzll(bits)), false);
 	}
 }
 
@@ -125,5 +128,5 @@ void vapic_take_requests(struct vcpu *v)
 						  __atomic_exchange_n(&v->nmi_request, 0,
 								      __ATOMIC_SEQ_CST), false);
 	if (timer)
-		vlapic_timer_due(&v->apic, vcpu_guest_tsc(v));
+		vlapic_timer_due(vcpu_apic(v), vcpu_guest_tsc(v));
 }

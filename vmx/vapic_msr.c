@@ -25,7 +25,7 @@ static bool write_apic_base(struct vcpu *v, uint64_t value)
 		return false;
 	}
 	enum apic_mode from = vlapic_mode(&v->apic);
-	vlapic_set_base(&v->apic, w.value);
+	vlapic_set_base(vcpu_apic(v), w.value);
 	vapic_apply_mode(v);
 	if (from != w.mode || w.relocated)
 		log_debug("%s: vCPU %u: APIC %s -> %s, base 0x%lx", v->vm->name, v->id,
@@ -42,7 +42,7 @@ bool vapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value, bool *gp)
 		*value = vlapic_tsc_deadline_read(&v->apic);
 	} else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
 		*gp = vlapic_mode(&v->apic) != APIC_MODE_X2APIC ||
-		      vlapic_msr_read(&v->apic, msr, vcpu_guest_tsc(v), value) != VLAPIC_OK;
+		      vlapic_msr_read(vcpu_apic(v), msr, vcpu_guest_tsc(v), value) != VLAPIC_OK;
 	} else {
 		return false;
 	}
@@ -55,11 +55,12 @@ bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
 	if (msr == MSR_IA32_APIC_BASE) {
 		*gp = !write_apic_base(v, value);
 	} else if (msr == MSR_IA32_TSC_DEADLINE) {
-		vlapic_tsc_deadline_write(&v->apic, value, vcpu_guest_tsc(v));
+		vlapic_tsc_deadline_write(vcpu_apic(v), value, vcpu_guest_tsc(v));
 	} else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
-		*gp = vlapic_mode(&v->apic) != APIC_MODE_X2APIC ||
-		      vlapic_msr_write(&v->apic, msr, value, vcpu_guest_tsc(v)) != VLAPIC_OK;
-		if (vapic_send_prepared_ipi(v))
+		struct vlapic *apic = vcpu_apic(v);
+		*gp = vlapic_mode(apic) != APIC_MODE_X2APIC ||
+		      vlapic_msr_write(apic, msr, value, vcpu_guest_tsc(v)) != VLAPIC_OK;
+		if (vapic_send_prepared_ipi(v, apic))
 			return true;
 	} else {
 		return false;

@@ -1,11 +1,10 @@
 /* vmx/vcpu.c: one vCPU on its own physical CPU: loading its VMCS, the entry/exit loop, injecting
  * pending interrupts, sleeping through HLT, and stopping. Root mode, the vCPU's CPU, interrupts off
  * except while the CPU sleeps. */
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
 #include "arch/console.h"
-#include "arch/console_input.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "arch/trap.h"
@@ -90,8 +89,7 @@ void vcpu_assert_owner(struct vcpu *v, const char *what)
 
 void vcpu_set_msr_bitmap_x2apic(struct vcpu *v, const struct msr_x2apic_open *open)
 {
-	vcpu_assert_owner(v, "the MSR bitmap");
-	msr_bitmap_x2apic(v->msr_bitmap, open);
+	msr_bitmap_x2apic(vcpu_msr_bitmap(v), open);
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -206,7 +204,7 @@ static bool take_requests_and_ready(struct vcpu *v)
 }
 
 /* A vCPU that cannot run sleeps with interrupts on: a kick ends the HLT, and so does the host
- * timer when the vCPU halted with its APIC timer armed (apic/host_timer.h). Without TSC-deadline
+ * timer when the vCPU halted with its APIC timer armed (arch/host_timer.h). Without TSC-deadline
  * mode the CPU polls the TSC for that timer instead. Called with interrupts off; STI;HLT takes
  * an interrupt that comes in between. */
 static void vcpu_sleep(struct vcpu *v)
@@ -236,6 +234,22 @@ static void stop_self(struct vcpu *v)
 	current[cpu_id()] = 0;
 }
 
+static bool nothing_waiting(void)
+{
+	return false;
+}
+
+static void no_work(void)
+{
+}
+
+struct vcpu_host_work vcpu_cpu0_work = { nothing_waiting, no_work, no_work };
+
+void vcpu_set_cpu0_work(const struct vcpu_host_work *w)
+{
+	vcpu_cpu0_work = *w;
+}
+
 void vcpu_run(void *arg)
 {
 	struct vcpu *v = arg;
@@ -254,8 +268,8 @@ void vcpu_run(void *arg)
 			break;
 		if (v->debug_fn)
 			vcpu_call_answer(v);
-		if (v->owner.cpu == 0 && console_input_waiting())
-			console_service();
+		if (v->owner.cpu == 0 && vcpu_cpu0_work.waiting())
+			vcpu_cpu0_work.service();
 		if (!take_requests_and_ready(v)) {
 			vcpu_sleep(v);
 			continue;

@@ -21,6 +21,20 @@ bool vcpu_claim_start(struct vcpu *t);
 /* The vCPU loop on its CPU (smp_run_on target); returns when the vCPU stops. */
 void vcpu_run(void *vcpu);
 
+/* The host's own work that CPU 0's vCPU loop does for the layers around vmx/ (boot/main.c sets
+ * the console's: the shell runs on CPU 0): service() between two VM entries when waiting() says
+ * so, tick() when the host timer's tick came as a VM exit (host_timer_interrupt()). Each runs in
+ * root mode with interrupts off. Called through these pointers, never by name; they are never
+ * NULL (no work until set). */
+struct vcpu_host_work {
+	bool (*waiting)(void);
+	void (*service)(void);
+	void (*tick)(void);
+};
+extern struct vcpu_host_work vcpu_cpu0_work;
+/* At start-up, before any vCPU runs. */
+void vcpu_set_cpu0_work(const struct vcpu_host_work *w);
+
 /* All the exits the vCPU has taken (the console tick's are not counted, vmx/exit.c). */
 uint64_t vcpu_exit_total(const struct vcpu *v);
 
@@ -111,6 +125,28 @@ struct msr_x2apic_open;
 void vcpu_set_msr_bitmap_x2apic(struct vcpu *v, const struct msr_x2apic_open *open);
 /* The ownership assertion for writes of `what` in vCPU `v`'s structures. */
 void vcpu_assert_owner(struct vcpu *v, const char *what);
+/* The one way to write a vCPU's structures: each of these checks the design rule
+ * (vcpu_assert_owner: its own CPU in root mode, or the building CPU while the VM is built) and
+ * only then hands out the writable pointer; struct vcpu holds them const, so a write that skips
+ * the check does not compile. Its VMCS is written by VMWRITE, which reaches only the VMCS current
+ * on this CPU, and vmcs_setup() makes a vCPU's current only after the same check. The one write
+ * from other CPUs the SDM designs for, posting into the descriptor's PIR with a locked operation
+ * (Vol. 3C, 30.6), is vapic_request_fixed()'s (vmx/vapic_irq.c). */
+static inline struct vlapic *vcpu_apic(struct vcpu *v)
+{
+	vcpu_assert_owner(v, "the virtual-APIC page");
+	return (struct vlapic *)&v->apic;
+}
+static inline uint8_t *vcpu_msr_bitmap(struct vcpu *v)
+{
+	vcpu_assert_owner(v, "the MSR bitmap");
+	return (uint8_t *)v->msr_bitmap;
+}
+static inline struct pi_desc *vcpu_pi(struct vcpu *v)
+{
+	vcpu_assert_owner(v, "the posted-interrupt descriptor");
+	return (struct pi_desc *)v->pi;
+}
 
 struct vcpu *vcpu_current(void);
 /* The vCPU CPU `cpu` runs, or NULL. Any CPU (a snapshot). */

@@ -3,6 +3,8 @@
 
 enum vcpu_owner_verdict vcpu_owner_check(const struct vcpu_owner *o, unsigned current_cpu)
 {
+	if (o->building)
+		return o->builder == current_cpu ? VCPU_OWNER_OK : VCPU_OWNER_WRONG_CPU;
 	if (o->cpu != current_cpu)
 		return VCPU_OWNER_WRONG_CPU;
 	/* On its own CPU the vCPU cannot be in the guest while this code runs, unless the flag is

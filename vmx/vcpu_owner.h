@@ -2,8 +2,9 @@
  * Access to Related Structures": no structure referenced by a VMCS may be modified while a logical
  * processor using that VMCS is in VMX non-root operation). A vCPU's VMCS controls, MSR bitmap and
  * virtual-APIC page are written only by the vCPU's own physical CPU, in root mode (between a VM
- * exit and the next VM entry) or before its first launch. Every such write goes through
- * vcpu_owner_check(); the hardware side panics, naming the structure and the vCPU, when it fails.
+ * exit and the next VM entry), or while the VM is built by the CPU that builds it. Every such
+ * write goes through vcpu_owner_check(); the hardware side (vcpu_assert_owner(), vmx/vcpu.h)
+ * panics, naming the structure and the vCPU, when it fails.
  * The check itself is pure, so a host test shows it catches a write from the wrong CPU. */
 #ifndef VMX_VCPU_OWNER_H
 #define VMX_VCPU_OWNER_H
@@ -13,6 +14,10 @@
 struct vcpu_owner {
 	unsigned cpu;           /* the physical CPU the vCPU is pinned to */
 	volatile bool in_guest; /* set just before VM entry, cleared right after the exit */
+	/* While the VM is built (vm_build() to vm_ready(), before any vCPU runs) the building CPU,
+	 * the BSP, writes every vCPU's structures, and only it. */
+	bool building;
+	unsigned builder;
 };
 
 enum vcpu_owner_verdict {

@@ -17,7 +17,7 @@ void vcpu_set_proc_controls(struct vcpu *v, uint32_t proc)
 void vcpu_tsc_offset_changed(struct vcpu *v, uint64_t old)
 {
 	vcpu_assert_owner(v, "the TSC offset");
-	vlapic_timer_clock_moved(&v->apic, v->tsc.offset - old);
+	vlapic_timer_clock_moved(vcpu_apic(v), v->tsc.offset - old);
 	vmcs_write64(VMCS_TSC_OFFSET, v->tsc.offset);
 	v->apic_dirty = true; /* the preemption timer is re-armed from the new deadline */
 }

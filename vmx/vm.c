@@ -6,10 +6,6 @@
 #include "arch/cpu.h"
 #include "arch/smp.h"
 #include "arch/time.h"
-#include "guest/acpi_tables.h"
-#include "guest/layout.h"
-#include "guest/loader.h"
-#include "lib/acpi_rsdp.h"
 #include "lib/log.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -20,11 +16,10 @@
 #include "vmx/msr_policy.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
-#include "vmx/vmx.h"
 #include "vmx/vm.h"
 #include "vmx/vm_cpus.h"
-#include "vmx/vm_devices.h"
 #include "vmx/vm_options.h"
+#include "vmx/vmx.h"
 
 #define MIB (1ul << 20)
 
@@ -57,13 +52,13 @@ static uint64_t default_ram_size(void)
 	return size & ~(2 * MIB - 1);
 }
 
-static bool alloc_ram(struct vm *vm)
+static bool alloc_ram(struct vm *vm, uint64_t ram_max)
 {
 	uint64_t want = vm_options.mem_mib ? vm_options.mem_mib * MIB : default_ram_size();
 
-	if (want < 4 * MIB || want > GUEST_RAM_MAX) {
+	if (want < 4 * MIB || want > ram_max) {
 		log_error("%s: guest RAM of %lu MiB is outside 4 MiB..%lu MiB", vm->name,
-			  want / MIB, (uint64_t)(GUEST_RAM_MAX / MIB));
+			  want / MIB, ram_max / MIB);
 		return false;
 	}
 	vm->ram_hpa = pmm_alloc_pages(want / 4096, 2 * MIB);
@@ -74,40 +69,6 @@ static bool alloc_ram(struct vm *vm)
 	}
 	vm->ram_size = want;
 	return true;
-}
-
-static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry)
-{
-	struct guest_module mods[BOOT_MAX_MODULES];
-	struct gmem gm = vm_ram(vm);
-	struct guest_acpi_params ap = { 0 };
-	uint64_t rsdp_gpa;
-	uint32_t acpi_len;
-
-	ap.base_gpa = GUEST_ACPI_BASE;
-	ap.ncpus = vm->nvcpus;
-	for (unsigned i = 0; i < vm->nvcpus; i++)
-		ap.apic_ids[i] = i;
-	ap.pm1a_evt = GUEST_PORT_PM1A_EVT;
-	ap.pm1a_cnt = GUEST_PORT_PM1A_CNT;
-	ap.slp_typ_s5 = GUEST_SLP_TYP_S5;
-	if (!guest_acpi_build(&gm, &ap, &rsdp_gpa, &acpi_len))
-		return false;
-	for (unsigned i = 1; i < bi->mod_count; i++)
-		mods[i - 1] = (struct guest_module){ (const void *)bi->mods[i].start,
-						     bi->mods[i].end - bi->mods[i].start,
-						     bi->mods[i].cmdline };
-	struct guest_boot_params p = {
-		.kernel = (const void *)bi->mods[0].start,
-		.kernel_len = bi->mods[0].end - bi->mods[0].start,
-		.cmdline = bi->mods[0].cmdline,
-		.mods = mods,
-		.nmods = bi->mod_count - 1,
-		.rsdp_gpa = rsdp_gpa,
-		.rsdp = gmem_ptr(&gm, rsdp_gpa, RSDP_V2_LEN),
-		.rsdp_len = 36,
-	};
-	return guest_load(&gm, &p, entry);
 }
 
 void vm_msr_run_text(char *buf, size_t size, const struct vcpu *v, uint32_t first, uint32_t last,
@@ -157,31 +118,30 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
 	v->vm = vm;
 	v->id = id;
 	v->owner.cpu = cpu; /* pinned there for the VM's life (vmx/vm_cpus.h) */
+	v->owner.building = true; /* this CPU writes its structures until vm_ready() */
+	v->owner.builder = cpu_id();
 	v->vpid = (uint16_t)(id + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1 "VPIDs") */
 	v->vmcs_pa = pmm_alloc_page();
 	v->msr_bitmap = mm_alloc(MSR_BITMAP_SIZE);
 	if (!v->vmcs_pa || !v->msr_bitmap || !vapic_vcpu_create(v))
 		return 0;
 	if (vm_options.apic != VM_APIC_XAPIC) /* vm.apic=x2apic: as firmware that enabled it */
-		vlapic_set_base(&v->apic, v->apic.apic_base | APIC_BASE_EXTD);
-	msr_bitmap_build(v->msr_bitmap); /* the x2APIC range opens with the mode (vmx/vapic.c) */
-	v->state = VCPU_WAIT_START; /* vCPU 0 too: vm_create() gives it its start request */
+		vlapic_set_base(vcpu_apic(v), v->apic.apic_base | APIC_BASE_EXTD);
+	msr_bitmap_build(vcpu_msr_bitmap(v)); /* the x2APIC range opens with the mode (vmx/vapic.c) */
+	v->state = VCPU_WAIT_START; /* vCPU 0 too: vm_ready() gives it its start request */
 	return v;
 }
 
-static bool build_vm(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry,
-		     const unsigned *cpu_of)
+static bool build_vm(struct vm *vm, const struct vm_platform *pf, const unsigned *cpu_of)
 {
-	if (!alloc_ram(vm) || !ept_build_vm(vm) || !vapic_vm_create(vm))
+	if (!alloc_ram(vm, pf->ram_max) || !ept_build_vm(vm) || !vapic_vm_create(vm))
 		return false;
-	if (!load_guest(vm, bi, entry))
+	if (!pf->build(vm, pf->ctx))
 		return false;
 	vm->io_bitmap = mm_alloc(2 * 4096);
 	if (!vm->io_bitmap)
 		return false;
 	memset(vm->io_bitmap, 0xff, 2 * 4096); /* every port exits to the port table */
-	if (!vm_devices_register(vm))
-		return false;
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		vm->vcpus[i] = vcpu_create(vm, i, cpu_of[i]);
 		if (!vm->vcpus[i]) {
@@ -220,32 +180,35 @@ static bool choose_cpus(struct vm *vm, unsigned *cpu_of)
 	return true;
 }
 
-bool vm_create(const struct boot_info *bi)
+struct vm *vm_new(void)
 {
 	struct vm *vm = &the_vm;
-	struct guest_entry entry;
-	unsigned cpu_of[MAX_CPUS];
 
 	fmt_snprintf(vm->name, sizeof(vm->name), "vm%u", vm->id);
-	if (bi->mod_count == 0) {
-		log_warn("%s: no guest: give GRUB a multiboot kernel as the first module "
-			 "(module2 /boot/guest.elf ARGS)", vm->name);
-		return false;
-	}
+	return vm;
+}
+
+bool vm_build(struct vm *vm, const struct vm_platform *pf)
+{
+	unsigned cpu_of[MAX_CPUS];
+
 	if (!choose_cpus(vm, cpu_of))
 		return false;
-	if (!build_vm(vm, bi, &entry, cpu_of)) {
+	if (!build_vm(vm, pf, cpu_of)) {
 		log_error("%s: not started", vm->name);
 		return false;
 	}
-	vcpu_set_entry_state(vm->vcpus[0], entry.eip, entry.eax, entry.ebx);
+	return true;
+}
+
+void vm_ready(struct vm *vm, uint32_t eip, uint32_t eax, uint32_t ebx)
+{
+	vcpu_set_entry_state(vm->vcpus[0], eip, eax, ebx);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vm->vcpus[i]->owner.building = false; /* from now on, only each one's own CPU */
 	vm_built = true;
 	log_info("%s: %lu KiB per vCPU (VMCS, MSR bitmap, virtual-APIC page%s, state)", vm->name,
 		 vcpu_memory_bytes(vm->vcpus[0]) / 1024, vm->vcpus[0]->pi ? ", posted-interrupt descriptor" : "");
-	log_info("%s: %u vCPUs, %lu MiB RAM at host 0x%lx, %s kernel, entry 0x%x", vm->name,
-		 vm->nvcpus, vm->ram_size / MIB, vm->ram_hpa,
-		 entry.proto == GUEST_MULTIBOOT2 ? "multiboot2" : "multiboot", entry.eip);
-	return true;
 }
 
 void vm_request_design_rule_break(void)
@@ -329,7 +292,8 @@ static void kick_all(struct vm *vm)
 static void stop_all(struct vm *vm)
 {
 	vm_lock_devices(vm);
-	vuart_flush(&vm->com1);
+	if (vm->flush_devices)
+		vm->flush_devices(vm);
 	vm_unlock_devices(vm);
 	kick_all(vm);
 }
@@ -354,7 +318,8 @@ void vm_poweroff(struct vm *vm, const char *what)
 	if (__atomic_exchange_n(&vm->stopping, true, __ATOMIC_SEQ_CST))
 		return;
 	vm->poweroff = true;
-	vuart_flush(&vm->com1); /* the caller holds the device lock */
+	if (vm->flush_devices)
+		vm->flush_devices(vm); /* the caller holds the device lock */
 	log_info("%s: %s", vm->name, what);
 	kick_all(vm);
 }

@@ -9,16 +9,13 @@
 
 #include "apic/vlapic.h"
 #include "arch/percpu.h"
-#include "boot/bootinfo.h"
-#include "guest/gmem.h"
-#include "guest/vuart.h"
-#include "lib/ratelimit.h"
+#include "vmx/gmem.h"
 #include "lib/spinlock.h"
 #include "vmx/cpuid_cache.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/guest_regs.h"
-#include "vmx/msr_policy.h"
 #include "vmx/io_ports.h"
+#include "vmx/msr_policy.h"
 #include "vmx/posted_intr.h"
 #include "vmx/vcpu_owner.h"
 
@@ -39,6 +36,7 @@ enum vcpu_start {
 };
 
 struct vm;
+struct vm_devices; /* guest/vm_devices.c */
 
 struct vcpu {
 	/* First: the exit stub (vmx/vmx_entry.asm) hands vmx_handle_exit() the registers, and that
@@ -49,7 +47,7 @@ struct vcpu {
 	struct vcpu_owner owner;
 
 	uint64_t vmcs_pa;
-	uint8_t *msr_bitmap; /* this vCPU's own page */
+	const uint8_t *msr_bitmap; /* this vCPU's own page; written through vcpu_msr_bitmap() */
 	uint16_t vpid;
 	bool launched;
 
@@ -69,10 +67,12 @@ struct vcpu {
 	volatile uint8_t start_request; /* enum vcpu_start (vmx/vcpu_state.c) */
 	volatile uint32_t start_eip, start_eax, start_ebx;
 
-	/* The virtual local APIC (apic/vlapic.h) on this vCPU's own virtual-APIC page. */
-	struct vlapic apic;
-	uint8_t *vapic_page;
-	struct pi_desc *pi; /* its posted-interrupt descriptor, where the CPU has them */
+	/* The virtual local APIC (apic/vlapic.h) on this vCPU's own virtual-APIC page, and its
+	 * posted-interrupt descriptor where the CPU has them. Const here: written only through
+	 * vcpu_apic() and vcpu_pi() (vmx/vcpu.h), which check the design rule. */
+	const struct vlapic apic;
+	const uint8_t *vapic_page;
+	const struct pi_desc *pi;
 	uint8_t nmi_pending;   /* NMIs not yet injected, at most 2 (vapic_irq.c, nmi_latch) */
 	/* An interrupt or NMI whose delivery an exception interrupted (vcpu_inject_exception), in
 	 * the interruption-information format; 0 for none. Injected before anything new. */
@@ -103,7 +103,7 @@ struct vcpu {
 
 	uint32_t last_exit;
 	uint64_t exits[VMX_EXIT_REASON_MAX + 1];
-	uint64_t timer_exits; /* the host timer's (apic/host_timer.h), not counted in exits[] */
+	uint64_t timer_exits; /* the host timer's (arch/host_timer.h), not counted in exits[] */
 	/* Its CPU while it could not run (vcpu_sleep, vmx/vcpu.c): HLTs, and turns round the loop
 	 * polling the TSC for its APIC timer where the host timer cannot wake the CPU. */
 	uint64_t sleeps, timer_polls;
@@ -121,15 +121,18 @@ struct vm {
 	uint64_t ram_hpa, ram_size; /* guest RAM: GPA [0, ram_size) -> HPA [ram_hpa, ...) */
 	uint64_t ept_root, eptp;
 	/* The APIC-access page (SDM Vol. 3C, 30.4): this VM's alone, mapped in its EPT at
-	 * GUEST_APIC_BASE from creation to the end and never remapped; 0 when the CPU cannot
+	 * APIC_BASE_DEFAULT_ADDR from creation to the end and never remapped; 0 when the CPU cannot
 	 * virtualize APIC accesses (the page is then left unmapped and accesses exit as EPT
 	 * violations). */
 	uint64_t apic_access_hpa;
 	uint8_t *io_bitmap; /* two pages, A then B: every port exits; never written after build */
 
 	struct io_ports ports;
-	struct vuart com1;
-	struct ratelimit com1_limit; /* its lines on the console (vmx/vm_devices.c) */
+	/* Its platform's devices (guest/vm_devices.c), whose state vmx/ does not see, behind
+	 * dev_lock; flush_devices(), with it held, writes out what they still hold when the VM
+	 * stops (a partial COM1 line). */
+	struct vm_devices *devices;
+	void (*flush_devices)(struct vm *vm);
 	struct spinlock dev_lock;
 	/* Held while a vCPU leaves a parked state or checks whether every vCPU is parked (vmx/vcpu.c,
 	 * vcpu_park_check): a vCPU halted with interrupts off, waiting for a SIPI, or stopped can only
@@ -145,22 +148,34 @@ struct vm {
 	bool break_design_rule; /* crash=design-rule: vCPU 0 breaks it on its loop after an exit */
 };
 
-/* Build the VM from the boot modules (the first is the guest kernel). False, with the reason on
- * the console, when there is no guest or it cannot be loaded; the hypervisor carries on. */
-/* The VM's RAM, for the checked accessors of guest/gmem.h: every access to guest RAM by GPA goes
+/* What the VM's platform (guest/vm_build.c) adds while vm_build() builds it: RAM of at most
+ * ram_max bytes (vm.mem=), and build(), called once RAM, EPT and the APIC-access page are there,
+ * which loads the guest and registers its devices (false, said on the console, to give up). */
+struct vm_platform {
+	uint64_t ram_max;
+	bool (*build)(struct vm *vm, void *ctx);
+	void *ctx;
+};
+
+/* The VM is built in three steps, BSP, before any vCPU runs: vm_new() names it; vm_build() gives
+ * it vCPUs on the CPUs in VMX root operation, RAM, EPT, APIC-access page, the platform's part and
+ * the I/O bitmap (false, said on the console, when it cannot); vm_ready() gives vCPU 0 its entry
+ * state and makes the VM vm_current(). */
+struct vm *vm_new(void);
+bool vm_build(struct vm *vm, const struct vm_platform *pf);
+void vm_ready(struct vm *vm, uint32_t eip, uint32_t eax, uint32_t ebx);
+/* The VM's RAM, for the checked accessors of vmx/gmem.h: every access to guest RAM by GPA goes
  * through gmem_ptr() and its bounds check, none checks the bounds by hand. */
 static inline struct gmem vm_ram(const struct vm *vm)
 {
 	return (struct gmem){ (uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size };
 }
-
-bool vm_create(const struct boot_info *bi);
 /* crash=design-rule: vm_request_design_rule_break() asks vCPU 0 to write vCPU 1's MSR bitmap
  * after an exit (vm_break_design_rule()), which only CPU 1 may do; the checked writer must
  * stop the machine and name the structure and the vCPU, and the report shows vCPU 0's VMCS. */
 void vm_request_design_rule_break(void);
 void vm_break_design_rule(void);
-/* The VM, once vm_create() built it; NULL before or without one. */
+/* The VM, once vm_ready(); NULL before or without one. */
 struct vm *vm_current(void);
 /* Run the VM on every vCPU's CPU; returns on the BSP when every vCPU has stopped. */
 void vm_run(void);

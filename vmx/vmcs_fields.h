@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "lib/msr.h"
+
 /* Every field of vmx/vmcs_fields.def (SDM Vol. 3D, Appendix B, "full" encodings only). */
 enum vmcs_field {
 #define VMCS_FIELD(name, enc, width, type) name = enc,
@@ -168,31 +170,7 @@ static inline unsigned vmcs_field_is_high(uint32_t enc)
 #define ENTRY_LOAD_LBR_CTL (1u << 21)
 #define ENTRY_LOAD_PKRS (1u << 22)
 
-/*
- * The VMX capability MSRs, Intel SDM Vol. 3D, Appendix A "VMX Capability Reporting Facility".
- * The control MSRs (A.3-A.5): bits 31:0 are the allowed 0-settings (a 1 there: the control
- * must be 1), bits 63:32 the allowed 1-settings (a 0 there: the control must be 0).
- */
-#define MSR_IA32_VMX_BASIC 0x480
-#define MSR_IA32_VMX_PINBASED_CTLS 0x481
-#define MSR_IA32_VMX_PROCBASED_CTLS 0x482
-#define MSR_IA32_VMX_EXIT_CTLS 0x483
-#define MSR_IA32_VMX_ENTRY_CTLS 0x484
-#define MSR_IA32_VMX_MISC 0x485
-#define MSR_IA32_VMX_CR0_FIXED0 0x486
-#define MSR_IA32_VMX_CR0_FIXED1 0x487
-#define MSR_IA32_VMX_CR4_FIXED0 0x488
-#define MSR_IA32_VMX_CR4_FIXED1 0x489
-#define MSR_IA32_VMX_VMCS_ENUM 0x48a
-#define MSR_IA32_VMX_PROCBASED_CTLS2 0x48b
-#define MSR_IA32_VMX_EPT_VPID_CAP 0x48c
-#define MSR_IA32_VMX_TRUE_PINBASED_CTLS 0x48d
-#define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48e
-#define MSR_IA32_VMX_TRUE_EXIT_CTLS 0x48f
-#define MSR_IA32_VMX_TRUE_ENTRY_CTLS 0x490
-#define MSR_IA32_VMX_VMFUNC 0x491
-#define MSR_IA32_VMX_PROCBASED_CTLS3 0x492
-#define MSR_IA32_VMX_EXIT_CTLS2 0x493
+/* The VMX capability MSRs are in lib/msr.h (Intel SDM Vol. 3D, Appendix A). */
 
 /* A.1 "Basic VMX Information" (IA32_VMX_BASIC). */
 #define VMX_BASIC_REVISION_MASK 0x7fffffffull /* 30:0; bit 31 is always 0 */

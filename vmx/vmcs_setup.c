@@ -17,7 +17,6 @@
 
 extern const uint8_t vmx_exit_stub[];
 
-#define MSR_IA32_PAT 0x277
 #define PAT_POWER_ON 0x0007040600070406ull /* SDM Vol. 3A, 12.12.4 "Programming the PAT" */
 
 static bool setup_host_state(void)

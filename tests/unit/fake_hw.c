@@ -4,14 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apic/host_timer.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
 #include "arch/time.h"
 #include "tests/unit/fake_hw.h"
 #include "tests/unit/fake_vmcs.h"
 #include "tests/unit/guest_ram.h"
 #include "tests/unit/test.h"
+#include "vmx/vapic.h"
 #include "vmx/vcpu.h"
+#include "vmx/vm_options.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
 
@@ -106,6 +108,27 @@ void vcpu_assert_owner(struct vcpu *v, const char *what)
 	fake_hw.owner_checks++;
 }
 
+struct vm_options vm_options;
+
+/* The virtual APIC's MSRs (vmx/vapic_msr.c) are tested in test_vlapic.c; here only that the MSR
+ * table hands them over. */
+bool vapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value, bool *gp)
+{
+	fake_hw.apic_msrs++;
+	fake_hw.apic_msr = msr;
+	*value = 0;
+	*gp = fake_hw.apic_msr_gp;
+	return true;
+}
+
+bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
+{
+	fake_hw.apic_msrs++;
+	fake_hw.apic_msr = msr;
+	*gp = fake_hw.apic_msr_gp;
+	return true;
+}
+
 void vm_stop(struct vm *vm, const char *fmt, ...)
 {
 	va_list ap;
@@ -179,9 +202,10 @@ struct vcpu *fake_vcpu(unsigned nvcpus, uint64_t ram)
 		v->cr4_mask = fake_caps.cr4_fixed0 | ~fake_caps.cr4_fixed1;
 		v->cr0_shadow = CR0_PE | (1ull << 4);
 		v->vapic_page = apic_pages[i];
-		v->apic.page = apic_pages[i];
-		v->apic.id = i;
-		vlapic_init(&v->apic);
+		struct vlapic *apic = vcpu_apic(v); /* as the VM's build does */
+		apic->page = apic_pages[i];
+		apic->id = i;
+		vlapic_init(apic);
 		vm.vcpus[i] = v;
 	}
 	return &vcpus[0];

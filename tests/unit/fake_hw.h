@@ -26,6 +26,9 @@ struct fake_hw {
 	uint64_t tsc;               /* what rdtsc() returns */
 	uint64_t wake_at;           /* host_timer_wake_at, 0 after cancel */
 	unsigned owner_checks;      /* vcpu_assert_owner */
+	unsigned apic_msrs;         /* vapic_rdmsr + vapic_wrmsr */
+	uint32_t apic_msr;          /* the last one's MSR */
+	bool apic_msr_gp;           /* what they answer for gp */
 };
 
 extern struct fake_hw fake_hw;

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "guest/gmem.h"
+#include "vmx/gmem.h"
 
 extern struct gmem test_ram;
 

@@ -1,7 +1,7 @@
 /* tests/unit/test_host_timer.c: the host timer's two users share one deadline. The earlier of
  * the two armed ones must be programmed (a later one would wake a halted vCPU late or delay the
  * console), and the interrupt must move the tick on and drop a due wake-up, and nothing else. */
-#include "apic/host_timer.h"
+#include "arch/host_timer.h"
 #include "tests/unit/test.h"
 
 TEST(host_timer_programs_the_earlier_deadline)

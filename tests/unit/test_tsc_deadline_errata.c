@@ -1,7 +1,7 @@
 /* tests/unit/test_tsc_deadline_errata.c: the CPUs that need new microcode before their
  * TSC-deadline timer is used are found from their CPUID signature, stepping by stepping where the
  * revision depends on it, and no other CPU is held back. */
-#include "apic/tsc_deadline_errata.h"
+#include "arch/tsc_deadline_errata.h"
 #include "tests/unit/test.h"
 
 /* CPUID.01H:EAX from family 6, display model and stepping. */

@@ -28,3 +28,17 @@ TEST(vcpu_owner_catches_write_while_in_guest)
 	CHECK_EQ(vcpu_owner_check(&o, 1), VCPU_OWNER_IN_GUEST);
 	CHECK(strstr(vcpu_owner_verdict_text(VCPU_OWNER_IN_GUEST), "non-root") != NULL);
 }
+
+/* While the VM is built, the building CPU writes every vCPU's structures (its MSR bitmap, its
+ * virtual APIC): through the same check, which lets only that CPU do it, and no longer once the
+ * VM is handed to the vCPUs' own CPUs. */
+TEST(vcpu_owner_lets_only_the_builder_write_while_the_vm_is_built)
+{
+	struct vcpu_owner o = { .cpu = 1, .building = true, .builder = 0 };
+
+	CHECK_EQ(vcpu_owner_check(&o, 0), VCPU_OWNER_OK);
+	CHECK_EQ(vcpu_owner_check(&o, 1), VCPU_OWNER_WRONG_CPU);
+	o.building = false;
+	CHECK_EQ(vcpu_owner_check(&o, 0), VCPU_OWNER_WRONG_CPU);
+	CHECK_EQ(vcpu_owner_check(&o, 1), VCPU_OWNER_OK);
+}

@@ -1,5 +1,5 @@
-/* apic/tsc_deadline_errata.c: see apic/tsc_deadline_errata.h. */
-#include "apic/tsc_deadline_errata.h"
+/* arch/tsc_deadline_errata.c: see arch/tsc_deadline_errata.h. */
+#include "arch/tsc_deadline_errata.h"
 #include "lib/array.h"
 
 #define ANY_STEPPING 0xff

@@ -1,7 +1,7 @@
-/* boot/bootinfo.h: what the boot loader told us, in a form that knows nothing of multiboot2.
+/* arch/bootinfo.h: what the boot loader told us, in a form that knows nothing of multiboot2.
  * Filled once by mb2_parse() on the BSP before anything else runs; read-only afterwards. */
-#ifndef BOOT_BOOTINFO_H
-#define BOOT_BOOTINFO_H
+#ifndef ARCH_BOOTINFO_H
+#define ARCH_BOOTINFO_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,10 +1,10 @@
-/* apic/lapic.c: host local APIC driver. Each CPU on itself; the mode choice is made once by the
+/* arch/lapic.c: host local APIC driver. Each CPU on itself; the mode choice is made once by the
  * BSP. Register numbers are the xAPIC MMIO offsets; in x2APIC mode register R is MSR 0x800 + R/16
  * (SDM Vol. 3A, 11.12.1.2 "x2APIC Register Address Space"). */
 #include "apic/apic_base.h"
 #include "lib/guest_abi.h"
-#include "apic/lapic.h"
 #include "arch/cpu.h"
+#include "arch/lapic.h"
 #include "arch/time.h"
 #include "lib/log.h"
 

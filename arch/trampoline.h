@@ -1,8 +1,8 @@
-/* boot/trampoline.h: the AP start-up code in boot/trampoline.asm and its parameter block, as the
+/* arch/trampoline.h: the AP start-up code in arch/trampoline.asm and its parameter block, as the
  * BSP sees them (arch/smp.c copies and fills them). All symbols lie inside
  * [ap_trampoline_start, ap_trampoline_end); their offsets from the start are what matter. */
-#ifndef BOOT_TRAMPOLINE_H
-#define BOOT_TRAMPOLINE_H
+#ifndef ARCH_TRAMPOLINE_H
+#define ARCH_TRAMPOLINE_H
 
 #include <stdint.h>
 

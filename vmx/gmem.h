@@ -1,8 +1,8 @@
-/* guest/gmem.h: guest RAM as the hypervisor sees it while building a VM: GPA [0, size) at `base`.
+/* vmx/gmem.h: guest RAM as the hypervisor sees it while building a VM: GPA [0, size) at `base`.
  * Every access is bounds-checked, so a bad kernel image cannot make the loader write outside the
  * guest's RAM. Pure. */
-#ifndef GUEST_GMEM_H
-#define GUEST_GMEM_H
+#ifndef VMX_GMEM_H
+#define VMX_GMEM_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
-; boot/trampoline.asm: the application processors' way from the real mode a SIPI starts them in to
+; arch/trampoline.asm: the application processors' way from the real mode a SIPI starts them in to
 ; 64-bit C (Intel SDM Vol. 3A, 9.4.4 "MP Initialization Example" and 10.8.5). Never run in place:
 ; the BSP copies ap_trampoline_start..ap_trampoline_end to a free 4 KiB page below 1 MiB, fills
-; the parameter block at its end (see boot/trampoline.h), and sends INIT-SIPI-SIPI with that page's
+; the parameter block at its end (see arch/trampoline.h), and sends INIT-SIPI-SIPI with that page's
 ; number as the vector. The code is position-independent: real mode finds its base from CS, 32-bit
 ; mode keeps it in EBX, and 64-bit mode addresses the parameters RIP-relative.
 

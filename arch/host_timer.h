@@ -1,4 +1,4 @@
-/* apic/host_timer.h: each CPU's own local-APIC timer, shared by its two users: CPU 0's console
+/* arch/host_timer.h: each CPU's own local-APIC timer, shared by its two users: CPU 0's console
  * tick (the serial line is polled 100 times a second, arch/console_input.c) and the wake-up of a
  * CPU whose vCPU halted with its virtual APIC timer armed (vmx/vcpu.c), or, on a CPU without the
  * VMX-preemption timer, the exit that ends guest time when that timer is due (vmx/vapic_irq.c).
@@ -8,9 +8,9 @@
  * the periodic timer and such a CPU polls the TSC instead.
  *
  * Each CPU touches only its own state, with interrupts off: the timer's interrupt changes it too.
- * The arithmetic is pure (host-tested); the rest is in apic/host_timer.c. */
-#ifndef APIC_HOST_TIMER_H
-#define APIC_HOST_TIMER_H
+ * The arithmetic is pure (host-tested); the rest is in arch/host_timer.c. */
+#ifndef ARCH_HOST_TIMER_H
+#define ARCH_HOST_TIMER_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -57,7 +57,7 @@ void host_timer_wake_cancel(void);
 
 #ifndef HOST_TEST
 /* Each CPU after lapic_init(), the BSP first: puts the timer in TSC-deadline mode when the CPU
- * has it, its microcode is not one the errata name (apic/tsc_deadline_errata.h), and
+ * has it, its microcode is not one the errata name (arch/tsc_deadline_errata.h), and
  * host_timer= did not say otherwise. */
 void host_timer_init(void);
 /* host_timer=auto (the above), deadline (whatever the microcode) or periodic (boot option). */

@@ -1,13 +1,23 @@
-/* vmx/vm_devices.c: the VM's power and reset devices and the hookup of its COM1. Port handlers run
+/* guest/vm_devices.c: the VM's power and reset devices and the hookup of its COM1. Port handlers run
  * on the CPU of the vCPU that accessed the port, with the VM's device lock held by the caller. */
 #include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/time.h"
+#include "guest/vm_devices.h"
+#include "guest/vuart.h"
 #include "lib/array.h"
-#include "lib/log.h"
 #include "lib/guest_abi.h"
+#include "lib/log.h"
+#include "lib/ratelimit.h"
 #include "vmx/vm.h"
-#include "vmx/vm_devices.h"
+
+/* The devices' state, which vmx/ sees only as vm->devices (one VM). */
+struct vm_devices {
+	struct vuart com1;
+	struct ratelimit com1_limit; /* its lines on the console */
+};
+
+static struct vm_devices vm0_devices;
 
 #define PM1_SCI_EN (1u << 0)
 #define PM1_SLP_TYP(v) (((v) >> 10) & 7)
@@ -21,9 +31,11 @@ static void com1_line(void *ctx, const char *line)
 	struct vm *vm = ctx;
 	uint64_t dropped;
 
-	if (!vm->com1_limit.hz)
-		vm->com1_limit = (struct ratelimit){ .hz = time_tsc_hz(), .burst = 1000, .per_sec = 500 };
-	if (!ratelimit_take(&vm->com1_limit, rdtsc(), &dropped))
+	struct ratelimit *limit = &vm->devices->com1_limit;
+
+	if (!limit->hz)
+		*limit = (struct ratelimit){ .hz = time_tsc_hz(), .burst = 1000, .per_sec = 500 };
+	if (!ratelimit_take(limit, rdtsc(), &dropped))
 		return;
 	if (dropped)
 		log_warn("%s: %lu lines of the guest's COM1 dropped: it writes faster than the "
@@ -67,9 +79,15 @@ static bool com1_input(void *ctx, uint8_t byte)
 	struct vm *vm = ctx;
 
 	vm_lock_devices(vm);
-	bool taken = vuart_receive(&vm->com1, byte);
+	bool taken = vuart_receive(&vm->devices->com1, byte);
 	vm_unlock_devices(vm);
 	return taken;
+}
+
+/* vm_stop() and vm_poweroff(), the device lock held: a partial COM1 line is written out. */
+static void devices_flush(struct vm *vm)
+{
+	vuart_flush(&vm->devices->com1);
 }
 
 bool vm_devices_register(struct vm *vm)
@@ -82,8 +100,10 @@ bool vm_devices_register(struct vm *vm)
 		{ 0x64, 0x64, "keyboard controller command", 0, reset_write, vm },
 	};
 
-	vuart_init(&vm->com1, com1_line, vm);
-	struct port_range com1 = vuart_ports(&vm->com1, GUEST_PORT_COM1, "COM1");
+	vm->devices = &vm0_devices;
+	vm->flush_devices = devices_flush;
+	vuart_init(&vm->devices->com1, com1_line, vm);
+	struct port_range com1 = vuart_ports(&vm->devices->com1, GUEST_PORT_COM1, "COM1");
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
 	console_set_guest_sink(com1_input, vm);

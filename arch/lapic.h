@@ -1,8 +1,8 @@
-/* apic/lapic.h: the host's own local APIC (Intel SDM Vol. 3A, chapter 11), in x2APIC mode when
+/* arch/lapic.h: the host's own local APIC (Intel SDM Vol. 3A, chapter 11), in x2APIC mode when
  * the CPU has it, else xAPIC through the UC-mapped MMIO page. Each CPU calls lapic_init() on
  * itself; the BSP first, which picks the mode every CPU then uses. */
-#ifndef APIC_LAPIC_H
-#define APIC_LAPIC_H
+#ifndef ARCH_LAPIC_H
+#define ARCH_LAPIC_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,11 +1,11 @@
-/* apic/host_timer.c: see apic/host_timer.h. */
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
-#include "apic/tsc_deadline_errata.h"
+/* arch/host_timer.c: see arch/host_timer.h. */
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "arch/trap.h"
+#include "arch/tsc_deadline_errata.h"
 #include "lib/cmdline.h"
 #include "lib/log.h"
 
@@ -23,8 +23,6 @@ bool host_timer_option(const char *value, void *ctx)
 	mode = i;
 	return true;
 }
-
-#define MSR_IA32_BIOS_SIGN_ID 0x8b
 
 /* The microcode revision: write 0 to IA32_BIOS_SIGN_ID, run CPUID leaf 1, read bits 63:32 back
  * (SDM Vol. 3A, "Microcode Update Facilities", "Determining the Signature"). */

@@ -1,8 +1,8 @@
-/* vmx/vm_devices.h: the VM's own devices and their ports: COM1 (guest/vuart.c), the ACPI PM1
+/* guest/vm_devices.h: the VM's own devices and their ports: COM1 (guest/vuart.c), the ACPI PM1
  * event/control blocks whose S5 write powers the VM off, and the reset ports (0xcf9, and the
  * keyboard controller's pulse-reset command). Registered while the VM is built. */
-#ifndef VMX_VM_DEVICES_H
-#define VMX_VM_DEVICES_H
+#ifndef GUEST_VM_DEVICES_H
+#define GUEST_VM_DEVICES_H
 
 #include <stdbool.h>
 

@@ -1,26 +1,30 @@
-/* arch/main.c: the boot order, top to bottom. kmain() runs on the BSP, called by boot/entry.asm
+/* boot/main.c: the boot order, top to bottom. kmain() runs on the BSP, called by boot/entry.asm
  * in 64-bit mode on the boot stack with interrupts off; the APs' path is ap_main() in
  * arch/smp.c. */
 #include <stdint.h>
 
-#include "apic/host_timer.h"
-#include "apic/lapic.h"
 #include "arch/acpi_host.h"
 #include "arch/console.h"
-#include "arch/console_input.h"
 #include "arch/console_find.h"
+#include "arch/console_input.h"
 #include "arch/cpu.h"
+#include "arch/host_timer.h"
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/power.h"
+#include "arch/shell.h"
 #include "arch/smp.h"
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "boot/mb2.h"
+#include "guest/vm_build.h"
 #include "lib/array.h"
 #include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/mm.h"
+#include "vmx/shell_vm.h"
+#include "vmx/vcpu.h"
 #include "vmx/vm.h"
 #include "vmx/vm_options.h"
 #include "vmx/vmx.h"
@@ -103,7 +107,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	console_apply_options();
 	time_calibrate();
 	boot_mm_map(&boot_info, &mm_map);
-	mm_init(&mm_map);
+	const char *mm_failed = mm_init(&mm_map);
+	if (mm_failed)
+		panic("%s", mm_failed);
+	write_cr3(mm_kernel_cr3());
 
 	struct acpi_host acpi;
 	acpi_host_init(&boot_info, &acpi);
@@ -115,7 +122,13 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	log_info("cpus: %u of %u online", online, acpi.cpus_found);
 	log_info("smp: bring-up done %lu TSC ticks after the first instruction",
 		 time_ticks_since_boot());
+	shell_init();
+	shell_vm_init();
 	console_input_start();
+	/* CPU 0 serves the console from its vCPU's loop while the VM runs (README, "Serial
+	 * console"). */
+	vcpu_set_cpu0_work(&(struct vcpu_host_work){ console_input_waiting, console_service,
+						     console_tick });
 
 	bool design_rule_test = crash_request && !strcmp(crash_request, "design-rule");
 	bool vmxon_test = crash_request && !strcmp(crash_request, "vmxon-cpu1");
@@ -124,7 +137,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	if (vmxon_test)
 		vmx_fail_vmxon_on(1);
 	if (vmx_init()) {
-		if (vmx_enable_all() && vm_create(&boot_info)) {
+		if (vmx_enable_all() && guest_vm_create(&boot_info)) {
 			if (design_rule_test)
 				vm_request_design_rule_break();
 			vm_run();
