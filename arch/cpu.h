@@ -23,6 +23,7 @@
 #define CR4_PSE (1ul << 4)
 #define CR4_PAE (1ul << 5)
 #define CR4_PGE (1ul << 7)
+#define CR4_PCIDE (1ul << 17)
 #define CR4_VMXE (1ul << 13)
 #define CR4_OSXSAVE (1ul << 18)
 #define CR4_SMEP (1ul << 20)

@@ -5,6 +5,7 @@
 #include "lib/string.h"
 #include "vmx/cpuid_filter.h"
 #include "lib/guest_abi.h"
+#include "vmx/xcr0.h"
 
 static void zero(struct cpuid_result *r)
 {
@@ -46,6 +47,24 @@ static void filter_leaf7(uint32_t subleaf, struct cpuid_result *r, const struct 
 	r->edx &= ~(1u << 29); /* IA32_ARCH_CAPABILITIES: only when emulated */
 	if (v->arch_caps)
 		r->edx |= 1u << 29;
+}
+
+/* Leaf 0xD (SDM Vol. 2A, CPUID, Table 3-8; Vol. 1, 13.2): only the user components of
+ * XCR0_GUEST. EBX of subleaves 0 and 1 (the size for what XCR0 and IA32_XSS enable) is the CPU's:
+ * the guest's XCR0 is the one loaded. IA32_XSS is not offered (its MSR is not emulated): no
+ * supervisor components, no XSAVES, and no XFD (IA32_XFD is not emulated either). */
+static void filter_xsave(uint32_t subleaf, struct cpuid_result *r)
+{
+	if (subleaf == 0) {
+		r->eax &= (uint32_t)XCR0_GUEST;
+		r->edx &= (uint32_t)(XCR0_GUEST >> 32);
+	} else if (subleaf == 1) {
+		r->eax &= ~((1u << 3) |  /* XSAVES/XRSTORS and IA32_XSS */
+			    (1u << 4));  /* XFD */
+		r->ecx = r->edx = 0;     /* IA32_XSS components */
+	} else if (subleaf >= 64 || !(XCR0_GUEST & (1ull << subleaf))) {
+		zero(r);
+	}
 }
 
 static unsigned bits_for(unsigned n)
@@ -116,6 +135,9 @@ void cpuid_filter_static(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r
 		break;
 	case 7:
 		filter_leaf7(subleaf, r, v);
+		break;
+	case 0xd:
+		filter_xsave(subleaf, r);
 		break;
 	case 0xb:
 	case 0x1f:

@@ -134,10 +134,20 @@ bool vmcs_guest_write_cr0(struct vcpu *v, uint64_t value)
 	return true;
 }
 
+/* In IA-32e mode CR3 bits 63:MAXPHYADDR are reserved and a MOV that sets one is #GP, except bit
+ * 63 with CR4.PCIDE = 1, which asks not to flush and is not stored (SDM Vol. 3A, 4.5 and 4.10.4.1;
+ * Vol. 2B, MOV to CR3). CR3-load exiting is off with EPT, so this is for the writes that exit. */
 bool vmcs_guest_write_cr3(struct vcpu *v, uint64_t value)
 {
 	struct guest_paging next = paging_now(v);
 
+	if (next.efer & EFER_LMA) {
+		unsigned maxphyaddr = cpuid_maxphyaddr();
+		if (next.cr4 & CR4_PCIDE)
+			value &= ~(1ull << 63);
+		if (maxphyaddr < 64 && (value >> maxphyaddr))
+			return false;
+	}
 	next.cr3 = value;
 	if (pae_paging(&next) && !load_pdptes(v, value))
 		return false;

@@ -118,15 +118,18 @@ unsigned msr_bitmap_describe(const uint8_t *bitmap, msr_bitmap_run_fn fn, void *
  * MSR-Based APIC Accesses"): with "virtualize x2APIC mode" a read of 808H (TPR) comes from the
  * virtual-APIC page; with APIC-register virtualization every other readable register does too,
  * except the current count, which only the emulation knows; TPR writes are virtualized with the
- * TPR shadow, EOI and SELF IPI writes with virtual-interrupt delivery. MSRs that are not
- * registers stay closed: with the bit clear their RDMSR/WRMSR would reach the real x2APIC. */
+ * TPR shadow, EOI writes with virtual-interrupt delivery. SELF IPI writes exit even with it: a
+ * virtualized one sets RVI at once, also with RFLAGS.IF = 0, and Bochs 2.7 then delivers the
+ * vector with IF = 0 when a host interrupt comes (vmx/vapic_inject.c, post_virtual); the
+ * emulation leaves RVI to the next entry, which holds it until the guest can take it. MSRs
+ * that are not registers stay closed: with the bit clear their RDMSR/WRMSR would reach the real x2APIC. */
 void msr_bitmap_x2apic(uint8_t *bitmap, const struct msr_x2apic_open *o)
 {
 	for (uint32_t m = X2APIC_MSR_FIRST; m <= X2APIC_MSR_LAST; m++) {
 		bool rd = o && o->virt_x2apic &&
 			  (m == 0x808 || (o->reg_virt && m != 0x839 && vlapic_x2apic_readable(m)));
 		bool wr = o && o->virt_x2apic &&
-			  ((m == 0x808 && o->tpr) || ((m == 0x80b || m == 0x83f) && o->vid));
+			  ((m == 0x808 && o->tpr) || (m == 0x80b && o->vid));
 		msr_bitmap_set_exit(bitmap, m, false, !rd);
 		msr_bitmap_set_exit(bitmap, m, true, !wr);
 	}

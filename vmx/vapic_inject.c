@@ -99,14 +99,22 @@ static bool inject_extint(struct vcpu *v, bool busy, bool open)
 	return busy;
 }
 
-/* With virtual-interrupt delivery the CPU takes the highest IRR when PPR and RFLAGS.IF allow:
- * RVI and SVI must match the page's IRR and ISR (SDM Vol. 3C, 30.2.1). */
-static void post_virtual(struct vcpu *v)
+/* With virtual-interrupt delivery the CPU takes the vector in RVI when VPPR, RFLAGS.IF and the
+ * STI / MOV SS shadows allow (SDM Vol. 3C, 30.2.1-30.2.2); SVI must match the page's ISR. RVI is
+ * posted only when the guest can take an interrupt at this entry: otherwise it stays 0 and the
+ * interrupt-window exit (which also holds off virtual-interrupt delivery, 30.2.2) comes back at
+ * the first instruction boundary where the guest can, to post it then. On hardware this gives
+ * the same delivery point. It is needed under Bochs 2.7: when a host interrupt is pending while
+ * the guest runs with RFLAGS.IF = 0, its InterruptAcknowledge() delivers a pending virtual
+ * interrupt to the guest instead of the external-interrupt exit, ignoring IF; after
+ * "cli; self-IPI; sti; hlt" the guest's HLT then sleeps with nothing pending (issue #12). */
+static void post_virtual(struct vcpu *v, bool open)
 {
 	int irr = vlapic_highest_irr(&v->apic), isr = vlapic_highest_isr(&v->apic);
-	uint16_t status = (uint16_t)((irr < 0 ? 0 : irr) | (isr < 0 ? 0 : isr) << 8);
+	uint16_t rvi = (uint16_t)(irr < 0 || !open ? 0 : irr);
 
-	vmcs_write16(VMCS_GUEST_INTR_STATUS, status);
+	vmcs_write16(VMCS_GUEST_INTR_STATUS, (uint16_t)(rvi | (isr < 0 ? 0 : isr) << 8));
+	v->want_intr_window |= irr >= 0 && !open;
 }
 
 /* Without it: inject the deliverable vector when the guest can take it; otherwise ask for the
@@ -193,7 +201,7 @@ void vapic_before_entry(struct vcpu *v)
 		    !(blocking & (BLOCKING_STI | BLOCKING_MOVSS));
 	busy = inject_extint(v, busy, open);
 	if (ctl->has_vid)
-		post_virtual(v);
+		post_virtual(v, open);
 	else
 		busy = inject_external(v, apic, busy, open);
 	set_window(v, PROC_INTR_WINDOW, v->want_intr_window);

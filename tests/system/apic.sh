@@ -29,7 +29,7 @@ APIC_CASES=(
 )
 APIC_EXITS=(
 	"apic-full      | x2APIC TPR writes=0"
-	"apic-full      | x2APIC self-IPIs=0"
+	"apic-full      | x2APIC self-IPIs=1000"
 	"apic-full      | x2APIC register reads=0"
 	"apic-full      | xAPIC TPR writes=0"
 	"apic-novid     | x2APIC TPR writes=0"
@@ -45,8 +45,8 @@ APIC_EXITS=(
 	"apic-sandy     | x2APIC TPR writes=0"
 	"apic-sandy     | x2APIC self-IPIs=2000"
 	"apic-sandy     | xAPIC EOIs=2000"
-	"apic-haswell   | x2APIC self-IPIs=0"
-	"apic-tigerlake | x2APIC self-IPIs=0"
+	"apic-haswell   | x2APIC self-IPIs=1000"
+	"apic-tigerlake | x2APIC self-IPIs=1000"
 )
 
 apictest=$HV_BUILD/guests/apictest.elf

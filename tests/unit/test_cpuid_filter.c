@@ -145,3 +145,25 @@ TEST(cpuid_virtual_apic_features)
 	cpuid_filter(7, 0, &r, &v);
 	CHECK(!(r.edx & (1u << 29)));
 }
+
+/* Leaf 0xD: only the user components a guest may enable; no IA32_XSS components, XSAVES or XFD
+ * (neither MSR is emulated). A host with AMX, PT (8), CET (11, 12) and an unknown bit 19. */
+TEST(cpuid_xsave_leaf_shows_only_guest_components)
+{
+	struct cpuid_result r = { 0x000e02ff | (1u << 19), 0x340, 0x2b00, 0 };
+
+	cpuid_filter(0xd, 0, &r, &vcpu2_of4);
+	CHECK_EQ(r.eax, 0x000602ff);
+	CHECK_EQ(r.ebx, 0x340); /* the CPU's size for the loaded XCR0 */
+	r = (struct cpuid_result){ 0x1f, 0x3c0, 0x1900, 0 };
+	cpuid_filter(0xd, 1, &r, &vcpu2_of4);
+	CHECK_EQ(r.eax, 0x7);
+	CHECK_EQ(r.ecx, 0);
+	CHECK_EQ(r.edx, 0);
+	for (uint32_t sub = 2; sub < 64; sub++) {
+		r = (struct cpuid_result){ 0x100, 0x240, 0, 0 };
+		cpuid_filter(0xd, sub, &r, &vcpu2_of4);
+		bool shown = sub == 2 || (sub >= 3 && sub <= 7) || sub == 9 || sub == 17 || sub == 18;
+		CHECK_EQ(r.eax != 0, shown);
+	}
+}

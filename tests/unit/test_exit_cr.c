@@ -218,3 +218,32 @@ TEST(pdpt_outside_guest_ram_stops_the_vm)
 	CHECK_EQ(fake_hw.stops, 1);
 	CHECK(strstr(fake_hw.stop_reason, "outside guest RAM"));
 }
+
+/* IA-32e mode: a CR3 bit at or above MAXPHYADDR is #GP with CR3 unchanged; with CR4.PCIDE bit 63
+ * is the no-flush hint, taken and not stored (SDM Vol. 3A, 4.5; Vol. 2B, MOV to CR3). */
+TEST(cr3_write_in_ia32e_mode_checks_maxphyaddr)
+{
+	struct vcpu *v = fake_vcpu(1, 1 << 20);
+
+	fake_vmcs_set(VMCS_GUEST_CR0, CR0_PG | CR0_PE | ET | NE);
+	fake_vmcs_set(VMCS_GUEST_CR4, CR4_PAE | CR4_VMXE);
+	fake_vmcs_set(VMCS_GUEST_EFER, EFER_LME | EFER_LMA);
+	mov_to_cr(v, 3, 1ull << 62 | PDPT);
+	CHECK(faulted());
+	CHECK(!fake_vmcs_written(VMCS_GUEST_CR3));
+
+	v = fake_vcpu(1, 1 << 20);
+	fake_vmcs_set(VMCS_GUEST_CR0, CR0_PG | CR0_PE | ET | NE);
+	fake_vmcs_set(VMCS_GUEST_CR4, CR4_PAE | CR4_VMXE);
+	fake_vmcs_set(VMCS_GUEST_EFER, EFER_LME | EFER_LMA);
+	mov_to_cr(v, 3, 1ull << 63 | PDPT); /* without PCIDE bit 63 is reserved too */
+	CHECK(faulted());
+
+	v = fake_vcpu(1, 1 << 20);
+	fake_vmcs_set(VMCS_GUEST_CR0, CR0_PG | CR0_PE | ET | NE);
+	fake_vmcs_set(VMCS_GUEST_CR4, CR4_PAE | CR4_PCIDE | CR4_VMXE);
+	fake_vmcs_set(VMCS_GUEST_EFER, EFER_LME | EFER_LMA);
+	mov_to_cr(v, 3, 1ull << 63 | PDPT | 5);
+	CHECK_EQ(fake_vmcs_get(VMCS_GUEST_CR3), PDPT | 5);
+	CHECK_EQ(fake_vmcs_get(VMCS_GUEST_RIP), 0x100003);
+}

@@ -167,3 +167,36 @@ TEST(nmi_window_only_where_the_cpu_has_it)
 		CHECK(!(v->proc_ctl & PROC_NMI_WINDOW));
 	}
 }
+
+/* Virtual-interrupt delivery: RVI is posted only at an entry where the guest can take the
+ * interrupt (RFLAGS.IF = 1, no STI or MOV SS shadow, SDM Vol. 3C, 30.2.2); before that it stays 0
+ * and the interrupt-window exit comes back for it. The case of kvm-unit-tests' vmexit.flat
+ * x2apic_self_ipi_tpr_sti_hlt: a self-IPI with IF = 0, then STI; HLT (issue #12). SVI always
+ * follows the ISR. */
+TEST(virtual_interrupt_posted_only_when_the_guest_can_take_it)
+{
+	struct vcpu *v = fake_vcpu(1, 1 << 20);
+	static const struct { uint64_t rflags; uint32_t blocking; } closed[] = {
+		{ 0, 0 }, { RFLAGS_IF, BLOCKING_STI }, { RFLAGS_IF, BLOCKING_MOVSS },
+	};
+
+	fake_controls.has_vid = true;
+	vlapic_set_reg(vcpu_apic(v), APIC_ISR + 0x10 * (0x30 / 32), 1u << (0x30 % 32)); /* SVI */
+	vlapic_set_reg(vcpu_apic(v), APIC_IRR + 0x10 * (0xb0 / 32), 1u << (0xb0 % 32));
+	for (unsigned i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
+		fake_vmcs_set(VMCS_GUEST_RFLAGS, closed[i].rflags);
+		fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, closed[i].blocking);
+		v->apic_dirty = true;
+		v->proc_ctl = 0;
+		vapic_before_entry(v);
+		CHECK_EQ(fake_vmcs_get(VMCS_GUEST_INTR_STATUS), 0x3000);
+		CHECK(v->proc_ctl & PROC_INTR_WINDOW);
+	}
+	fake_vmcs_set(VMCS_GUEST_RFLAGS, RFLAGS_IF); /* the interrupt-window exit */
+	fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	v->apic_dirty = true;
+	vapic_before_entry(v);
+	CHECK_EQ(fake_vmcs_get(VMCS_GUEST_INTR_STATUS), 0x30b0);
+	CHECK(!(v->proc_ctl & PROC_INTR_WINDOW));
+	CHECK_EQ(fake_vmcs_get(VMCS_ENTRY_INTR_INFO), 0); /* the CPU delivers it, not injection */
+}
