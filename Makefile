@@ -31,6 +31,8 @@ PURE_SRCS := \
 	vmx/msr_policy.c \
 	vmx/io_ports.c \
 	guest/vuart.c \
+	guest/vrtc.c \
+	guest/vpci_absent.c \
 	vmx/vcpu_owner.c \
 	vmx/vm_cpus.c \
 	vmx/vmx_caps.c \

@@ -10,6 +10,8 @@
 #include "apic/vlapic.h"
 #include "arch/percpu.h"
 #include "boot/bootinfo.h"
+#include "guest/vpci_absent.h"
+#include "guest/vrtc.h"
 #include "guest/vuart.h"
 #include "lib/ratelimit.h"
 #include "lib/spinlock.h"
@@ -128,6 +130,8 @@ struct vm {
 
 	struct io_ports ports;
 	struct vuart com1;
+	struct vrtc rtc;
+	struct vpci_absent pci;
 	struct ratelimit com1_limit; /* its lines on the console (vmx/vm_devices.c) */
 	struct spinlock dev_lock;
 	/* Held while a vCPU leaves a parked state or checks whether every vCPU is parked (vmx/vcpu.c,

@@ -3,6 +3,8 @@
 #include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/time.h"
+#include "guest/vpci_absent.h"
+#include "guest/vrtc.h"
 #include "lib/log.h"
 #include "vmx/hypercall.h"
 #include "vmx/vm.h"
@@ -71,6 +73,40 @@ static bool com1_input(void *ctx, uint8_t byte)
 	return taken;
 }
 
+/* The RTC's clock: the host has no RTC driver, so the VM's wall clock is a fixed epoch,
+ * 2026-01-01 00:00:00 UTC, plus the time since the hypervisor booted (the TSC). */
+#define VM_RTC_EPOCH 1767225600ull
+
+static uint64_t rtc_clock(void *ctx)
+{
+	uint64_t us = 0;
+
+	time_now_us(&us);
+	return VM_RTC_EPOCH + us / 1000000;
+}
+
+/* What a PC has and this VM does not, answered as absent without a log line: the 8259 PICs
+ * (their mask registers read 0xff, which Linux's probe_8259A takes as "no PIC", as the MADT's
+ * missing PCAT_COMPAT says), and the POST-code port 0x80 that port-I/O delays write. */
+static bool register_absent(struct vm *vm)
+{
+	const struct port_range ranges[] = {
+		{ 0x20, 0x21, "8259 master (absent)", 0, 0, vm },
+		{ 0xa0, 0xa1, "8259 slave (absent)", 0, 0, vm },
+		{ 0x80, 0x80, "POST code", 0, 0, vm },
+	};
+	struct port_range pci[VPCI_ABSENT_RANGES];
+
+	vpci_absent_ports(&vm->pci, pci);
+	for (unsigned i = 0; i < VPCI_ABSENT_RANGES; i++)
+		if (!io_ports_register(&vm->ports, &pci[i]))
+			return false;
+	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (!io_ports_register(&vm->ports, &ranges[i]))
+			return false;
+	return true;
+}
+
 bool vm_devices_register(struct vm *vm)
 {
 	const struct port_range ranges[] = {
@@ -86,6 +122,10 @@ bool vm_devices_register(struct vm *vm)
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
 	console_set_guest_sink(com1_input, vm);
+	vrtc_init(&vm->rtc, rtc_clock, vm);
+	struct port_range rtc = vrtc_ports(&vm->rtc, "CMOS RTC");
+	if (!io_ports_register(&vm->ports, &rtc) || !register_absent(vm))
+		return false;
 	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))
 			return false;
