@@ -30,8 +30,10 @@ PURE_SRCS := \
 	vmx/cpuid_cache.c \
 	vmx/msr_policy.c \
 	vmx/io_ports.c \
+	vmx/mmio_ranges.c \
 	guest/vuart.c \
 	guest/vrtc.c \
+	guest/vioapic.c \
 	guest/vpci_absent.c \
 	vmx/vcpu_owner.c \
 	vmx/vm_cpus.c \
@@ -106,6 +108,8 @@ KERNEL_C_SRCS := \
 	vmx/ept.c \
 	vmx/vm.c \
 	vmx/vm_devices.c \
+	vmx/vm_ioapic.c \
+	vmx/exit_mmio.c \
 	vmx/vm_options.c
 
 KERNEL_ASM_SRCS := \

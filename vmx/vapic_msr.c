@@ -6,6 +6,7 @@
 #include "lib/log.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
+#include "vmx/vm_ioapic.h"
 #include "vmx/vm_options.h"
 
 static bool write_apic_base(struct vcpu *v, uint64_t value)
@@ -59,6 +60,7 @@ bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
 	} else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
 		*gp = vlapic_mode(&v->apic) != APIC_MODE_X2APIC ||
 		      vlapic_msr_write(&v->apic, msr, value, vcpu_guest_tsc(v)) != VLAPIC_OK;
+		vapic_forward_level_eoi(v);
 		if (vapic_send_prepared_ipi(v))
 			return true;
 	} else {

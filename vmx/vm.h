@@ -10,6 +10,7 @@
 #include "apic/vlapic.h"
 #include "arch/percpu.h"
 #include "boot/bootinfo.h"
+#include "guest/vioapic.h"
 #include "guest/vpci_absent.h"
 #include "guest/vrtc.h"
 #include "guest/vuart.h"
@@ -20,6 +21,7 @@
 #include "vmx/guest_regs.h"
 #include "vmx/msr_policy.h"
 #include "vmx/io_ports.h"
+#include "vmx/mmio_ranges.h"
 #include "vmx/posted_intr.h"
 #include "vmx/vcpu_owner.h"
 
@@ -62,6 +64,9 @@ struct vcpu {
 	volatile uint32_t requests;   /* set after any of the below, and by a stop, a pause and a
 				       * shell call: the cheap test after each exit */
 	volatile uint64_t pending[4]; /* fixed interrupt vectors for its virtual APIC's IRR */
+	volatile uint64_t pending_level[4]; /* of those, the level-triggered ones (I/O APIC) */
+	volatile bool eoi_rescan; /* the I/O APIC's routes changed (vmx/vm_ioapic.c) */
+	uint64_t eoi_exit[4]; /* its EOI-exit bitmap as last written */
 	volatile uint64_t extint[4];  /* HC_WAKE: external interrupts that bypass the APIC, as
 				       * a legacy PIC's through LINT0 in ExtINT mode would */
 	volatile uint32_t nmi_request; /* NMIs sent to it since its CPU last took them */
@@ -129,6 +134,8 @@ struct vm {
 	uint8_t *io_bitmap; /* two pages, A then B: every port exits; never written after build */
 
 	struct io_ports ports;
+	struct mmio_ranges mmio; /* emulated MMIO (the I/O APIC), unmapped in the EPT */
+	struct vioapic ioapic;
 	struct vuart com1;
 	struct vrtc rtc;
 	struct vpci_absent pci;

@@ -9,6 +9,7 @@
 #include "vmx/hypercall.h"
 #include "vmx/vm.h"
 #include "vmx/vm_devices.h"
+#include "vmx/vm_ioapic.h"
 
 #define PM1_SCI_EN (1u << 0)
 #define PM1_SLP_TYP(v) (((v) >> 10) & 7)
@@ -107,6 +108,14 @@ static bool register_absent(struct vm *vm)
 	return true;
 }
 
+/* COM1's interrupt line is ISA IRQ 4: I/O APIC pin 4 (no override in the MADT). */
+#define COM1_GSI 4
+
+static void com1_irq(void *ctx, bool asserted)
+{
+	vm_ioapic_set_irq(ctx, COM1_GSI, asserted);
+}
+
 bool vm_devices_register(struct vm *vm)
 {
 	const struct port_range ranges[] = {
@@ -118,13 +127,15 @@ bool vm_devices_register(struct vm *vm)
 	};
 
 	vuart_init(&vm->com1, com1_line, vm);
+	vuart_set_irq(&vm->com1, com1_irq, vm);
 	struct port_range com1 = vuart_ports(&vm->com1, GUEST_PORT_COM1, "COM1");
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
 	console_set_guest_sink(com1_input, vm);
 	vrtc_init(&vm->rtc, rtc_clock, vm);
 	struct port_range rtc = vrtc_ports(&vm->rtc, "CMOS RTC");
-	if (!io_ports_register(&vm->ports, &rtc) || !register_absent(vm))
+	if (!io_ports_register(&vm->ports, &rtc) || !register_absent(vm) ||
+	    !vm_ioapic_register(vm))
 		return false;
 	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))
