@@ -43,6 +43,7 @@ PURE_SRCS := \
 	vmx/guest_state_check.c \
 	vmx/mmio_decode.c \
 	vmx/guest_walk.c \
+	vmx/string_io.c \
 	vmx/posted_intr.c \
 	vmx/xcr0.c \
 	vmx/event_combine.c \
@@ -63,6 +64,7 @@ PURE_SRCS := \
 SEAM_SRCS := \
 	vmx/exit_cr.c \
 	vmx/exit_io.c \
+	vmx/exit_string_io.c \
 	vmx/exit_cpuid.c \
 	vmx/hypercall.c \
 	vmx/guest_cr.c \

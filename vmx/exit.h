@@ -20,6 +20,8 @@ struct cpuid_result exit_cpuid_guest(struct vcpu *v, uint32_t leaf, uint32_t sub
 void exit_rdmsr(struct vcpu *v);               /* vmx/exit_msr.c */
 void exit_wrmsr(struct vcpu *v);
 void exit_io(struct vcpu *v);                  /* vmx/exit_io.c */
+/* INS/OUTS (vmx/exit_string_io.c); *claimed false when no device has the port. */
+bool exit_io_string(struct vcpu *v, uint64_t qualification, bool *claimed);
 void exit_cr_access(struct vcpu *v);           /* vmx/exit_cr.c */
 void exit_xsetbv(struct vcpu *v);
 void exit_vmcall(struct vcpu *v);              /* vmx/hypercall.c */
