@@ -10,6 +10,7 @@
  * left in rCX and the instruction runs again, so interrupts are taken in between as on hardware.
  * The vCPU's own CPU; through the VMCS accessors only (host-tested with the fake VMCS). */
 #include "lib/log.h"
+#include "lib/string.h"
 #include "vmx/exit.h"
 #include "vmx/guest_walk.h"
 #include "vmx/string_io.h"
@@ -42,8 +43,8 @@ static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
 
 	if (gpa >= vm->ram_size || gpa + 4 > vm->ram_size)
 		return false;
-	*value = gpa + 8 <= vm->ram_size ? *(const uint64_t *)(vm->ram_hpa + gpa)
-					 : *(const uint32_t *)(vm->ram_hpa + gpa);
+	*value = 0; /* 4-byte aligned only (32-bit paging's entries): copied, not loaded */
+	memcpy(value, (const void *)(vm->ram_hpa + gpa), gpa + 8 <= vm->ram_size ? 8 : 4);
 	return true;
 }
 
