@@ -9,6 +9,7 @@
 #include "vmx/hypercall.h"
 #include "vmx/vm.h"
 #include "vmx/vm_devices.h"
+#include "vmx/vm_options.h"
 #include "vmx/vm_ioapic.h"
 
 #define PM1_SCI_EN (1u << 0)
@@ -116,6 +117,24 @@ static void com1_irq(void *ctx, bool asserted)
 	vm_ioapic_set_irq(ctx, COM1_GSI, asserted);
 }
 
+/* vm.testdev=on: the interrupt-line ports of QEMU's pc-testdev, which kvm-unit-tests'
+ * ioapic test drives: a byte to 0x2000 + N sets I/O APIC input N to (byte != 0). For tests of
+ * the I/O APIC from inside a guest; off by default (a PC has nothing there). */
+#define TESTDEV_IRQ_PORT 0x2000
+
+static void testdev_write(void *dev, uint16_t port, unsigned size, uint32_t value)
+{
+	vm_ioapic_set_irq(dev, port - TESTDEV_IRQ_PORT, (value & 0xff) != 0);
+}
+
+static bool register_testdev(struct vm *vm)
+{
+	const struct port_range r = { TESTDEV_IRQ_PORT, TESTDEV_IRQ_PORT + VIOAPIC_PINS - 1,
+				      "test device IRQ lines", 0, testdev_write, vm };
+
+	return !vm_options.testdev || io_ports_register(&vm->ports, &r);
+}
+
 bool vm_devices_register(struct vm *vm)
 {
 	const struct port_range ranges[] = {
@@ -135,7 +154,7 @@ bool vm_devices_register(struct vm *vm)
 	vrtc_init(&vm->rtc, rtc_clock, vm);
 	struct port_range rtc = vrtc_ports(&vm->rtc, "CMOS RTC");
 	if (!io_ports_register(&vm->ports, &rtc) || !register_absent(vm) ||
-	    !vm_ioapic_register(vm))
+	    !vm_ioapic_register(vm) || !register_testdev(vm))
 		return false;
 	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))
