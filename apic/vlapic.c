@@ -140,7 +140,6 @@ void vlapic_accept(struct vlapic *vl, uint8_t vector, bool level)
 
 void vlapic_virtualized_eoi(struct vlapic *vl, uint8_t vector)
 {
-	vec_clear(vl, APIC_TMR, vector);
 	vlapic_update_ppr(vl);
 }
 
@@ -187,8 +186,7 @@ int vlapic_eoi(struct vlapic *vl)
 			vl->level_eoi_ready = true;
 			vl->level_eoi_vector = (uint8_t)v;
 		}
-		vec_clear(vl, APIC_ISR, (unsigned)v);
-		vec_clear(vl, APIC_TMR, (unsigned)v);
+		vec_clear(vl, APIC_ISR, (unsigned)v); /* TMR stays: the next acceptance sets it */
 	}
 	vlapic_update_ppr(vl);
 	return v;

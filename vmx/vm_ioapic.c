@@ -156,8 +156,8 @@ static bool routed_here(void *ctx, uint8_t dest, bool logical)
 	return vlapic_match_dest(&v->apic, dest, logical, false);
 }
 
-/* The level vectors routed here now, and those in service here still (TMR set): an EOI of one
- * that was re-routed meanwhile must still reach the I/O APIC. */
+/* The level vectors routed here now, and the level ones in service here still (ISR and TMR):
+ * the EOI of one that was re-routed meanwhile must still reach the I/O APIC. */
 void vapic_eoi_exit_rescan(struct vcpu *v)
 {
 	uint64_t set[4];
@@ -169,7 +169,8 @@ void vapic_eoi_exit_rescan(struct vcpu *v)
 	vm_unlock_devices(v->vm);
 	for (unsigned w = 0; w < 4; w++)
 		for (unsigned d = 0; d < 2; d++)
-			set[w] |= (uint64_t)vlapic_reg(&v->apic, APIC_TMR + (w * 2 + d) * 16) << (32 * d);
+			set[w] |= (uint64_t)(vlapic_reg(&v->apic, APIC_TMR + (w * 2 + d) * 16) &
+					     vlapic_reg(&v->apic, APIC_ISR + (w * 2 + d) * 16)) << (32 * d);
 	write_bitmap(v, set);
 	log_debug("%s: vCPU %u: EOI-exit bitmap %016lx %016lx %016lx %016lx", v->vm->name, v->id,
 		  set[3], set[2], set[1], set[0]);
