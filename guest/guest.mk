@@ -48,6 +48,7 @@ GUEST_VMTEST_SRCS := \
 	guest/vmtest/exitcount.c \
 	guest/vmtest/msr.c \
 	guest/vmtest/ports.c \
+	guest/vmtest/ioapic.c \
 	guest/vmtest/hlt.c \
 	guest/vmtest/vmcall.c \
 	guest/vmtest/hvmem.c \

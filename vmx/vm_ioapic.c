@@ -156,8 +156,9 @@ static bool routed_here(void *ctx, uint8_t dest, bool logical)
 	return vlapic_match_dest(&v->apic, dest, logical, false);
 }
 
-/* The level vectors routed here now, and the level ones in service here still (ISR and TMR):
- * the EOI of one that was re-routed meanwhile must still reach the I/O APIC. */
+/* The level vectors routed here now, and the level ones accepted here and not yet EOIed (TMR
+ * with IRR or ISR): the EOI of one whose entry was re-routed meanwhile must still reach the I/O
+ * APIC (kvm-unit-tests' ioapic "Reconfigure self" cases). */
 void vapic_eoi_exit_rescan(struct vcpu *v)
 {
 	uint64_t set[4];
@@ -167,10 +168,14 @@ void vapic_eoi_exit_rescan(struct vcpu *v)
 	vm_lock_devices(v->vm);
 	vioapic_level_vectors(&v->vm->ioapic, routed_here, v, set);
 	vm_unlock_devices(v->vm);
-	for (unsigned w = 0; w < 4; w++)
-		for (unsigned d = 0; d < 2; d++)
-			set[w] |= (uint64_t)(vlapic_reg(&v->apic, APIC_TMR + (w * 2 + d) * 16) &
-					     vlapic_reg(&v->apic, APIC_ISR + (w * 2 + d) * 16)) << (32 * d);
+	for (unsigned w = 0; w < 4; w++) {
+		for (unsigned d = 0; d < 2; d++) {
+			uint32_t off = (w * 2 + d) * 16;
+			uint32_t live = vlapic_reg(&v->apic, APIC_ISR + off) |
+					vlapic_reg(&v->apic, APIC_IRR + off);
+			set[w] |= (uint64_t)(vlapic_reg(&v->apic, APIC_TMR + off) & live) << (32 * d);
+		}
+	}
 	write_bitmap(v, set);
 	log_debug("%s: vCPU %u: EOI-exit bitmap %016lx %016lx %016lx %016lx", v->vm->name, v->id,
 		  set[3], set[2], set[1], set[0]);
