@@ -69,8 +69,4 @@ void cpuid_apply_state(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
 #define CPUID1_EDX_HTT (1u << 28)
 #define CPUID7_ECX_OSPKE (1u << 4)
 
-#define CPUID_HV_BASE 0x40000000u
-#define CPUID_HV_MAX 0x40000010u
-#define CPUID_HV_TIMING 0x40000010u /* EAX TSC kHz, EBX APIC timer kHz (as VMware, KVM) */
-
 #endif

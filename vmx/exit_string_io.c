@@ -40,11 +40,13 @@ struct sio_ctx {
 static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
 {
 	const struct vm *vm = ctx;
+	struct gmem ram = vm_ram(vm);
+	const void *p8 = gmem_ptr(&ram, gpa, 8), *p4 = p8 ? p8 : gmem_ptr(&ram, gpa, 4);
 
-	if (gpa >= vm->ram_size || gpa + 4 > vm->ram_size)
+	if (!p4)
 		return false;
 	*value = 0; /* 4-byte aligned only (32-bit paging's entries): copied, not loaded */
-	memcpy(value, (const void *)(vm->ram_hpa + gpa), gpa + 8 <= vm->ram_size ? 8 : 4);
+	memcpy(value, p4, p8 ? 8 : 4);
 	return true;
 }
 
@@ -66,13 +68,14 @@ static bool translate(struct sio_ctx *c, uint64_t reg, uint8_t *host[4])
 			vcpu_inject_exception(v, 14, true, err);
 			return false;
 		}
-		if (r != GW_OK || gpa >= v->vm->ram_size) {
+		struct gmem ram = vm_ram(v->vm);
+		host[i] = r == GW_OK ? gmem_ptr(&ram, gpa, 1) : 0;
+		if (!host[i]) {
 			vm_stop(v->vm, "vCPU %u: %s at RIP 0x%lx on port 0x%x reaches guest-physical 0x%lx, "
 				       "outside guest RAM", v->id, c->op.in ? "INS" : "OUTS",
 				vmcs_read_natural(VMCS_GUEST_RIP), c->op.port, gpa);
 			return false;
 		}
-		host[i] = (uint8_t *)(v->vm->ram_hpa + gpa);
 	}
 	return true;
 }

@@ -5,8 +5,9 @@
 #include "arch/time.h"
 #include "guest/vpci_absent.h"
 #include "guest/vrtc.h"
+#include "lib/array.h"
 #include "lib/log.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "vmx/vm.h"
 #include "vmx/vm_devices.h"
 #include "vmx/vm_options.h"
@@ -103,7 +104,7 @@ static bool register_absent(struct vm *vm)
 	for (unsigned i = 0; i < VPCI_ABSENT_RANGES; i++)
 		if (!io_ports_register(&vm->ports, &pci[i]))
 			return false;
-	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))
 			return false;
 	return true;
@@ -156,7 +157,7 @@ bool vm_devices_register(struct vm *vm)
 	if (!io_ports_register(&vm->ports, &rtc) || !register_absent(vm) ||
 	    !vm_ioapic_register(vm) || !register_testdev(vm))
 		return false;
-	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))
 			return false;
 	return true;
