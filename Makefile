@@ -31,7 +31,11 @@ PURE_SRCS := \
 	vmx/cpuid_cache.c \
 	vmx/msr_policy.c \
 	vmx/io_ports.c \
+	vmx/mmio_ranges.c \
 	guest/vuart.c \
+	guest/vrtc.c \
+	apic/vioapic.c \
+	guest/vpci_absent.c \
 	vmx/vcpu_owner.c \
 	vmx/vm_cpus.c \
 	vmx/vmx_caps.c \
@@ -40,6 +44,7 @@ PURE_SRCS := \
 	vmx/guest_state_check.c \
 	vmx/mmio_decode.c \
 	vmx/guest_walk.c \
+	vmx/string_io.c \
 	vmx/posted_intr.c \
 	vmx/xcr0.c \
 	vmx/event_combine.c \
@@ -60,6 +65,7 @@ PURE_SRCS := \
 SEAM_SRCS := \
 	vmx/exit_cr.c \
 	vmx/exit_io.c \
+	vmx/exit_string_io.c \
 	vmx/exit_cpuid.c \
 	vmx/hypercall.c \
 	vmx/msr_table.c \
@@ -107,6 +113,8 @@ KERNEL_C_SRCS := \
 	vmx/vm.c \
 	guest/vm_devices.c \
 	guest/vm_build.c \
+	vmx/vm_ioapic.c \
+	vmx/exit_mmio.c \
 	vmx/vm_options.c
 
 KERNEL_ASM_SRCS := \

@@ -46,6 +46,7 @@ static void power_up_registers(struct vlapic *vl)
 	vlapic_timer_stop(vl);
 	vl->timer_mode = 0;
 	vl->ipi_ready = false;
+	vl->level_eoi_ready = false;
 	set_identity(vl);
 }
 
@@ -92,6 +93,11 @@ static void vec_clear(struct vlapic *vl, uint32_t base, unsigned v)
 	*(volatile uint32_t *)vec_word(vl, base, v) &= ~(1u << (v % 32));
 }
 
+static bool vec_test(struct vlapic *vl, uint32_t base, unsigned v)
+{
+	return *(volatile uint32_t *)vec_word(vl, base, v) & (1u << (v % 32));
+}
+
 static int vec_highest(const struct vlapic *vl, uint32_t base)
 {
 	for (int w = 7; w >= 0; w--) {
@@ -130,6 +136,11 @@ void vlapic_accept(struct vlapic *vl, uint8_t vector, bool level)
 		vec_set(vl, APIC_TMR, vector);
 	else
 		vec_clear(vl, APIC_TMR, vector);
+}
+
+void vlapic_virtualized_eoi(struct vlapic *vl, uint8_t vector)
+{
+	vlapic_update_ppr(vl);
 }
 
 uint32_t vlapic_update_ppr(struct vlapic *vl)
@@ -171,8 +182,11 @@ int vlapic_eoi(struct vlapic *vl)
 	int v = vlapic_highest_isr(vl);
 
 	if (v >= 0) {
-		vec_clear(vl, APIC_ISR, (unsigned)v);
-		vec_clear(vl, APIC_TMR, (unsigned)v);
+		if (vec_test(vl, APIC_TMR, (unsigned)v)) {
+			vl->level_eoi_ready = true;
+			vl->level_eoi_vector = (uint8_t)v;
+		}
+		vec_clear(vl, APIC_ISR, (unsigned)v); /* TMR stays: the next acceptance sets it */
 	}
 	vlapic_update_ppr(vl);
 	return v;

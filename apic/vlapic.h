@@ -63,6 +63,10 @@ struct vlapic {
 	/* Effects of the last write for vmx/ to carry out. */
 	bool ipi_ready;
 	struct vlapic_ipi ipi;
+	/* An EOI ended a level-triggered interrupt (its TMR bit was set): vmx/ tells the I/O APIC,
+	 * whose entry for that vector holds remote IRR until then. */
+	bool level_eoi_ready;
+	uint8_t level_eoi_vector;
 };
 
 /* Results of a register access. */
@@ -125,8 +129,15 @@ void vlapic_set_tpr(struct vlapic *vl, uint8_t tpr);
 int vlapic_deliverable(struct vlapic *vl);
 /* The CPU took `vector` (injection): IRR -> ISR, PPR updated. */
 void vlapic_ack(struct vlapic *vl, uint8_t vector);
-/* EOI: clear the highest ISR bit; returns that vector or -1. */
+/* EOI: clear the highest ISR bit; returns that vector or -1. A vector whose TMR bit is set (a
+ * level-triggered interrupt) is left in level_eoi_vector with level_eoi_ready: the EOI the
+ * I/O APIC hears of (SDM Vol. 3A, 11.8.4). TMR itself is not cleared: it changes only when the
+ * next interrupt of that vector is accepted (11.8.4 "Interrupt Acceptance for Fixed
+ * Interrupts"), as kvm-unit-tests' ioapic test checks. */
 int vlapic_eoi(struct vlapic *vl);
+/* The CPU did the EOI of `vector` itself (virtual-interrupt delivery cleared ISR and exited for
+ * it, SDM Vol. 3C, 30.1.3): PPR follows. */
+void vlapic_virtualized_eoi(struct vlapic *vl, uint8_t vector);
 
 /* The timer: vlapic_timer_due() says whether it fired by `now` and, if it did, raises the LVT
  * timer vector (unless masked), re-arms a periodic timer and disarms a one-shot/deadline one. */

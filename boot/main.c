@@ -57,6 +57,7 @@ static const struct cmdline_opt boot_options[] = {
 	{ "vm.cpus", vm_option_cpus, "1 up to the number of CPUs" },
 	{ "vm.mem", vm_option_mem, "MiB of guest RAM, even, 4..3072" },
 	{ "vm.apic", vm_option_apic, "xapic, x2apic or x2apic-locked" },
+	{ "vm.testdev", vm_option_testdev, "on or off" },
 	{ "apicv", vmx_apicv_option,
 	  "comma list of nopi, novid, noreg, nox2v, notpr, noapic, nopreempt; or off" },
 	{ "host_timer", host_timer_option, "auto, deadline or periodic" },

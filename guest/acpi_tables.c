@@ -13,17 +13,23 @@
 #define MADT_FIXED 44 /* header, local APIC address, flags */
 #define MADT_LAPIC_LEN 8
 #define MADT_X2APIC_LEN 16
+#define MADT_IOAPIC_LEN 12
+#define MADT_ISO_LEN 10
+#define MADT_ISOS 2
 
 #define FADT_WBINVD (1u << 0)
 #define FADT_PROC_C1 (1u << 2)
 #define FADT_PWR_BUTTON (1u << 4) /* set: no fixed-feature power button */
 #define FADT_SLP_BUTTON (1u << 5) /* set: no fixed-feature sleep button */
 #define BOOT_ARCH_VGA_NOT_PRESENT (1u << 2)
-#define BOOT_ARCH_CMOS_RTC_NOT_PRESENT (1u << 5)
+#define RTC_CENTURY_INDEX 0x32 /* the CMOS byte with the century (guest/vrtc.h) */
 #define GAS_SYSTEM_IO 1
 #define GAS_ACCESS_WORD 2
 #define MADT_ENABLED 1u
 #define SCI_IRQ 9
+/* MPS INTI flags (ACPI 6.5, 5.2.12.5, Table 5.26): polarity bits 1:0, trigger mode bits 3:2. */
+#define INTI_CONFORMING 0x0
+#define INTI_ACTIVE_HIGH_LEVEL 0xd
 
 /* DSDT AML: Name (_S5, Package () { S5, S5, Zero, Zero }). PkgLength 8 counts itself, the
  * element count and the 6 bytes of elements. */
@@ -60,6 +66,8 @@ static uint32_t madt_len(const struct guest_acpi_params *p)
 
 	for (unsigned i = 0; i < p->ncpus; i++)
 		len += p->apic_ids[i] > 254 ? MADT_X2APIC_LEN : MADT_LAPIC_LEN;
+	if (p->ioapic_base)
+		len += MADT_IOAPIC_LEN + MADT_ISOS * MADT_ISO_LEN;
 	return len;
 }
 
@@ -127,6 +135,28 @@ static void build_dsdt(uint8_t *t, const struct guest_acpi_params *p)
 	seal(t);
 }
 
+/* ACPI 6.5, 5.2.12.5 "Interrupt Source Override Structure": ISA `irq` arrives at `gsi`. */
+static uint8_t *madt_iso(uint8_t *e, uint8_t irq, uint32_t gsi, uint16_t flags)
+{
+	e[0] = 2, e[1] = MADT_ISO_LEN, e[2] = 0 /* ISA */, e[3] = irq;
+	put(e + 4, gsi, 4);
+	put(e + 8, flags, 2);
+	return e + MADT_ISO_LEN;
+}
+
+/* The I/O APIC (5.2.12.3), id 0 and GSIs 0-23, and the overrides a PC's firmware gives and
+ * Linux expects: the timer's IRQ 0 on pin 2, and IRQ 9, the FADT's SCI_INT, level-triggered
+ * and active high, as ACPI's SCI is (without the override Linux would take the SCI as
+ * active low). The other ISA IRQs are identity-mapped edge, active high: COM1 is pin 4. */
+static void madt_ioapic(uint8_t *e, const struct guest_acpi_params *p)
+{
+	e[0] = 1, e[1] = MADT_IOAPIC_LEN, e[2] = 0 /* I/O APIC id */, e[3] = 0;
+	put(e + 4, p->ioapic_base, 4);
+	put(e + 8, 0, 4); /* global system interrupt base */
+	e = madt_iso(e + MADT_IOAPIC_LEN, 0, 2, INTI_CONFORMING);
+	madt_iso(e, SCI_IRQ, SCI_IRQ, INTI_ACTIVE_HIGH_LEVEL);
+}
+
 /* One Processor Local APIC per vCPU, ACPI processor UID = index; a Processor Local x2APIC for
  * APIC ids the 8-bit field cannot hold (255 is the broadcast id). */
 static void build_madt(uint8_t *t, const struct guest_acpi_params *p, uint32_t len)
@@ -135,7 +165,9 @@ static void build_madt(uint8_t *t, const struct guest_acpi_params *p, uint32_t l
 
 	header(t, p, "APIC", len, 5);
 	put(t + HDR, GUEST_APIC_BASE, 4);
-	put(t + HDR + 4, 0, 4); /* flags: no PCAT_COMPAT, the VM has no 8259 PICs */
+	/* Flags: no PCAT_COMPAT, the VM has no 8259 PICs (its mask ports read 0xff, which Linux's
+	 * probe_8259A takes as absent, whatever this flag says). */
+	put(t + HDR + 4, 0, 4);
 	for (unsigned i = 0; i < p->ncpus; i++) {
 		if (p->apic_ids[i] > 254) {
 			e[0] = 9, e[1] = MADT_X2APIC_LEN;
@@ -150,6 +182,8 @@ static void build_madt(uint8_t *t, const struct guest_acpi_params *p, uint32_t l
 			e += MADT_LAPIC_LEN;
 		}
 	}
+	if (p->ioapic_base)
+		madt_ioapic(e, p);
 	seal(t);
 }
 
@@ -164,7 +198,8 @@ static void gas_io(uint8_t *g, uint16_t port, uint8_t bits)
 }
 
 /* SMI_CMD 0: the VM is always in ACPI mode (its PM1 control reads back SCI_EN). No PM timer,
- * no RTC, no GPE blocks. FIRMWARE_CTRL holds the FACS, so X_FIRMWARE_CTRL must stay 0. */
+ * no GPE blocks. IAPC_BOOT_ARCH: no legacy devices and no 8042 (bits 0 and 1 clear), no VGA;
+ * the CMOS RTC is there (guest/vrtc.h), its century in CMOS byte 0x32. FIRMWARE_CTRL holds the FACS, so X_FIRMWARE_CTRL must stay 0. */
 static void build_fadt(uint8_t *t, const struct guest_acpi_params *p, uint64_t base,
 		       const struct acpi_layout *l)
 {
@@ -176,7 +211,8 @@ static void build_fadt(uint8_t *t, const struct guest_acpi_params *p, uint64_t b
 	put(t + 64, p->pm1a_cnt, 4);     /* PM1a_CNT_BLK */
 	t[88] = 4;                       /* PM1_EVT_LEN */
 	t[89] = 2;                       /* PM1_CNT_LEN */
-	put(t + 109, BOOT_ARCH_VGA_NOT_PRESENT | BOOT_ARCH_CMOS_RTC_NOT_PRESENT, 2);
+	t[108] = RTC_CENTURY_INDEX;      /* CENTURY */
+	put(t + 109, BOOT_ARCH_VGA_NOT_PRESENT, 2);
 	put(t + 112, FADT_WBINVD | FADT_PROC_C1 | FADT_PWR_BUTTON | FADT_SLP_BUTTON, 4);
 	t[131] = 5;                      /* FADT minor version: ACPI 6.5 */
 	put(t + 140, base + l->dsdt, 8); /* X_DSDT */

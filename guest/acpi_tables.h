@@ -1,6 +1,7 @@
 /* guest/acpi_tables.h: the minimal ACPI tables a VM gets (ACPI 6.5, 5.2 "ACPI System Description
  * Tables"): RSDP, XSDT and RSDT, FADT with FACS and a DSDT holding only \_S5, and a MADT with one
- * local APIC per vCPU, so a guest finds its CPUs and can power itself off. Pure; BSP while the VM
+ * local APIC per vCPU and the I/O APIC with the PC's interrupt source overrides, so a guest finds
+ * its CPUs and interrupts and can power itself off. Pure; BSP while the VM
  * is built. */
 #ifndef GUEST_ACPI_TABLES_H
 #define GUEST_ACPI_TABLES_H
@@ -23,6 +24,9 @@ struct guest_acpi_params {
 	uint8_t slp_typ_s5; /* SLP_TYP for S5, in \_S5 */
 	const char *oem_id;       /* NULL: GUEST_ACPI_OEM_ID; else its first 6 bytes */
 	const char *oem_table_id; /* NULL: GUEST_ACPI_OEM_TABLE_ID; else its first 8 bytes */
+	/* The I/O APIC's address (id 0, GSI base 0), with the PC's interrupt source overrides;
+	 * 0: no I/O APIC in the MADT. */
+	uint32_t ioapic_base;
 };
 
 /* Writes the tables from p->base_gpa on; *rsdp_gpa is the RSDP's address, *used the bytes taken.

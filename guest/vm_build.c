@@ -1,4 +1,5 @@
 /* guest/vm_build.c: see guest/vm_build.h. */
+#include "apic/vioapic.h"
 #include "guest/acpi_tables.h"
 #include "guest/layout.h"
 #include "guest/loader.h"
@@ -27,6 +28,7 @@ static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_e
 	ap.pm1a_evt = GUEST_PORT_PM1A_EVT;
 	ap.pm1a_cnt = GUEST_PORT_PM1A_CNT;
 	ap.slp_typ_s5 = GUEST_SLP_TYP_S5;
+	ap.ioapic_base = VIOAPIC_BASE; /* vmx/vm_ioapic.c */
 	if (!guest_acpi_build(&gm, &ap, &rsdp_gpa, &acpi_len))
 		return false;
 	for (unsigned i = 1; i < bi->mod_count; i++)

@@ -4,17 +4,23 @@
 #include "arch/cpu.h"
 #include "arch/time.h"
 #include "guest/vm_devices.h"
+#include "guest/vpci_absent.h"
+#include "guest/vrtc.h"
 #include "guest/vuart.h"
 #include "lib/array.h"
 #include "lib/guest_abi.h"
 #include "lib/log.h"
 #include "lib/ratelimit.h"
 #include "vmx/vm.h"
+#include "vmx/vm_ioapic.h"
+#include "vmx/vm_options.h"
 
 /* The devices' state, which vmx/ sees only as vm->devices (one VM). */
 struct vm_devices {
 	struct vuart com1;
 	struct ratelimit com1_limit; /* its lines on the console */
+	struct vrtc rtc;
+	struct vpci_absent pci;
 };
 
 static struct vm_devices vm0_devices;
@@ -90,6 +96,66 @@ static void devices_flush(struct vm *vm)
 	vuart_flush(&vm->devices->com1);
 }
 
+/* The RTC's clock: the host has no RTC driver, so the VM's wall clock is a fixed epoch,
+ * 2026-01-01 00:00:00 UTC, plus the time since the hypervisor booted (the TSC). */
+#define VM_RTC_EPOCH 1767225600ull
+
+static uint64_t rtc_clock(void *ctx)
+{
+	uint64_t us = 0;
+
+	time_now_us(&us);
+	return VM_RTC_EPOCH + us / 1000000;
+}
+
+/* What a PC has and this VM does not, answered as absent without a log line: the 8259 PICs
+ * (their mask registers read 0xff, which Linux's probe_8259A takes as "no PIC", as the MADT's
+ * missing PCAT_COMPAT says), and the POST-code port 0x80 that port-I/O delays write. */
+static bool register_absent(struct vm *vm)
+{
+	const struct port_range ranges[] = {
+		{ 0x20, 0x21, "8259 master (absent)", 0, 0, vm },
+		{ 0xa0, 0xa1, "8259 slave (absent)", 0, 0, vm },
+		{ 0x80, 0x80, "POST code", 0, 0, vm },
+	};
+	struct port_range pci[VPCI_ABSENT_RANGES];
+
+	vpci_absent_ports(&vm->devices->pci, pci);
+	for (unsigned i = 0; i < VPCI_ABSENT_RANGES; i++)
+		if (!io_ports_register(&vm->ports, &pci[i]))
+			return false;
+	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
+		if (!io_ports_register(&vm->ports, &ranges[i]))
+			return false;
+	return true;
+}
+
+/* COM1's interrupt line is ISA IRQ 4: I/O APIC pin 4 (no override in the MADT). */
+#define COM1_GSI 4
+
+static void com1_irq(void *ctx, bool asserted)
+{
+	vm_ioapic_set_irq(ctx, COM1_GSI, asserted);
+}
+
+/* vm.testdev=on: the interrupt-line ports of QEMU's pc-testdev, which kvm-unit-tests'
+ * ioapic test drives: a byte to 0x2000 + N sets I/O APIC input N to (byte != 0). For tests of
+ * the I/O APIC from inside a guest; off by default (a PC has nothing there). */
+#define TESTDEV_IRQ_PORT 0x2000
+
+static void testdev_write(void *dev, uint16_t port, unsigned size, uint32_t value)
+{
+	vm_ioapic_set_irq(dev, port - TESTDEV_IRQ_PORT, (value & 0xff) != 0);
+}
+
+static bool register_testdev(struct vm *vm)
+{
+	const struct port_range r = { TESTDEV_IRQ_PORT, TESTDEV_IRQ_PORT + VIOAPIC_PINS - 1,
+				      "test device IRQ lines", 0, testdev_write, vm };
+
+	return !vm_options.testdev || io_ports_register(&vm->ports, &r);
+}
+
 bool vm_devices_register(struct vm *vm)
 {
 	const struct port_range ranges[] = {
@@ -103,10 +169,16 @@ bool vm_devices_register(struct vm *vm)
 	vm->devices = &vm0_devices;
 	vm->flush_devices = devices_flush;
 	vuart_init(&vm->devices->com1, com1_line, vm);
+	vuart_set_irq(&vm->devices->com1, com1_irq, vm);
 	struct port_range com1 = vuart_ports(&vm->devices->com1, GUEST_PORT_COM1, "COM1");
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
 	console_set_guest_sink(com1_input, vm);
+	vrtc_init(&vm->devices->rtc, rtc_clock, vm);
+	struct port_range rtc = vrtc_ports(&vm->devices->rtc, "CMOS RTC");
+	if (!io_ports_register(&vm->ports, &rtc) || !register_absent(vm) ||
+	    !vm_ioapic_register(vm) || !register_testdev(vm))
+		return false;
 	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))
 			return false;

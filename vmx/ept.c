@@ -55,6 +55,8 @@ void exit_ept_violation(struct vcpu *v)
 		vapic_mmio_emulate(v, gpa);
 		return;
 	}
+	if (!(q & 4) && exit_mmio_emulate(v, gpa))
+		return;
 
 	vm_stop(v->vm, "EPT violation: vCPU %u %s at guest-physical 0x%lx (guest RAM ends at "
 		       "0x%lx) from RIP 0x%lx", v->id, access, gpa, v->vm->ram_size,

@@ -10,6 +10,7 @@
 #include "vmx/exit.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
+#include "vmx/vm_ioapic.h"
 #include "vmx/vmcs_check_host.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
@@ -149,7 +150,7 @@ static const exit_handler_fn exit_handlers[VMX_EXIT_REASON_MAX + 1] = {
 	[VMX_EXIT_ENTRY_FAIL_MCE] = exit_entry_failed,
 	[VMX_EXIT_TPR_BELOW_THRESHOLD] = exit_apic_recheck,
 	[VMX_EXIT_APIC_ACCESS] = exit_apic_access,
-	[VMX_EXIT_VIRTUALIZED_EOI] = exit_apic_recheck,
+	[VMX_EXIT_VIRTUALIZED_EOI] = exit_virtualized_eoi,
 	[VMX_EXIT_EPT_VIOLATION] = exit_ept_violation,
 	[VMX_EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
 	[VMX_EXIT_INVEPT] = exit_undefined,

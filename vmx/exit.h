@@ -20,6 +20,8 @@ struct cpuid_result exit_cpuid_guest(struct vcpu *v, uint32_t leaf, uint32_t sub
 void exit_rdmsr(struct vcpu *v);               /* vmx/exit_msr.c */
 void exit_wrmsr(struct vcpu *v);
 void exit_io(struct vcpu *v);                  /* vmx/exit_io.c */
+/* INS/OUTS (vmx/exit_string_io.c); *claimed false when no device has the port. */
+bool exit_io_string(struct vcpu *v, uint64_t qualification, bool *claimed);
 void exit_cr_access(struct vcpu *v);           /* vmx/exit_cr.c */
 void exit_xsetbv(struct vcpu *v);
 void exit_vmcall(struct vcpu *v);              /* vmx/hypercall.c */
@@ -28,5 +30,12 @@ void exit_ept_misconfig(struct vcpu *v);
 void exit_apic_access(struct vcpu *v);         /* vmx/exit_apic.c */
 void exit_apic_write(struct vcpu *v);
 void exit_apic_recheck(struct vcpu *v);
+/* For handlers that emulate an instruction (vmx/exit_apic.c): the code size of the guest's CS
+ * (16, 32 or 64) and up to 15 bytes at CS:RIP read through its page tables (how many). */
+unsigned exit_code_bits(void);
+unsigned exit_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits);
+/* An EPT violation in a range of the VM's MMIO table: decoded and emulated (vmx/exit_mmio.c).
+ * False when no range holds `gpa`. */
+bool exit_mmio_emulate(struct vcpu *v, uint64_t gpa);
 
 #endif

@@ -12,6 +12,7 @@
 #include "vmx/mmio_decode.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
+#include "vmx/vm_ioapic.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
@@ -28,7 +29,7 @@ static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
 	return true;
 }
 
-static unsigned code_bits(void)
+unsigned exit_code_bits(void)
 {
 	uint32_t ar = vmcs_read32(VMCS_GUEST_CS_AR);
 
@@ -37,8 +38,8 @@ static unsigned code_bits(void)
 	return (ar & (1u << 14)) ? 32 : 16;
 }
 
-/* Up to 15 bytes of the instruction at CS:RIP, through the guest's own page tables. */
-static unsigned fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits)
+/* Up to 15 bytes of the instruction at CS:RIP, through the guest's own page tables (vmx/exit.h). */
+unsigned exit_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits)
 {
 	struct gw_regs r = { vmcs_read_natural(VMCS_GUEST_CR0), vmcs_read_natural(VMCS_GUEST_CR3),
 			     vmcs_read_natural(VMCS_GUEST_CR4), vmcs_read64(VMCS_GUEST_EFER) };
@@ -80,13 +81,14 @@ static bool emulate_access(struct vcpu *v, struct vlapic *apic, const struct mmi
 	if (!registers || in->size != 4 || (offset & 3))
 		return false; /* the APIC takes aligned 32-bit writes only (SDM 11.4.1) */
 	vlapic_mmio_write(apic, offset, (uint32_t)value, vcpu_guest_tsc(v));
+	vapic_forward_level_eoi(v);
 	return !vapic_send_prepared_ipi(v, apic);
 }
 
 static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
 {
 	uint8_t b[15] = { 0 };
-	unsigned bits = code_bits(), n = fetch_insn(v, b, bits);
+	unsigned bits = exit_code_bits(), n = exit_fetch_insn(v, b, bits);
 	struct mmio_insn in;
 	struct vlapic *apic = vcpu_apic(v);
 
@@ -123,6 +125,7 @@ void exit_apic_write(struct vcpu *v)
 	struct vlapic *apic = vcpu_apic(v);
 
 	vlapic_mmio_write(apic, offset, vlapic_reg(apic, offset), vcpu_guest_tsc(v));
+	vapic_forward_level_eoi(v);
 	if (!vapic_send_prepared_ipi(v, apic))
 		v->apic_dirty = true;
 }

@@ -1,7 +1,7 @@
 /* vmx/exit_io.c: I/O instruction exits (every port exits: both I/O bitmaps are all ones),
  * dispatched through the VM's port table. Exit qualification layout: SDM Vol. 3C, 28.2.1, Table
- * "Exit Qualification for I/O Instructions". String and REP forms are not emulated: the VM is
- * stopped with the reason rather than given wrong data. */
+ * "Exit Qualification for I/O Instructions". INS and OUTS (with or without REP) go through the
+ * same table, element by element (vmx/exit_string_io.c). */
 #include "lib/log.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs_fields.h"
@@ -29,6 +29,17 @@ static uint64_t io_in_result(uint64_t rax, uint32_t val, unsigned size)
 	return (rax & ~(uint64_t)((1u << (size * 8)) - 1)) | val;
 }
 
+static void log_unclaimed(struct vcpu *v, const struct io_access *a, bool claimed)
+{
+	if (!claimed && v->io_logged < 16) {
+		v->io_logged++;
+		log_info("%s: vCPU %u: %s port 0x%x (%u bytes%s): no device there%s", v->vm->name,
+			 v->id, a->in ? "read from" : "write to", a->port, a->size,
+			 a->string ? ", string I/O" : "",
+			 v->io_logged == 16 ? "; further such accesses are not logged" : "");
+	}
+}
+
 void exit_io(struct vcpu *v)
 {
 	struct io_access a = decode(vmcs_read_natural(VMCS_EXIT_QUALIFICATION));
@@ -37,8 +48,8 @@ void exit_io(struct vcpu *v)
 	bool claimed;
 
 	if (a.string) {
-		vm_stop(vm, "vCPU %u: string I/O (INS/OUTS) on port 0x%x is not supported", v->id,
-			a.port);
+		exit_io_string(v, vmcs_read_natural(VMCS_EXIT_QUALIFICATION), &claimed);
+		log_unclaimed(v, &a, claimed);
 		return;
 	}
 	vm_lock_devices(vm);
@@ -49,11 +60,6 @@ void exit_io(struct vcpu *v)
 		io_ports_write(&vm->ports, a.port, a.size, (uint32_t)v->regs.rax & mask, &claimed);
 	}
 	vm_unlock_devices(vm);
-	if (!claimed && v->io_logged < 16) {
-		v->io_logged++;
-		log_info("%s: vCPU %u: %s port 0x%x (%u bytes): no device there%s", vm->name, v->id,
-			 a.in ? "read from" : "write to", a.port, a.size,
-			 v->io_logged == 16 ? "; further such accesses are not logged" : "");
-	}
+	log_unclaimed(v, &a, claimed);
 	vcpu_skip_instruction(v);
 }

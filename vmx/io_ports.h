@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define IO_PORTS_MAX 16
+#define IO_PORTS_MAX 24
 
 /* `size` is 1, 2 or 4 bytes; `port` is the first port accessed. */
 typedef uint32_t (*port_read_fn)(void *dev, uint16_t port, unsigned size);

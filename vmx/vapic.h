@@ -45,6 +45,8 @@ bool vapic_send_prepared_ipi(struct vcpu *v, struct vlapic *apic);
 
 /* Requests from any CPU (they kick the target's CPU). */
 void vapic_request_fixed(struct vcpu *t, uint8_t vector);
+/* A level-triggered one (from the I/O APIC): its TMR bit is set, so its EOI is reported. */
+void vapic_request_level(struct vcpu *t, uint8_t vector);
 void vapic_request_nmi(struct vcpu *t);
 void vapic_request_init(struct vcpu *t);
 void vapic_request_sipi(struct vcpu *t, uint8_t vector);

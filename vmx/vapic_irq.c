@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
+#include "vmx/vm_ioapic.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx.h"
@@ -31,6 +32,18 @@ void vapic_request_fixed(struct vcpu *t, uint8_t vector)
 		return;
 	}
 	__atomic_or_fetch(&t->pending[vector / 64], 1ull << (vector % 64), __ATOMIC_SEQ_CST);
+	vcpu_note_request(t);
+	vcpu_kick(t);
+}
+
+/* Not posted: the descriptor has no trigger mode. The level bit is stored before the vector,
+ * so the vCPU that takes the vector sees it (take_interrupts). */
+void vapic_request_level(struct vcpu *t, uint8_t vector)
+{
+	uint64_t bit = 1ull << (vector % 64);
+
+	__atomic_or_fetch(&t->pending_level[vector / 64], bit, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&t->pending[vector / 64], bit, __ATOMIC_SEQ_CST);
 	vcpu_note_request(t);
 	vcpu_kick(t);
 }
@@ -62,6 +75,7 @@ static void take_init(struct vcpu *v)
 {
 	for (unsigned w = 0; w < 4; w++) {
 		__atomic_store_n(&v->pending[w], 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&v->pending_level[w], 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&v->extint[w], 0, __ATOMIC_SEQ_CST);
 	}
 	if (v->pi) {
@@ -89,7 +103,19 @@ static void take_sipi(struct vcpu *v, uint16_t req)
 	log_debug("%s: vCPU %u: SIPI vector 0x%x", v->vm->name, v->id, req & 0xff);
 }
 
-/* Posted vectors (descriptor) and requested ones (pending[]) alike go into IRR. */
+/* Whether a vector just taken from pending[] was sent level-triggered (and forget that). */
+static bool take_level(struct vcpu *v, unsigned vec)
+{
+	uint64_t bit = 1ull << (vec % 64);
+
+	if (!(v->pending_level[vec / 64] & bit))
+		return false;
+	__atomic_and_fetch(&v->pending_level[vec / 64], ~bit, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+/* Posted vectors (descriptor) and requested ones (pending[]) alike go into IRR; a level one
+ * also into TMR, and into the EOI-exit bitmap before the guest can take it. */
 static void take_interrupts(struct vcpu *v)
 {
 	uint64_t vectors[4] = { 0, 0, 0, 0 };
@@ -100,8 +126,13 @@ static void take_interrupts(struct vcpu *v)
 	for (unsigned w = 0; w < 4; w++) {
 		if (v->pending[w])
 			vectors[w] |= __atomic_exchange_n(&v->pending[w], 0, __ATOMIC_SEQ_CST);
-		for (uint64_t bits = vectors[w]; bits; bits &= bits - 1)
-			vlapic_accept(apic, (uint8_t)(w * 64 + __builtin_ctzll(bits)), false);
+		for (uint64_t bits = vectors[w]; bits; bits &= bits - 1) {
+			unsigned vec = w * 64 + (unsigned)__builtin_ctzll(bits);
+			bool level = take_level(v, vec);
+			vlapic_accept(apic, (uint8_t)vec, level);
+			if (level)
+				vapic_eoi_exit_add(v, (uint8_t)vec);
+		}
 	}
 }
 
@@ -122,6 +153,8 @@ void vapic_take_requests(struct vcpu *v)
 		if (req)
 			take_sipi(v, req);
 	}
+	if (v->eoi_rescan && __atomic_exchange_n(&v->eoi_rescan, false, __ATOMIC_SEQ_CST))
+		vapic_eoi_exit_rescan(v);
 	take_interrupts(v);
 	if (v->nmi_request)
 		v->nmi_pending = vlapic_nmi_latch(v->nmi_pending,

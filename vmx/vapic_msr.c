@@ -6,6 +6,7 @@
 #include "lib/log.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
+#include "vmx/vm_ioapic.h"
 #include "vmx/vm_options.h"
 
 static bool write_apic_base(struct vcpu *v, uint64_t value)
@@ -60,6 +61,7 @@ bool vapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, bool *gp)
 		struct vlapic *apic = vcpu_apic(v);
 		*gp = vlapic_mode(apic) != APIC_MODE_X2APIC ||
 		      vlapic_msr_write(apic, msr, value, vcpu_guest_tsc(v)) != VLAPIC_OK;
+		vapic_forward_level_eoi(v);
 		if (vapic_send_prepared_ipi(v, apic))
 			return true;
 	} else {

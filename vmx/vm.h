@@ -9,6 +9,7 @@
 
 #include "apic/vlapic.h"
 #include "arch/percpu.h"
+#include "apic/vioapic.h"
 #include "vmx/gmem.h"
 #include "lib/spinlock.h"
 #include "vmx/cpuid_cache.h"
@@ -16,6 +17,7 @@
 #include "vmx/guest_regs.h"
 #include "vmx/io_ports.h"
 #include "vmx/msr_policy.h"
+#include "vmx/mmio_ranges.h"
 #include "vmx/posted_intr.h"
 #include "vmx/vcpu_owner.h"
 
@@ -59,6 +61,9 @@ struct vcpu {
 	volatile uint32_t requests;   /* set after any of the below, and by a stop, a pause and a
 				       * shell call: the cheap test after each exit */
 	volatile uint64_t pending[4]; /* fixed interrupt vectors for its virtual APIC's IRR */
+	volatile uint64_t pending_level[4]; /* of those, the level-triggered ones (I/O APIC) */
+	volatile bool eoi_rescan; /* the I/O APIC's routes changed (vmx/vm_ioapic.c) */
+	uint64_t eoi_exit[4]; /* its EOI-exit bitmap as last written */
 	volatile uint64_t extint[4];  /* HC_WAKE: external interrupts that bypass the APIC, as
 				       * a legacy PIC's through LINT0 in ExtINT mode would */
 	volatile uint32_t nmi_request; /* NMIs sent to it since its CPU last took them */
@@ -133,6 +138,8 @@ struct vm {
 	 * stops (a partial COM1 line). */
 	struct vm_devices *devices;
 	void (*flush_devices)(struct vm *vm);
+	struct mmio_ranges mmio; /* emulated MMIO (the I/O APIC), unmapped in the EPT */
+	struct vioapic ioapic;
 	struct spinlock dev_lock;
 	/* Held while a vCPU leaves a parked state or checks whether every vCPU is parked (vmx/vcpu.c,
 	 * vcpu_park_check): a vCPU halted with interrupts off, waiting for a SIPI, or stopped can only

@@ -1,4 +1,4 @@
-/* vmx/vm_options.c: vm.cpus=, vm.mem= and vm.apic= (README, "Boot options"). BSP, boot only. */
+/* vmx/vm_options.c: vm.cpus=, vm.mem=, vm.apic= and vm.testdev= (README, "Boot options"). BSP, boot only. */
 #include "arch/percpu.h"
 #include "lib/array.h"
 #include "lib/cmdline.h"
@@ -24,6 +24,18 @@ bool vm_option_mem(const char *value, void *ctx)
 	if (!cmdline_parse_u64(value, &mib) || mib < 4 || mib > 3072 || mib % 2)
 		return false;
 	vm_options.mem_mib = mib;
+	return true;
+}
+
+/* vm.testdev=on|off. */
+bool vm_option_testdev(const char *value, void *ctx)
+{
+	static const char *const names[] = { "off", "on" };
+	int i = cmdline_match(value, names, 2);
+
+	if (i < 0)
+		return false;
+	vm_options.testdev = i == 1;
 	return true;
 }
 

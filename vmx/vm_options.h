@@ -16,6 +16,7 @@ struct vm_options {
 	unsigned cpus;    /* 0: one vCPU per online CPU */
 	uint64_t mem_mib; /* 0: the default share of free memory */
 	unsigned apic;    /* enum vm_apic_start */
+	bool testdev;     /* vm.testdev=on: I/O APIC lines driven from ports 0x2000-0x2017 */
 };
 
 extern struct vm_options vm_options;
@@ -23,5 +24,6 @@ extern struct vm_options vm_options;
 bool vm_option_cpus(const char *value, void *ctx);
 bool vm_option_mem(const char *value, void *ctx);
 bool vm_option_apic(const char *value, void *ctx);
+bool vm_option_testdev(const char *value, void *ctx);
 
 #endif

@@ -49,6 +49,7 @@ GUEST_VMTEST_SRCS := \
 	tests/guests/vmtest/exitcount.c \
 	tests/guests/vmtest/msr.c \
 	tests/guests/vmtest/ports.c \
+	tests/guests/vmtest/ioapic.c \
 	tests/guests/vmtest/hlt.c \
 	tests/guests/vmtest/vmcall.c \
 	tests/guests/vmtest/hvmem.c \

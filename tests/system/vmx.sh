@@ -69,6 +69,10 @@ vmtest_case() { # NAME CPUS SUITE [HV-ARGS...]
 	no_fault_lines "$c"
 }
 vmtest_case bochs-vmtest-xsetbv 4 xsetbv
+# The I/O APIC end to end (level delivery, remote IRR, EOI), with and without virtual-interrupt
+# delivery (the EOI-exit bitmap, or EOI exits).
+vmtest_case bochs-vmtest-ioapic 2 ioapic vm.testdev=on
+vmtest_case bochs-vmtest-ioapic-apicv-off 2 ioapic vm.testdev=on apicv=off
 vmtest_case bochs-vmtest-xsetbv-apicv-off 4 xsetbv apicv=off
 vmtest_case bochs-vmtest-cpl3 4 cpl3
 vmtest_case bochs-vmtest-cpl3-apicv-off 4 cpl3 apicv=off

@@ -25,7 +25,7 @@ static uint8_t sum(uint64_t gpa, uint32_t len)
 
 static struct guest_acpi_params params(unsigned ncpus)
 {
-	struct guest_acpi_params p = { GUEST_ACPI_BASE, ncpus, { 0 }, 0x600, 0x604, 5, NULL, NULL };
+	struct guest_acpi_params p = { GUEST_ACPI_BASE, ncpus, { 0 }, 0x600, 0x604, 5, NULL, NULL, 0 };
 
 	for (unsigned i = 0; i < ncpus; i++)
 		p.apic_ids[i] = i;
@@ -118,7 +118,8 @@ TEST(guest_acpi_fadt_facs_dsdt)
 	CHECK_EQ(test_ram_u8(f + 88), 4);
 	CHECK_EQ(test_ram_u8(f + 89), 2);
 	CHECK_EQ(test_ram_u8(f + 91), 0);
-	CHECK_EQ(test_ram_u16(f + 109), 0x24); /* IAPC_BOOT_ARCH: VGA and CMOS RTC not present */
+	CHECK_EQ(test_ram_u16(f + 109), 0x04); /* IAPC_BOOT_ARCH: no VGA; no 8042 or legacy devices */
+	CHECK_EQ(test_ram_u8(f + 108), 0x32);  /* CENTURY: the CMOS byte */
 	CHECK_EQ(test_ram_u32(f + 112), 0x35); /* WBINVD | PROC_C1 | PWR_BUTTON | SLP_BUTTON */
 	static const uint8_t evt[12] = { 1, 32, 0, 2, 0x00, 0x06 };
 	static const uint8_t cnt[12] = { 1, 16, 0, 2, 0x04, 0x06 };
@@ -266,6 +267,37 @@ static bool parse(void)
 	memset(&info, 0, sizeof(info));
 	test_log_clear();
 	return acpi_parse(test_ram.base + rsdp, 36, map_guest, &info);
+}
+
+TEST(guest_acpi_madt_ioapic_and_overrides)
+{
+	struct guest_acpi_params p = params(2);
+
+	p.ioapic_base = 0xfec00000u;
+	MUST(build(&p));
+	CHECK(table_ok(madt_gpa(), "APIC", 44 + 2 * 8 + 12 + 2 * 10, 5));
+	CHECK(lapic_entry(0, 0, 0) && lapic_entry(1, 1, 1));
+	uint64_t e = madt_entry(2);
+	MUST(e);
+	CHECK_EQ(test_ram_u8(e), 1);
+	CHECK_EQ(test_ram_u8(e + 1), 12);
+	CHECK_EQ(test_ram_u8(e + 2), 0);           /* id */
+	CHECK_EQ(test_ram_u32(e + 4), 0xfec00000u); /* address */
+	CHECK_EQ(test_ram_u32(e + 8), 0);          /* GSI base */
+	static const uint8_t iso0[10] = { 2, 10, 0, 0, 2, 0, 0, 0, 0x0, 0 };   /* IRQ0 -> GSI 2 */
+	static const uint8_t iso9[10] = { 2, 10, 0, 9, 9, 0, 0, 0, 0xd, 0 };   /* level, high */
+	MUST(madt_entry(3) && madt_entry(4));
+	CHECK(!memcmp(test_ram_at(madt_entry(3), 10), iso0, 10));
+	CHECK(!memcmp(test_ram_at(madt_entry(4), 10), iso9, 10));
+	CHECK_EQ(madt_entry(5), 0);
+	CHECK_EQ(test_ram_u16(fadt_gpa() + 46), 9); /* the override is the SCI's */
+	CHECK_EQ(test_ram_u32(madt_gpa() + 40), 0); /* still no PCAT_COMPAT */
+	MUST(parse());
+	CHECK_EQ(info.nioapics, 1);
+	CHECK_EQ(info.ioapic[0].addr, 0xfec00000u);
+	CHECK_EQ(info.ioapic[0].gsi_base, 0);
+	CHECK_EQ(info.nisos, 2);
+	CHECK_EQ(info.ncpus, 2);
 }
 
 TEST(guest_acpi_read_back_with_the_host_parser)

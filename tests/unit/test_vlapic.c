@@ -551,12 +551,17 @@ TEST(vlapic_mmio_eoi_nested)
 	CHECK(bit256(&vl, APIC_ISR, 0x30) && bit256(&vl, APIC_ISR, 0x50));
 	CHECK(bit256(&vl, APIC_TMR, 0x50));
 	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0x50);
+	CHECK(!vl.level_eoi_ready);
 	wr(&vl, APIC_EOI, 0x12345678, 0); /* any value */
 	CHECK(!bit256(&vl, APIC_ISR, 0x50));
-	CHECK(!bit256(&vl, APIC_TMR, 0x50));
+	CHECK(bit256(&vl, APIC_TMR, 0x50)); /* kept until the vector is next accepted */
+	CHECK(vl.level_eoi_ready); /* level: the I/O APIC must hear of it */
+	CHECK_EQ(vl.level_eoi_vector, 0x50);
+	vl.level_eoi_ready = false;
 	CHECK(bit256(&vl, APIC_ISR, 0x30));
 	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0x30);
 	wr(&vl, APIC_EOI, 0, 0);
+	CHECK(!vl.level_eoi_ready); /* edge: nothing to tell */
 	CHECK(reg256_empty(&vl, APIC_ISR));
 	CHECK_EQ(rd(&vl, APIC_PPR, 0), 0);
 	wr(&vl, APIC_EOI, 0, 0); /* nothing in service: harmless */
@@ -1021,7 +1026,8 @@ TEST(vlapic_accept_level_and_tmr)
 	CHECK_EQ(vlapic_eoi(&vl), 0x71);
 	CHECK(bit256(&vl, APIC_TMR, 0x70));
 	CHECK_EQ(vlapic_eoi(&vl), 0x70);
-	CHECK(!bit256(&vl, APIC_TMR, 0x70)); /* EOI clears the TMR bit too */
+	CHECK(bit256(&vl, APIC_TMR, 0x70)); /* EOI leaves TMR: the next acceptance decides */
+	CHECK(vl.level_eoi_ready && vl.level_eoi_vector == 0x70);
 }
 
 /* SDM 11.8.4: "the corresponding TMR bit is cleared for edge-triggered interrupts and set for

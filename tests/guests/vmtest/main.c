@@ -45,6 +45,7 @@ static const struct suite suites[] = {
 	{ "console", suite_console, true },
 	{ "apicstart", suite_apicstart, true },
 	{ "chaos", suite_chaos, true },
+	{ "ioapic", suite_ioapic, true }, /* needs vm.testdev=on */
 };
 
 #define NSUITES (ARRAY_SIZE(suites))

@@ -21,6 +21,7 @@ void suite_cpuid(void);
 void suite_exitcount(void);
 void suite_msr(void);
 void suite_ports(void);
+void suite_ioapic(void); /* needs vm.testdev=on */
 void suite_vmcall(void);
 void suite_hlt(void);
 void suite_hvmem(void);
