@@ -219,6 +219,17 @@ static bool choose_cpus(struct vm *vm, unsigned *cpu_of)
 	return true;
 }
 
+static const char *proto_name(enum guest_proto p)
+{
+	switch (p) {
+	case GUEST_MULTIBOOT1: return "multiboot";
+	case GUEST_MULTIBOOT2: return "multiboot2";
+	case GUEST_LINUX: return "Linux bzImage (64-bit boot protocol)";
+	case GUEST_PVH: return "PVH";
+	}
+	return "?";
+}
+
 bool vm_create(const struct boot_info *bi)
 {
 	struct vm *vm = &the_vm;
@@ -237,13 +248,17 @@ bool vm_create(const struct boot_info *bi)
 		log_error("%s: not started", vm->name);
 		return false;
 	}
-	vcpu_set_entry_state(vm->vcpus[0], entry.eip, entry.eax, entry.ebx);
+	if (entry.long_mode)
+		vcpu_set_long_entry_state(vm->vcpus[0], entry.rip, entry.rsi, entry.cr3,
+					  entry.gdt_base, entry.gdt_limit);
+	else
+		vcpu_set_entry_state(vm->vcpus[0], entry.eip, entry.eax, entry.ebx);
 	vm_built = true;
 	log_info("%s: %lu KiB per vCPU (VMCS, MSR bitmap, virtual-APIC page%s, state)", vm->name,
 		 vcpu_memory_bytes(vm->vcpus[0]) / 1024, vm->vcpus[0]->pi ? ", posted-interrupt descriptor" : "");
-	log_info("%s: %u vCPUs, %lu MiB RAM at host 0x%lx, %s kernel, entry 0x%x", vm->name,
-		 vm->nvcpus, vm->ram_size / MIB, vm->ram_hpa,
-		 entry.proto == GUEST_MULTIBOOT2 ? "multiboot2" : "multiboot", entry.eip);
+	log_info("%s: %u vCPUs, %lu MiB RAM at host 0x%lx, %s kernel, entry 0x%lx", vm->name,
+		 vm->nvcpus, vm->ram_size / MIB, vm->ram_hpa, proto_name(entry.proto),
+		 entry.long_mode ? entry.rip : entry.eip);
 	return true;
 }
 

@@ -67,6 +67,11 @@ struct vcpu {
 	volatile uint16_t sipi_request; /* 0x100 | vector */
 	volatile uint8_t start_request; /* enum vcpu_start (vmx/vcpu_state.c) */
 	volatile uint32_t start_eip, start_eax, start_ebx;
+	/* A start in 64-bit mode instead (a Linux bzImage, guest/linux_boot.c): RIP, RSI, CR3 and
+	 * the GDT with the protocol's CS 0x10 and DS 0x18. Written with the fields above. */
+	bool start_long;
+	uint64_t start_rip, start_rsi, start_cr3, start_gdt;
+	uint16_t start_gdt_limit;
 
 	/* The virtual local APIC (apic/vlapic.h) on this vCPU's own virtual-APIC page. */
 	struct vlapic apic;

@@ -139,7 +139,7 @@ no_fault_lines "$c"
 
 c=bochs-not-a-kernel
 boot_case "$c" --hv-args "$hv" --guest "$HV_ROOT/tests/system/data/not-a-kernel.txt" "${bochs[@]}" --cpus 1
-expect_line "$c" '^guest: no multiboot or multiboot2 header in the first 32 KiB: not a multiboot kernel$'
+expect_line "$c" '^guest: not a kernel this loader knows: no multiboot or multiboot2 header in the first 32 KiB, no Linux bzImage header, no ELF PVH entry note$'
 expect_line "$c" '^vm0: not started$'
 no_fault_lines "$c"
 
