@@ -146,6 +146,9 @@ struct vm {
 	volatile bool stopping;
 	volatile unsigned stopped_vcpus;
 	bool poweroff; /* the guest asked for it (vs. a fault) */
+	bool reset;    /* the guest reset the VM: vm_run() starts it again */
+	unsigned restarts; /* how often it did */
+	const struct boot_info *boot; /* the modules it is built (and rebuilt) from */
 	bool break_design_rule; /* crash=design-rule: vCPU 0 breaks it on its loop after an exit */
 };
 
@@ -159,13 +162,17 @@ void vm_request_design_rule_break(void);
 void vm_break_design_rule(void);
 /* The VM, once vm_create() built it; NULL before or without one. */
 struct vm *vm_current(void);
-/* Run the VM on every vCPU's CPU; returns on the BSP when every vCPU has stopped. */
+/* Run the VM on every vCPU's CPU; returns on the BSP when every vCPU has stopped and the guest
+ * did not reset it (a reset starts it again). */
 void vm_run(void);
 
 /* Stop the VM (any vCPU, any reason): logs "<vm>: stopped: <reason>" once, or for a guest
  * power-off/reset the line the README documents, and makes every vCPU leave the guest. */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vm_poweroff(struct vm *vm, const char *what);
+/* The guest's reset (0xcf9, 0xfe to 0x64): "vm0: reset", every vCPU leaves the guest, and
+ * vm_run() builds the VM again from its modules (up to vm.restarts= times). */
+void vm_reset(struct vm *vm);
 
 /* At debug level: "vm0: msrbitmap vCPU N: ..." lines, what the vCPU's bitmap lets through. */
 void vm_log_msr_bitmap(const struct vcpu *v);

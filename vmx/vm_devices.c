@@ -51,13 +51,14 @@ static void pm1_write(void *dev, uint16_t port, unsigned size, uint32_t value)
 }
 
 /* 0xcf9: bit 2 starts a reset (the PCH reset control register); 0x64: command 0xfe pulses the
- * CPU reset line on a PC keyboard controller. Either resets the VM, which here stops it. */
+ * CPU reset line on a PC keyboard controller. Either resets the VM: it stops, and vm_run()
+ * starts it again from its modules. */
 static void reset_write(void *dev, uint16_t port, unsigned size, uint32_t value)
 {
 	struct vm *vm = dev;
 
 	if ((port == GUEST_PORT_RESET && (value & 0x04)) || (port == 0x64 && value == 0xfe))
-		vm_poweroff(vm, "reset");
+		vm_reset(vm);
 }
 
 /* Bytes typed for the guest on the serial line (arch/console_input.c, CPU 0). */
@@ -69,6 +70,13 @@ static bool com1_input(void *ctx, uint8_t byte)
 	bool taken = vuart_receive(&vm->com1, byte);
 	vm_unlock_devices(vm);
 	return taken;
+}
+
+void vm_devices_reset(struct vm *vm)
+{
+	vm_lock_devices(vm);
+	vuart_init(&vm->com1, com1_line, vm);
+	vm_unlock_devices(vm);
 }
 
 bool vm_devices_register(struct vm *vm)

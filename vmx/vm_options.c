@@ -1,4 +1,5 @@
-/* vmx/vm_options.c: vm.cpus=, vm.mem= and vm.apic= (README, "Boot options"). BSP, boot only. */
+/* vmx/vm_options.c: vm.cpus=, vm.mem=, vm.apic= and vm.restarts= (README, "Boot options"). BSP,
+ * boot only. */
 #include "arch/percpu.h"
 #include "lib/cmdline.h"
 #include "lib/string.h"
@@ -23,6 +24,18 @@ bool vm_option_mem(const char *value, void *ctx)
 	if (!cmdline_parse_u64(value, &mib) || mib < 4 || mib > 3072 || mib % 2)
 		return false;
 	vm_options.mem_mib = mib;
+	return true;
+}
+
+/* vm.restarts=N: a guest reset starts the VM again at most N times (default: always, as a PC). */
+bool vm_option_restarts(const char *value, void *ctx)
+{
+	uint64_t n;
+
+	if (!cmdline_parse_u64(value, &n) || n > 1000000)
+		return false;
+	vm_options.restarts = (unsigned)n;
+	vm_options.restarts_limited = true;
 	return true;
 }
 

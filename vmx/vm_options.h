@@ -16,6 +16,8 @@ struct vm_options {
 	unsigned cpus;    /* 0: one vCPU per online CPU */
 	uint64_t mem_mib; /* 0: the default share of free memory */
 	unsigned apic;    /* enum vm_apic_start */
+	bool restarts_limited;
+	unsigned restarts; /* with restarts_limited: how many resets start the VM again */
 };
 
 extern struct vm_options vm_options;
@@ -23,5 +25,6 @@ extern struct vm_options vm_options;
 bool vm_option_cpus(const char *value, void *ctx);
 bool vm_option_mem(const char *value, void *ctx);
 bool vm_option_apic(const char *value, void *ctx);
+bool vm_option_restarts(const char *value, void *ctx);
 
 #endif
