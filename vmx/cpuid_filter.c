@@ -181,6 +181,14 @@ void cpuid_filter_static(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r
 	case 7:
 		filter_leaf7(subleaf, r, v);
 		break;
+	case 0xd:
+		/* No IA32_XSS (the MSR table has none): no XSAVES and no supervisor state
+		 * components (ECX:EDX of subleaf 1), so a guest keeps to XCR0's user states. */
+		if (subleaf == 1) {
+			r->eax &= ~CPUIDD1_EAX_XSAVES;
+			r->ecx = r->edx = 0;
+		}
+		break;
 	case 0xb:
 	case 0x1f:
 		topology_leaf(subleaf, r, v);

@@ -73,6 +73,7 @@ void cpuid_apply_state(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
 #define CPUID1_EDX_HTT (1u << 28)
 #define CPUID1_EDX_TM (1u << 29)
 #define CPUID7_ECX_OSPKE (1u << 4)
+#define CPUIDD1_EAX_XSAVES (1u << 3) /* CPUID.(0xD,1):EAX: XSAVES/XRSTORS and IA32_XSS */
 
 #define CPUID_HV_BASE 0x40000000u
 #define CPUID_HV_MAX 0x40000010u

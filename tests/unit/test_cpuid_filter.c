@@ -211,3 +211,20 @@ TEST(cpuid_kvm_signature_leaves)
 	memcpy(sig, &r.ebx, 4), memcpy(sig + 4, &r.ecx, 4), memcpy(sig + 8, &r.edx, 4);
 	CHECK(!memcmp(sig, "MicroHVisor", 11));
 }
+
+/* No IA32_XSS in the VM: XSAVES and the supervisor components are hidden, the rest of leaf 0xD
+ * (XSAVEOPT, XSAVEC, XGETBV1, the sizes) stays. */
+TEST(cpuid_xsaves_hidden)
+{
+	struct cpuid_vcpu v = { .apic_id = 0, .nvcpus = 1, .host_max_leaf = 0x16 };
+	struct cpuid_result r = { 0xf, 0xa80, 0x100, 0x1 };
+
+	cpuid_filter(0xd, 1, &r, &v);
+	CHECK_EQ(r.eax, 0x7);
+	CHECK_EQ(r.ebx, 0xa80);
+	CHECK_EQ(r.ecx | r.edx, 0);
+	r = (struct cpuid_result){ 0xe7, 0xa80, 0xa80, 0 };
+	cpuid_filter(0xd, 0, &r, &v);
+	CHECK_EQ(r.eax, 0xe7);
+	CHECK_EQ(r.ebx, 0xa80);
+}
