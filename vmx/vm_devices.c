@@ -72,10 +72,17 @@ static bool com1_input(void *ctx, uint8_t byte)
 	return taken;
 }
 
+/* Every device's state as at power-on: what vm_devices_register() starts with and a restart
+ * (vm_devices_reset) puts back. A device added to the VM initializes its state here. */
+static void devices_power_on(struct vm *vm)
+{
+	vuart_init(&vm->com1, com1_line, vm);
+}
+
 void vm_devices_reset(struct vm *vm)
 {
 	vm_lock_devices(vm);
-	vuart_init(&vm->com1, com1_line, vm);
+	devices_power_on(vm);
 	vm_unlock_devices(vm);
 }
 
@@ -89,7 +96,7 @@ bool vm_devices_register(struct vm *vm)
 		{ 0x64, 0x64, "keyboard controller command", 0, reset_write, vm },
 	};
 
-	vuart_init(&vm->com1, com1_line, vm);
+	devices_power_on(vm);
 	struct port_range com1 = vuart_ports(&vm->com1, GUEST_PORT_COM1, "COM1");
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
