@@ -24,6 +24,7 @@ PURE_SRCS := \
 	arch/pci_uart.c \
 	arch/fb_text.c \
 	arch/font8x16.c \
+	mm/mem_map.c \
 	mm/pmm.c \
 	mm/pagetable.c \
 	vmx/cpuid_filter.c \
@@ -134,7 +135,7 @@ CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdinc -fno-pic -fno-pi
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
 	-I. -isystem $(shell $(CC) -print-file-name=include) -MMD -MP $(if $(DEBUG),-DDEBUG)
-NASMFLAGS := -f elf64 -g -F dwarf -I.
+NASMFLAGS := -f elf64 -g -F dwarf -I. -I$(BUILD)/
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
 HOST_CFLAGS := -std=c11 -O1 -g -DHOST_TEST -I. -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -152,6 +153,14 @@ $(BUILD)/%.o: %.c
 $(BUILD)/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+# The VMCS field encodings for nasm, from the one field list C expands too (vmx/vmcs_fields.def).
+$(BUILD)/vmx/vmcs_fields.inc: vmx/vmcs_fields.def
+	@mkdir -p $(dir $@)
+	sed -n 's/^VMCS_FIELD(\(VMCS_[A-Z0-9_]*\), \(0x[0-9a-f]*\),.*/\1 equ \2/p' $< > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/vmx/vmx_entry.o: $(BUILD)/vmx/vmcs_fields.inc
 
 # Two-pass link, so that a fault report names functions (arch/symbols.h). Pass 1 links the image
 # with an empty symbol table; scripts/gen-symbols turns its text symbols (nm) into build/symbols.c;
@@ -180,10 +189,10 @@ $(BUILD)/hypervisor.elf: $(KERNEL_OBJS) $(BUILD)/symbols.o linker.ld $(BUILD)/hy
 	mv $@.tmp $@
 
 # The ISO boots the default guest; scripts/mkiso builds others (README, "Running your own kernel").
-$(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf $(BUILD)/guest/hello.elf scripts/mkiso
-	scripts/mkiso --hv $(BUILD)/hypervisor.elf --guest $(BUILD)/guest/hello.elf -o $@
+$(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf $(BUILD)/guests/hello.elf scripts/mkiso
+	scripts/mkiso --hv $(BUILD)/hypervisor.elf --guest $(BUILD)/guests/hello.elf -o $@
 
-include guest/guest.mk
+include tests/guests/guests.mk
 
 # Host unit tests: the pure sources, and the seam's against the fake VMCS, compiled for the host
 # under ASan/UBSan.

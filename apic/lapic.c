@@ -2,7 +2,7 @@
  * BSP. Register numbers are the xAPIC MMIO offsets; in x2APIC mode register R is MSR 0x800 + R/16
  * (SDM Vol. 3A, 11.12.1.2 "x2APIC Register Address Space"). */
 #include "apic/apic_base.h"
-#include "apic/apic_regs.h"
+#include "lib/guest_abi.h"
 #include "apic/lapic.h"
 #include "arch/cpu.h"
 #include "arch/time.h"

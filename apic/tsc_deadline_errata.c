@@ -1,5 +1,6 @@
 /* apic/tsc_deadline_errata.c: see apic/tsc_deadline_errata.h. */
 #include "apic/tsc_deadline_errata.h"
+#include "lib/array.h"
 
 #define ANY_STEPPING 0xff
 
@@ -36,7 +37,7 @@ uint32_t tsc_deadline_min_microcode(uint32_t signature)
 
 	if (family != 6)
 		return 0;
-	for (unsigned i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(table); i++)
 		if (table[i].model == model &&
 		    (table[i].stepping == ANY_STEPPING || table[i].stepping == stepping))
 			return table[i].min_microcode;

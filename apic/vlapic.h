@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "apic/apic_base.h"
-#include "apic/apic_regs.h"
+#include "lib/guest_abi.h"
 
 #define VLAPIC_TIMER_MODE(lvt) (((lvt) >> 17) & 3) /* 0 one-shot, 1 periodic, 2 TSC-deadline */
 /* Version register: version 0x14 (integrated APIC), 7 LVT entries (max LVT index 6), and

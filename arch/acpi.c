@@ -2,12 +2,11 @@
  * RSDT/XSDT, MADT, FADT, the DSDT's \_S5 package, and the BIOS-area RSDP scan. Pure: physical
  * memory only through the caller's acpi_map_fn. BSP, once, at boot; also host unit tests. */
 #include "arch/acpi.h"
+#include "lib/acpi_rsdp.h"
 #include "lib/log.h"
 #include "lib/unaligned.h"
 #include "lib/string.h"
 
-#define RSDP_V1_LEN 20 /* ACPI 6.5, 5.2.5.3: the ACPI 1.0 part the first checksum covers */
-#define RSDP_V2_LEN 36
 #define ACPI_TABLE_MAX_LEN (16u << 20) /* larger is corruption, not a table */
 
 #define MADT_ENTRIES 44 /* after the header, local APIC address u32 and flags u32 */

@@ -5,6 +5,7 @@
 #include "arch/acpi_host.h"
 #include "arch/cpu.h"
 #include "arch/power.h"
+#include "lib/acpi_rsdp.h"
 #include "lib/log.h"
 #include "lib/string.h"
 
@@ -46,7 +47,7 @@ void acpi_host_init(const struct boot_info *bi, struct acpi_host *out)
 		}
 		log_info("acpi: RSDP found at 0x%lx by scanning the BIOS areas", phys);
 		rsdp = (const void *)phys;
-		rsdp_len = 36;
+		rsdp_len = RSDP_V2_LEN;
 	}
 	if (!acpi_parse(rsdp, rsdp_len, host_map, &info)) {
 		just_the_bsp(out, "the ACPI tables are unusable");

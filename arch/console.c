@@ -12,8 +12,10 @@
 #include "arch/serial.h"
 #include "arch/time.h"
 #include "boot/bootinfo.h"
+#include "lib/array.h"
 #include "lib/cmdline.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define LINE_MAX 256
@@ -21,7 +23,8 @@
 static struct uart console_uart = { false, SERIAL_COM1, 1 };
 static bool console_present;
 static enum log_level console_level = LOG_INFO;
-static volatile int console_owner = -1; /* CPU holding the lock, or -1 */
+static struct spinlock console_lock;
+static volatile int console_owner = -1; /* CPU holding console_lock, or -1 */
 static volatile bool panic_mode;
 
 /* Set by the option handlers, applied by console_apply_options() once every option is read. */
@@ -43,12 +46,14 @@ static uint64_t lock(void)
 
 	irq_disable();
 	for (unsigned long spin = 0;; spin++) {
-		if (__sync_bool_compare_and_swap(&console_owner, -1, me))
+		if (spin_trylock(&console_lock)) {
+			console_owner = me;
 			break;
+		}
 		/* In panic mode, give another CPU a bounded time to finish its line, then take the
 		 * console: it may have stopped holding the lock forever. */
 		if (panic_mode && (console_owner == me || spin > 10000000)) {
-			console_owner = me;
+			console_owner = me; /* console_lock stays held: now by this CPU */
 			break;
 		}
 		cpu_relax();
@@ -58,7 +63,8 @@ static uint64_t lock(void)
 
 static void unlock(uint64_t flags)
 {
-	__atomic_store_n(&console_owner, -1, __ATOMIC_RELEASE);
+	console_owner = -1;
+	spin_unlock(&console_lock);
 	if (flags & RFLAGS_IF)
 		irq_enable();
 }
@@ -215,7 +221,7 @@ bool console_fbcon_option(const char *value, void *ctx)
 {
 	static const char *const names[] = { [FBCON_AUTO] = "auto", [FBCON_ON] = "on",
 					      [FBCON_OFF] = "off" };
-	int i = cmdline_match(value, names, sizeof(names) / sizeof(names[0]));
+	int i = cmdline_match(value, names, ARRAY_SIZE(names));
 
 	if (i < 0)
 		return false;
@@ -253,7 +259,7 @@ void console_attach_framebuffer(const struct boot_framebuffer *bfb)
 bool console_loglevel_option(const char *value, void *ctx)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
-	int i = cmdline_match(value, names, sizeof(names) / sizeof(names[0]));
+	int i = cmdline_match(value, names, ARRAY_SIZE(names));
 
 	if (i < 0)
 		return false;

@@ -16,6 +16,7 @@
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "boot/mb2.h"
+#include "lib/array.h"
 #include "lib/cmdline.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -23,8 +24,6 @@
 #include "vmx/vm.h"
 #include "vmx/vm_options.h"
 #include "vmx/vmx.h"
-
-#define MB2_BOOTLOADER_MAGIC 0x36d76289 /* Multiboot2 spec 3.3: in EAX at entry */
 
 void kmain(uint32_t magic, uint32_t info_phys);
 
@@ -36,7 +35,7 @@ static bool crash_option(const char *value, void *ctx)
 {
 	static const char *const kinds[] = { "ud", "pf", "stack", "panic", "design-rule",
 					     "vmxon-cpu1" };
-	int i = cmdline_match(value, kinds, sizeof(kinds) / sizeof(kinds[0]));
+	int i = cmdline_match(value, kinds, ARRAY_SIZE(kinds));
 
 	if (i < 0)
 		return false;
@@ -77,18 +76,35 @@ static void read_boot_info(uint32_t magic, uint32_t info_phys)
 		 boot_info.cmdline);
 }
 
+/* mm/ knows nothing of multiboot: it gets the map and what the loader put in memory (the
+ * information itself, the modules) as plain ranges. */
+static void boot_mm_map(const struct boot_info *bi, struct mm_boot_map *m)
+{
+	_Static_assert(BOOT_MAX_MODULES + 1 <= MM_MAX_LOADED, "mm_boot_map.loaded is too small");
+	*m = (struct mm_boot_map){ .ranges = bi->mem, .count = bi->mem_count,
+				   .source = bi->mem_from_efi ? "EFI" : "e820",
+				   .modules = bi->mod_count };
+	m->loaded[m->loaded_count++] = (struct mem_range){ bi->info_phys, bi->info_size, MEM_RESERVED };
+	for (unsigned i = 0; i < bi->mod_count; i++)
+		m->loaded[m->loaded_count++] = (struct mem_range){
+			bi->mods[i].start, bi->mods[i].end - bi->mods[i].start, MEM_RESERVED };
+}
+
 void kmain(uint32_t magic, uint32_t info_phys)
 {
+	struct mm_boot_map mm_map;
+
 	percpu_init_bsp();
 	console_init_early();
 	log_info("hv: microhypervisor starting");
 	percpu_load(cpus[0]);
 	read_boot_info(magic, info_phys);
 	cmdline_parse(boot_info.cmdline, boot_options,
-		      sizeof(boot_options) / sizeof(boot_options[0]), 0);
+		      ARRAY_SIZE(boot_options), 0);
 	console_apply_options();
 	time_calibrate();
-	mm_init(&boot_info);
+	boot_mm_map(&boot_info, &mm_map);
+	mm_init(&mm_map);
 
 	struct acpi_host acpi;
 	acpi_host_init(&boot_info, &acpi);

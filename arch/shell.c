@@ -7,6 +7,7 @@
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/shell.h"
+#include "lib/array.h"
 #include "lib/cmdline.h"
 #include "lib/line_edit.h"
 #include "lib/printf.h"
@@ -88,7 +89,7 @@ static const struct shell_cmd cmds[] = {
 	{ "poweroff", "", "power the machine off", cmd_poweroff },
 };
 
-#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+#define NCMDS (ARRAY_SIZE(cmds))
 
 static void cmd_help(int argc, char **argv)
 {

@@ -15,11 +15,14 @@
 #include "arch/trap.h"
 #include "lib/log.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 extern const uint64_t trap_stubs[256];
 
-static volatile int panic_cpu = -1; /* the CPU that is stopping the machine, or -1 */
+/* Taken once, by the CPU that stops the machine, and never released. */
+static struct spinlock panic_lock;
+static volatile int panic_cpu = -1; /* that CPU, or -1 */
 static volatile unsigned cpus_stopped; /* CPUs that reported in after the stop NMI */
 
 /* Mnemonics and names of the architectural exceptions (SDM Vol. 3A, Table 6-1). */
@@ -170,8 +173,9 @@ static void stop_machine_begin(void)
 {
 	int me = (int)cpu_id();
 
-	if (!__sync_bool_compare_and_swap(&panic_cpu, -1, me) && panic_cpu != me)
+	if (panic_cpu != me && !spin_trylock(&panic_lock))
 		cpu_halt_forever();
+	panic_cpu = me;
 	console_enter_panic_mode();
 }
 

@@ -7,24 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BOOT_MAX_MEM_RANGES 128
+#include "mm/mem_map.h"
+
+#define BOOT_MAX_MEM_RANGES MEM_MAP_MAX_RANGES
 #define BOOT_MAX_MODULES 16
-
-/* Memory types as in the multiboot2 memory-map tag (which uses the ACPI/e820 numbering). EFI
- * memory maps are translated into these. */
-enum mem_type {
-	MEM_USABLE = 1,
-	MEM_RESERVED = 2,
-	MEM_ACPI_RECLAIMABLE = 3,
-	MEM_ACPI_NVS = 4,
-	MEM_BAD = 5,
-};
-
-struct mem_range {
-	uint64_t base;
-	uint64_t len;
-	uint32_t type; /* enum mem_type */
-};
 
 struct boot_module {
 	uint64_t start; /* physical, first byte */

@@ -1,14 +1,14 @@
 /* boot/mb2.c: parses the multiboot2 boot information (Multiboot2 spec 1.0, 3.6 "Boot information
- * format") into struct boot_info, and normalises memory maps. Pure: BSP, once, at boot, before
- * anything else runs; also built for the host unit tests. Never reads outside total_size. */
+ * format") into struct boot_info, its memory map normalised by mm/mem_map.c. Pure: BSP, once, at
+ * boot, before anything else runs; also built for the host unit tests. Never reads outside
+ * total_size. */
 #include "boot/mb2.h"
+#include "mm/mem_map.h"
+#include "lib/acpi_rsdp.h"
 #include "lib/log.h"
 #include "lib/unaligned.h"
 #include "lib/string.h"
 
-#define MB2_FIXED_PART 8 /* total_size u32, reserved u32 */
-#define MB2_TAG_HEADER 8 /* type u32, size u32 */
-#define MB2_MMAP_ENTRY 24 /* base u64, length u64, type u32, reserved u32 */
 #define EFI_DESC_MIN 40   /* UEFI 2.10, 7.2 EFI_MEMORY_DESCRIPTOR, without padding */
 #define EFI_PAGE_SHIFT 12
 
@@ -36,165 +36,6 @@ static bool has_nul(const char *s, uint32_t n)
 	return false;
 }
 
-const char *mem_type_name(uint32_t type)
-{
-	switch (type) {
-	case MEM_USABLE:
-		return "usable";
-	case MEM_RESERVED:
-		return "reserved";
-	case MEM_ACPI_RECLAIMABLE:
-		return "ACPI reclaimable";
-	case MEM_ACPI_NVS:
-		return "ACPI NVS";
-	case MEM_BAD:
-		return "bad";
-	default:
-		return "unknown";
-	}
-}
-
-/* ---- Memory-map normalisation ---- */
-
-/* How strongly a type forbids using the memory; on overlap the higher rank wins. */
-static unsigned mem_rank(uint32_t type)
-{
-	switch (type) {
-	case MEM_USABLE:
-		return 0;
-	case MEM_ACPI_RECLAIMABLE:
-		return 1;
-	case MEM_ACPI_NVS:
-		return 2;
-	case MEM_BAD:
-		return 4;
-	default:
-		return 3; /* reserved */
-	}
-}
-
-static uint64_t range_end(const struct mem_range *r)
-{
-	return r->base + r->len;
-}
-
-/* Copies r into scratch, dropping zero-length ranges, clamping ranges that wrap past 2^64 and
- * turning unknown types into reserved. Returns the number kept. */
-static unsigned mem_sanitize(const struct mem_range *r, unsigned n, struct mem_range *out)
-{
-	unsigned kept = 0, empty = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		struct mem_range x = r[i];
-
-		if (!x.len) {
-			empty++;
-			continue;
-		}
-		if (x.base + x.len < x.base) {
-			log_warn("mb2: memory range at 0x%lx length 0x%lx runs past the end of the "
-				 "address space; clamped", x.base, x.len);
-			x.len = UINT64_MAX - x.base;
-			if (!x.len)
-				continue;
-		}
-		if (x.type < MEM_USABLE || x.type > MEM_BAD)
-			x.type = MEM_RESERVED;
-		out[kept++] = x;
-	}
-	if (empty)
-		log_warn("mb2: memory map has %u zero-length entries; dropped", empty);
-	return kept;
-}
-
-/* The winning type among the ranges covering pos (0 when none covers it). */
-static uint32_t mem_type_at(const struct mem_range *r, unsigned n, uint64_t pos, bool *overlap)
-{
-	uint32_t type = 0;
-	unsigned covering = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		if (pos < r[i].base || pos >= range_end(&r[i]))
-			continue;
-		if (!covering++ || mem_rank(r[i].type) > mem_rank(type))
-			type = r[i].type;
-	}
-	if (covering > 1)
-		*overlap = true;
-	return type;
-}
-
-/* The first range start or end above pos; false when there is none. */
-static bool mem_next_boundary(const struct mem_range *r, unsigned n, uint64_t pos, uint64_t *next)
-{
-	bool found = false;
-
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t b[2] = { r[i].base, range_end(&r[i]) };
-		for (unsigned k = 0; k < 2; k++) {
-			if (b[k] > pos && (!found || b[k] < *next)) {
-				*next = b[k];
-				found = true;
-			}
-		}
-	}
-	return found;
-}
-
-/* Appends [base, end) to the output, merging it into the previous range when they touch and
- * share a type. */
-static void mem_emit(struct mem_range *out, unsigned *n, unsigned *dropped, uint64_t base,
-		     uint64_t end, uint32_t type)
-{
-	struct mem_range *last = *n ? &out[*n - 1] : 0;
-
-	if (last && last->type == type && range_end(last) == base) {
-		last->len += end - base;
-		return;
-	}
-	if (*n == BOOT_MAX_MEM_RANGES) {
-		(*dropped)++;
-		return;
-	}
-	out[(*n)++] = (struct mem_range){ base, end - base, type };
-}
-
-/* A sweep over every range boundary: each piece between two boundaries takes the most restrictive
- * type covering it. O(n^2) on at most BOOT_MAX_MEM_RANGES entries, which is nothing at boot. */
-void mb2_normalize_mem(struct mem_range *r, unsigned *count)
-{
-	static struct mem_range in[BOOT_MAX_MEM_RANGES];
-	unsigned n = *count, out = 0, dropped = 0;
-	bool overlap = false;
-	uint64_t pos = UINT64_MAX;
-
-	if (n > BOOT_MAX_MEM_RANGES) {
-		log_warn("mb2: memory map of %u entries cut to %u", n, BOOT_MAX_MEM_RANGES);
-		n = BOOT_MAX_MEM_RANGES;
-	}
-	n = mem_sanitize(r, n, in);
-	for (unsigned i = 0; i < n; i++)
-		if (in[i].base < pos)
-			pos = in[i].base;
-	while (n) {
-		uint64_t next = 0;
-		uint32_t type = mem_type_at(in, n, pos, &overlap);
-		bool more = mem_next_boundary(in, n, pos, &next);
-
-		if (type)
-			mem_emit(r, &out, &dropped, pos, next, type);
-		if (!more)
-			break;
-		pos = next;
-	}
-	if (overlap)
-		log_warn("mb2: memory map has overlapping entries; the more restrictive type wins");
-	if (dropped)
-		log_warn("mb2: memory map has more than %u ranges after merging; %u dropped",
-			 BOOT_MAX_MEM_RANGES, dropped);
-	*count = out;
-}
-
 /* ---- Tags ---- */
 
 /* Ranges go straight into bi->mem; when it fills up, normalising merges what it can to make
@@ -204,7 +45,7 @@ static void add_range(struct mb2_parser *ps, uint64_t base, uint64_t len, uint32
 	struct boot_info *bi = ps->bi;
 
 	if (bi->mem_count == BOOT_MAX_MEM_RANGES && !ps->mem_full) {
-		mb2_normalize_mem(bi->mem, &bi->mem_count);
+		mem_map_normalize(bi->mem, &bi->mem_count);
 		ps->mem_full = bi->mem_count == BOOT_MAX_MEM_RANGES;
 	}
 	if (bi->mem_count == BOOT_MAX_MEM_RANGES) {
@@ -270,9 +111,9 @@ static void tag_mmap(struct mb2_parser *ps, const struct mb2_tag *t)
 	if (!tag_fits(t, 16, "memory map"))
 		return;
 	uint32_t esize = get_u32(t->p + 8), n;
-	if (esize < MB2_MMAP_ENTRY || esize % 8) {
+	if (esize < MB2_MMAP_ENTRY_SIZE || esize % 8) {
 		log_warn("mb2: memory map tag at offset %u has entry_size %u (need a multiple "
-			 "of 8, >= %u); ignored", t->off, esize, MB2_MMAP_ENTRY);
+			 "of 8, >= %u); ignored", t->off, esize, MB2_MMAP_ENTRY_SIZE);
 		return;
 	}
 	n = (t->size - 16) / esize;
@@ -365,13 +206,14 @@ static void tag_framebuffer(struct mb2_parser *ps, const struct mb2_tag *t)
 	}
 }
 
-/* The tags carry a copy of the RSDP (ACPI 6.5, 5.2.5.3): 20 bytes for ACPI 1.0, 36 after. */
+/* The tags carry a copy of the RSDP (ACPI 6.5, 5.2.5.3): RSDP_V1_LEN bytes for ACPI 1.0,
+ * RSDP_V2_LEN after. */
 static void tag_rsdp(struct mb2_parser *ps, const struct mb2_tag *t)
 {
 	bool is_new = t->type == MB2_TAG_ACPI_NEW;
 
-	if (!tag_fits(t, MB2_TAG_HEADER + (is_new ? 36 : 20), is_new ? "ACPI new RSDP" :
-									"ACPI old RSDP"))
+	if (!tag_fits(t, MB2_TAG_HEADER + (is_new ? RSDP_V2_LEN : RSDP_V1_LEN),
+		      is_new ? "ACPI new RSDP" : "ACPI old RSDP"))
 		return;
 	if (!is_new && ps->have_new_rsdp)
 		return;
@@ -442,7 +284,7 @@ static void parse_tag(struct mb2_parser *ps, const struct mb2_tag *t)
  * not fit stops the walk: past it nothing can be trusted to be a tag header. */
 static void walk_tags(struct mb2_parser *ps, const uint8_t *base, uint32_t total)
 {
-	uint32_t off = MB2_FIXED_PART;
+	uint32_t off = MB2_INFO_FIXED_PART;
 
 	while (off + MB2_TAG_HEADER <= total) {
 		struct mb2_tag t = { base + off, off, get_u32(base + off), get_u32(base + off + 4) };
@@ -475,7 +317,7 @@ static void finish_mem(struct mb2_parser *ps)
 	if (ps->mem_dropped)
 		log_warn("mb2: memory map has more than %u distinct ranges; %u entries dropped",
 			 BOOT_MAX_MEM_RANGES, ps->mem_dropped);
-	mb2_normalize_mem(bi->mem, &bi->mem_count);
+	mem_map_normalize(bi->mem, &bi->mem_count);
 	if (!bi->mem_count)
 		log_warn("mb2: the memory map is empty: no valid memory-map tag (6) or EFI "
 			 "memory-map tag (17)");
@@ -494,7 +336,7 @@ bool mb2_parse(const void *info, uint64_t info_phys, struct boot_info *out)
 		return false;
 	}
 	total = get_u32(info);
-	if (total < MB2_FIXED_PART + MB2_TAG_HEADER || total > MB2_INFO_MAX_SIZE) {
+	if (total < MB2_INFO_FIXED_PART + MB2_TAG_HEADER || total > MB2_INFO_MAX_SIZE) {
 		log_error("mb2: boot information total_size %u is invalid (must be 16..%u)", total,
 			  MB2_INFO_MAX_SIZE);
 		return false;

@@ -4,10 +4,10 @@
  * States)", encoded per 20.2 "AML Grammar Definition". Pure; BSP while the VM is built. */
 #include "guest/acpi_tables.h"
 #include "guest/layout.h"
+#include "lib/acpi_rsdp.h"
 #include "lib/log.h"
 
 #define HDR 36 /* the common table header */
-#define RSDP_LEN 36
 #define FACS_LEN 64
 #define FADT_LEN 276 /* revision 6: up to the hypervisor vendor identity */
 #define MADT_FIXED 44 /* header, local APIC address, flags */
@@ -67,7 +67,7 @@ static struct acpi_layout layout(const struct guest_acpi_params *p)
 {
 	struct acpi_layout l;
 
-	l.facs = align_up(RSDP_LEN, 64); /* the FACS must be 64-byte aligned */
+	l.facs = align_up(RSDP_V2_LEN, 64); /* the FACS must be 64-byte aligned */
 	l.dsdt = align_up(l.facs + FACS_LEN, 16);
 	l.fadt = align_up(l.dsdt + HDR + S5_AML_LEN, 16);
 	l.madt = align_up(l.fadt + FADT_LEN, 16);
@@ -202,10 +202,10 @@ static void build_rsdp(uint8_t *r, const struct guest_acpi_params *p, uint64_t b
 	put_id(r + 9, oem_id(p), 6);
 	r[15] = 2;                      /* revision: ACPI 2.0+, with the XSDT */
 	put(r + 16, base + l->rsdt, 4);
-	put(r + 20, RSDP_LEN, 4);
+	put(r + 20, RSDP_V2_LEN, 4);
 	put(r + 24, base + l->xsdt, 8);
 	r[8] = checksum(r, 20);         /* the ACPI 1.0 part */
-	r[32] = checksum(r, RSDP_LEN);  /* extended checksum, over all of it */
+	r[32] = checksum(r, RSDP_V2_LEN);  /* extended checksum, over all of it */
 }
 
 static bool params_ok(const struct guest_acpi_params *p)

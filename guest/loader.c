@@ -8,16 +8,15 @@
 #include "guest/linux_boot.h"
 #include "guest/loader_priv.h"
 #include "lib/log.h"
+#include "lib/multiboot.h"
 #include "lib/unaligned.h"
 
-#define MB1_HEADER_MAGIC 0x1badb002u
 #define MB1_SEARCH 8192              /* the header lies in the image's first 8 KiB, 4-aligned */
 #define MB1_FLAG_VIDEO (1u << 2)
 #define MB1_FLAG_ADDRESS (1u << 16)  /* the address fields are valid: load by them, not ELF */
 #define MB1_FLAGS_REQUIRED 0xffffu   /* bits 0-15: refuse any we do not know */
 #define MB1_FLAGS_KNOWN 0x7u         /* 0 page-aligned modules, 1 memory info, 2 video mode */
 
-#define MB2_HEADER_MAGIC 0xe85250d6u
 #define MB2_SEARCH 32768             /* the header lies in the image's first 32 KiB, 8-aligned */
 #define MB2_ARCH_I386 0
 #define MB2_TAG_OPTIONAL 1u

@@ -49,8 +49,6 @@ struct guest_entry {
 	uint64_t info_gpa, info_len; /* the boot information structure */
 };
 
-#define MB1_BOOTLOADER_MAGIC 0x2badb002u
-#define MB2_BOOTLOADER_MAGIC 0x36d76289u
 
 /* Loads p->kernel into gm (guest RAM up to GUEST_RAM_MAX): the kernel's segments at their
  * physical addresses, then the modules page-aligned after the kernel (never below 1 MiB), then

@@ -5,7 +5,9 @@
  * information format". Pure; BSP while the VM is built. */
 #include "guest/layout.h"
 #include "guest/loader_priv.h"
+#include "lib/acpi_rsdp.h"
 #include "lib/log.h"
+#include "lib/multiboot.h"
 
 #define LOADER_NAME "microhypervisor"
 #define PAGE 4096ull
@@ -19,17 +21,6 @@
 #define MB1_MOD_SIZE 16   /* mod_start, mod_end, string, reserved */
 #define MB1_MMAP_SIZE 24  /* size (= 20, not counting itself), base_addr, length, type */
 
-#define MB2_TAG_END 0
-#define MB2_TAG_CMDLINE 1
-#define MB2_TAG_LOADER_NAME 2
-#define MB2_TAG_MODULE 3
-#define MB2_TAG_BASIC_MEMINFO 4
-#define MB2_TAG_MMAP 6
-#define MB2_TAG_ACPI_OLD 14
-#define MB2_TAG_ACPI_NEW 15
-#define MB2_MMAP_ENTRY_SIZE 24 /* base_addr, length, type, reserved */
-#define RSDP_V1_LEN 20         /* the ACPI 1.0 part (ACPI 6.5, 5.2.5.3) */
-#define RSDP_V2_LEN 36
 
 unsigned guest_memmap(uint64_t ram_size, struct mem_range *out, unsigned max)
 {

@@ -2,9 +2,12 @@
  * set. Taking it is an acquire and releasing it a release, so what one holder wrote is seen by
  * the next (GCC's __atomic builtins; on x86 the XCHG is a full barrier anyway). For short
  * sections only: the holder must not sleep. In the hypervisor interrupts are off wherever one is
- * taken. */
+ * taken. A lock that must know its holder (a console a fault handler may re-enter, the CPU that
+ * stops the machine) keeps the holder next to it; the lock itself is always this one. */
 #ifndef LIB_SPINLOCK_H
 #define LIB_SPINLOCK_H
+
+#include <stdbool.h>
 
 #include "lib/x86.h"
 
@@ -19,6 +22,13 @@ static inline void spin_lock(struct spinlock *l)
 	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED))
 			cpu_relax();
+}
+
+/* Takes the lock when it is free, without waiting. True when taken. */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	return !__atomic_load_n(&l->held, __ATOMIC_RELAXED) &&
+	       !__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE);
 }
 
 static inline void spin_unlock(struct spinlock *l)

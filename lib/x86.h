@@ -1,6 +1,6 @@
 /* lib/x86.h: the x86 instructions that read the same in 64-bit and in 32-bit code (port I/O,
  * CPUID, RDTSC, RDMSR/WRMSR, PAUSE, CLI/STI/HLT), shared by the hypervisor (arch/cpu.h) and the
- * test guests (guest/lib/cpu.h), which add what depends on the width. Ring 0. */
+ * test guests (tests/guests/lib/cpu.h), which add what depends on the width. Ring 0. */
 #ifndef LIB_X86_H
 #define LIB_X86_H
 
@@ -103,7 +103,7 @@ uint64_t rdtsc(void); /* tests/unit/fake_hw.c */
 #endif
 
 /* read_crN() and write_crN() in the caller's register width: uint64_t in the hypervisor
- * (arch/cpu.h), uint32_t in the 32-bit test guests (guest/lib/cpu.h). */
+ * (arch/cpu.h), uint32_t in the 32-bit test guests (tests/guests/lib/cpu.h). */
 #define X86_DEFINE_CR_ACCESSORS(n, type)                                  \
 	static inline type read_cr##n(void)                               \
 	{                                                                 \

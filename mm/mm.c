@@ -2,14 +2,14 @@
  * tables. BSP, once, early (after the console, before ACPI and SMP). */
 #include "arch/cpu.h"
 #include "arch/trap.h"
-#include "boot/mb2.h"
 #include "lib/log.h"
+#include "mm/mem_map.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/pmm.h"
 
 #define GIB (1ull << 30)
-#define MAX_RESERVED (BOOT_MAX_MODULES + 4)
+#define MAX_RESERVED (MM_MAX_LOADED + 1)
 
 extern uint8_t __image_start[], __image_end[], boot_stack_guard[];
 
@@ -20,14 +20,14 @@ static bool is_ram(uint32_t type)
 	return type == MEM_USABLE || type == MEM_ACPI_RECLAIMABLE || type == MEM_ACPI_NVS;
 }
 
-static void log_memory_map(const struct boot_info *bi)
+static void log_memory_map(const struct mm_boot_map *m)
 {
 	uint64_t usable = 0;
 	unsigned n = 0;
 
-	log_info("mem: map from %s, %u entries", bi->mem_from_efi ? "EFI" : "e820", bi->mem_count);
-	for (unsigned i = 0; i < bi->mem_count; i++) {
-		const struct mem_range *r = &bi->mem[i];
+	log_info("mem: map from %s, %u entries", m->source, m->count);
+	for (unsigned i = 0; i < m->count; i++) {
+		const struct mem_range *r = &m->ranges[i];
 		log_info("mem:   0x%016lx-0x%016lx %s", r->base, r->base + r->len - 1,
 			 mem_type_name(r->type));
 		if (r->type == MEM_USABLE)
@@ -36,17 +36,15 @@ static void log_memory_map(const struct boot_info *bi)
 	log_info("mem: usable RAM %lu KiB in %u ranges", usable / 1024, n);
 }
 
-/* What the allocator must never hand out: the image and everything GRUB loaded for us. */
-static unsigned collect_reserved(const struct boot_info *bi, struct mem_range *res)
+/* What the allocator must never hand out: the image and everything the loader loaded for us. */
+static unsigned collect_reserved(const struct mm_boot_map *m, struct mem_range *res)
 {
 	unsigned n = 0;
 
 	res[n++] = (struct mem_range){ (uint64_t)__image_start,
 				       (uint64_t)(__image_end - __image_start), MEM_RESERVED };
-	res[n++] = (struct mem_range){ bi->info_phys, bi->info_size, MEM_RESERVED };
-	for (unsigned i = 0; i < bi->mod_count; i++)
-		res[n++] = (struct mem_range){ bi->mods[i].start,
-					       bi->mods[i].end - bi->mods[i].start, MEM_RESERVED };
+	for (unsigned i = 0; i < m->loaded_count && n < MAX_RESERVED; i++)
+		res[n++] = (struct mem_range){ m->loaded[i].base, m->loaded[i].len, MEM_RESERVED };
 	return n;
 }
 
@@ -60,7 +58,7 @@ static void map_or_die(uint64_t base, uint64_t len, uint64_t flags, unsigned siz
  * including RAM above 4 GiB. The cache type comes from the page tables, not only the MTRRs, so a
  * firmware with sloppy MTRRs cannot make MMIO cacheable (SDM Vol. 3A, 12.5.2.2 "Selecting Memory
  * Types for Pentium III and More Recent Processor Families"). */
-static void build_page_tables(const struct boot_info *bi)
+static void build_page_tables(const struct mm_boot_map *m)
 {
 	unsigned sizes = PT_SIZE_2M | ((cpuid(0x80000001, 0).edx & (1u << 26)) ? PT_SIZE_1G : 0);
 	uint64_t rw = PT_PRESENT | PT_WRITE;
@@ -69,8 +67,8 @@ static void build_page_tables(const struct boot_info *bi)
 	if (!kernel_cr3 || kernel_cr3 >= 4 * GIB)
 		panic("mm: no page below 4 GiB for the page tables");
 	map_or_die(0, 4 * GIB, rw | PT_CACHE_UC, sizes);
-	for (unsigned i = 0; i < bi->mem_count; i++) {
-		const struct mem_range *r = &bi->mem[i];
+	for (unsigned i = 0; i < m->count; i++) {
+		const struct mem_range *r = &m->ranges[i];
 		uint64_t base = (r->base + 0xfff) & ~0xfffull;
 		uint64_t end = (r->base + r->len) & ~0xfffull;
 		if (is_ram(r->type) && end > base)
@@ -81,20 +79,20 @@ static void build_page_tables(const struct boot_info *bi)
 	write_cr3(kernel_cr3);
 }
 
-void mm_init(const struct boot_info *bi)
+void mm_init(const struct mm_boot_map *m)
 {
 	struct mem_range reserved[MAX_RESERVED];
-	unsigned nres = collect_reserved(bi, reserved);
+	unsigned nres = collect_reserved(m, reserved);
 
-	log_memory_map(bi);
-	pmm_init(bi->mem, bi->mem_count, reserved, nres);
+	log_memory_map(m);
+	pmm_init(m->ranges, m->count, reserved, nres);
 	log_info("mem: image 0x%lx-0x%lx (%lu KiB), %u modules; allocator has %lu KiB free",
 		 (uint64_t)__image_start, (uint64_t)__image_end - 1,
-		 (uint64_t)(__image_end - __image_start) / 1024, bi->mod_count,
+		 (uint64_t)(__image_end - __image_start) / 1024, m->modules,
 		 pmm_free_bytes() / 1024);
 	if (!pmm_free_bytes())
 		panic("mm: no usable memory above 1 MiB: the hypervisor cannot run");
-	build_page_tables(bi);
+	build_page_tables(m);
 }
 
 uint64_t mm_kernel_cr3(void)

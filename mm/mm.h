@@ -6,9 +6,22 @@
 
 #include <stdint.h>
 
-#include "boot/bootinfo.h"
+#include "mm/mem_map.h"
 
-void mm_init(const struct boot_info *bi);
+#define MM_MAX_LOADED 32 /* ranges the loader filled for us (its information, the modules) */
+
+/* What mm_init() is handed (arch/main.c translates the boot information into it): the memory
+ * map, normalised (mem_map_normalize()), and what the loader put in memory, never handed out. */
+struct mm_boot_map {
+	const struct mem_range *ranges;
+	unsigned count;
+	const char *source; /* where the map came from, for the log: "e820" or "EFI" */
+	struct mem_range loaded[MM_MAX_LOADED];
+	unsigned loaded_count;
+	unsigned modules; /* of them, how many are modules (for the log) */
+};
+
+void mm_init(const struct mm_boot_map *m);
 uint64_t mm_kernel_cr3(void);
 
 /* A zeroed kernel stack of `bytes` with an unmapped guard page below it; returns its lowest usable

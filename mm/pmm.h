@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "boot/bootinfo.h"
+#include "mm/mem_map.h"
 
 #define PMM_PAGE_SIZE 4096ull
 #define PMM_MAX_EXTENTS 256       /* free extents kept; beyond that the smallest is dropped */

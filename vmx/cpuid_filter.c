@@ -5,7 +5,7 @@
  * monitor, SGX, Intel PT. */
 #include "lib/string.h"
 #include "vmx/cpuid_filter.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 
 static void zero(struct cpuid_result *r)
 {
@@ -130,7 +130,7 @@ static void hypervisor_leaf(uint32_t leaf, struct cpuid_result *r, const struct 
 		memcpy(&r->ebx, sig, 4);
 		memcpy(&r->ecx, sig + 4, 4);
 		memcpy(&r->edx, sig + 8, 4);
-	} else if (leaf == CPUID_HV_BASE + 1) {
+	} else if (leaf == CPUID_HV_VERSION) {
 		r->eax = HC_ABI_VERSION;
 	} else if (leaf == CPUID_HV_TIMING) {
 		r->eax = v->tsc_khz;

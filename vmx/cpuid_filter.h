@@ -75,10 +75,6 @@ void cpuid_apply_state(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r,
 #define CPUID7_ECX_OSPKE (1u << 4)
 #define CPUIDD1_EAX_XSAVES (1u << 3) /* CPUID.(0xD,1):EAX: XSAVES/XRSTORS and IA32_XSS */
 
-#define CPUID_HV_BASE 0x40000000u
-#define CPUID_HV_MAX 0x40000010u
-#define CPUID_HV_TIMING 0x40000010u /* EAX TSC kHz, EBX APIC timer kHz (as VMware, KVM) */
-
 /* The time leaves (SDM Vol. 2A, CPUID, Table 3-8): 0x15 TSC/crystal ratio and crystal Hz, 0x16
  * base/maximum/bus MHz. The guest's basic range reaches at least CPUID_TIME_MAX_LEAF. */
 #define CPUID_TSC_LEAF 0x15u

@@ -17,14 +17,14 @@
 
 static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
 {
-	const struct vm *vm = ctx;
+	const struct gmem ram = vm_ram(ctx);
+	const void *p8 = gmem_ptr(&ram, gpa, 8), *p4 = gmem_ptr(&ram, gpa, 4);
 
 	/* 32-bit paging reads 4-byte entries through this 8-byte reader: the last one in RAM is
 	 * read as 4 bytes. */
-	if (gpa >= vm->ram_size || gpa + 4 > vm->ram_size)
+	if (!p4)
 		return false;
-	*value = gpa + 8 <= vm->ram_size ? *(const uint64_t *)(vm->ram_hpa + gpa)
-					 : *(const uint32_t *)(vm->ram_hpa + gpa);
+	*value = p8 ? *(const uint64_t *)p8 : *(const uint32_t *)p4;
 	return true;
 }
 
@@ -43,13 +43,16 @@ static unsigned fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits)
 	struct gw_regs r = { vmcs_read_natural(VMCS_GUEST_CR0), vmcs_read_natural(VMCS_GUEST_CR3),
 			     vmcs_read_natural(VMCS_GUEST_CR4), vmcs_read64(VMCS_GUEST_EFER) };
 	uint64_t lin = vmcs_read_natural(VMCS_GUEST_CS_BASE) + vmcs_read_natural(VMCS_GUEST_RIP);
+	const struct gmem ram = vm_ram(v->vm);
 	unsigned n = 0;
 
 	while (n < 15) {
 		uint64_t a = bits == 64 ? lin + n : (uint32_t)(lin + n), gpa;
-		if (guest_walk(&r, a, read_guest64, v->vm, &gpa) != GW_OK || gpa >= v->vm->ram_size)
+		const uint8_t *byte;
+		if (guest_walk(&r, a, read_guest64, v->vm, &gpa) != GW_OK ||
+		    !(byte = gmem_ptr(&ram, gpa, 1)))
 			break;
-		buf[n++] = *(const uint8_t *)(v->vm->ram_hpa + gpa);
+		buf[n++] = *byte;
 	}
 	return n;
 }

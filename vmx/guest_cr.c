@@ -3,7 +3,6 @@
  * Exceptions), the mode switch those of SDM Vol. 3A, 10.8.5 "Initializing IA-32e Mode". Each
  * write decides everything first and changes the VMCS only when it will not #GP. */
 #include "arch/cpu.h"
-#include "guest/gmem.h"
 #include "lib/log.h"
 #include "vmx/guest_cr.h"
 #include "vmx/guest_walk.h"
@@ -60,7 +59,7 @@ static bool pae_paging(const struct guest_paging *p)
 static bool load_pdptes(struct vcpu *v, uint64_t cr3)
 {
 	const struct vm *vm = v->vm;
-	const struct gmem ram = { (uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size };
+	const struct gmem ram = vm_ram(vm);
 	uint64_t gpa = cr3 & 0xffffffe0ull, e[4];
 	const void *table = gmem_ptr(&ram, gpa, sizeof(e));
 	unsigned maxphyaddr = cpuid_maxphyaddr();

@@ -1,9 +1,9 @@
-/* vmx/hypercall.c: VMCALL exits: the hypercall ABI of vmx/hypercall.h (README, "Hypercalls").
+/* vmx/hypercall.c: VMCALL exits: the hypercall ABI of lib/guest_abi.h (README, "Hypercalls").
  * On the calling vCPU's CPU. Unknown calls return -HC_ENOSYS, calls from CPL > 0 -HC_EPERM, as
  * documented. */
 #include "lib/log.h"
 #include "vmx/exit.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 

@@ -4,6 +4,7 @@
  * the hypervisor never uses it in root mode (KERNEL_GS_BASE: no SWAPGS; STAR/LSTAR/CSTAR/SFMASK:
  * no SYSCALL; TSC_AUX: no RDTSCP). TSC reads pass; writes are emulated. */
 #include "apic/vlapic.h"
+#include "lib/array.h"
 #include "vmx/msr_policy.h"
 
 #define R(first, last, name, rd, wr) { first, last, name, MSR_##rd, MSR_##wr }
@@ -79,7 +80,7 @@ static const struct msr_policy_entry unknown = { 0, 0, "unknown", MSR_GP, MSR_GP
 
 const struct msr_policy_entry *msr_policy_find(uint32_t msr)
 {
-	unsigned lo = 0, hi = sizeof(policy) / sizeof(policy[0]);
+	unsigned lo = 0, hi = ARRAY_SIZE(policy);
 
 	while (lo < hi) { /* the entry holding msr is in [lo, hi) if any */
 		unsigned mid = (lo + hi) / 2;
@@ -95,7 +96,7 @@ const struct msr_policy_entry *msr_policy_find(uint32_t msr)
 
 const struct msr_policy_entry *msr_policy_table(unsigned *count)
 {
-	*count = sizeof(policy) / sizeof(policy[0]);
+	*count = ARRAY_SIZE(policy);
 	return policy;
 }
 
@@ -135,7 +136,7 @@ void msr_bitmap_build(uint8_t *bitmap)
 {
 	for (unsigned i = 0; i < MSR_BITMAP_SIZE; i++)
 		bitmap[i] = 0xff;
-	for (unsigned i = 0; i < sizeof(policy) / sizeof(policy[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(policy); i++) {
 		for (uint32_t m = policy[i].first; m <= policy[i].last; m++) {
 			msr_bitmap_set_exit(bitmap, m, false, policy[i].read != MSR_PASS);
 			msr_bitmap_set_exit(bitmap, m, true, policy[i].write != MSR_PASS);

@@ -3,6 +3,7 @@
  * kick, answered between two entries, 1 s at most), never by touching a VMCS loaded elsewhere;
  * guest memory and the EPT are read from here (nothing writes them while the VM runs). */
 #include "arch/shell.h"
+#include "lib/array.h"
 #include "lib/string.h"
 #include "mm/phys.h"
 #include "vmx/ept_build.h"
@@ -86,7 +87,7 @@ static void show_vmcs(struct vcpu *v, void *arg)
 		shell_out("vCPU %u has not entered the guest yet", v->id);
 		return;
 	}
-	for (unsigned i = 0; i < sizeof(shown_fields) / sizeof(shown_fields[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(shown_fields); i++)
 		shell_out("vCPU %u: %-32s 0x%lx", v->id, vmcs_field_name(shown_fields[i]),
 			  vmcs_read_field(shown_fields[i]));
 }
@@ -228,12 +229,13 @@ static void cmd_mem(int argc, char **argv)
 	}
 	if (!shell_number(argv[1], "GPA", &gpa) || !shell_number(argv[2], "LEN", &len))
 		return;
-	if (len == 0 || len > 256 || gpa >= vm->ram_size || len > vm->ram_size - gpa) {
+	const struct gmem ram = vm_ram(vm);
+	const uint8_t *p = len && len <= 256 ? gmem_ptr(&ram, gpa, len) : 0;
+	if (!p) {
 		shell_out("error: mem: 0x%lx+%lu is not inside guest RAM [0, 0x%lx) or LEN is not "
 			  "1..256", gpa, len, vm->ram_size);
 		return;
 	}
-	const uint8_t *p = (const uint8_t *)(vm->ram_hpa + gpa);
 	for (uint64_t off = 0; off < len; off += 16) {
 		char hex[16 * 3 + 1] = { 0 };
 		for (uint64_t i = 0; i < 16 && off + i < len; i++) {
@@ -278,4 +280,4 @@ const struct shell_cmd shell_vm_cmds[] = {
 	{ "resume", "N", "let vCPU N run again", cmd_pause },
 };
 
-const unsigned shell_vm_ncmds = sizeof(shell_vm_cmds) / sizeof(shell_vm_cmds[0]);
+const unsigned shell_vm_ncmds = ARRAY_SIZE(shell_vm_cmds);

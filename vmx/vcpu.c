@@ -9,6 +9,7 @@
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "arch/trap.h"
+#include "lib/array.h"
 #include "lib/log.h"
 #include "lib/printf.h"
 #include "vmx/exit.h"
@@ -71,7 +72,7 @@ static void report_on_fault(void)
 		     v->id, vmx_exit_reason_name(v->last_exit),
 		     v->owner.in_guest ? "in the guest" : "in root mode");
 	console_emergency_line(line);
-	for (unsigned i = 0; v->launched && i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (unsigned i = 0; v->launched && i < ARRAY_SIZE(fields); i++) {
 		fmt_snprintf(line, sizeof(line), "  %-28s 0x%lx", vmcs_field_name(fields[i]),
 			     vmcs_read_field(fields[i]));
 		console_emergency_line(line);

@@ -9,13 +9,14 @@
 #include "guest/acpi_tables.h"
 #include "guest/layout.h"
 #include "guest/loader.h"
+#include "lib/acpi_rsdp.h"
 #include "lib/log.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "mm/pmm.h"
 #include "vmx/ept.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "vmx/msr_policy.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
@@ -78,7 +79,7 @@ static bool alloc_ram(struct vm *vm)
 static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_entry *entry)
 {
 	struct guest_module mods[BOOT_MAX_MODULES];
-	struct gmem gm = { (uint8_t *)vm->ram_hpa, vm->ram_size };
+	struct gmem gm = vm_ram(vm);
 	struct guest_acpi_params ap = { 0 };
 	uint64_t rsdp_gpa;
 	uint32_t acpi_len;
@@ -103,7 +104,7 @@ static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_e
 		.mods = mods,
 		.nmods = bi->mod_count - 1,
 		.rsdp_gpa = rsdp_gpa,
-		.rsdp = gmem_ptr(&gm, rsdp_gpa, 36),
+		.rsdp = gmem_ptr(&gm, rsdp_gpa, RSDP_V2_LEN),
 		.rsdp_len = 36,
 	};
 	return guest_load(&gm, &p, entry);

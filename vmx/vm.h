@@ -10,6 +10,7 @@
 #include "apic/vlapic.h"
 #include "arch/percpu.h"
 #include "boot/bootinfo.h"
+#include "guest/gmem.h"
 #include "guest/vuart.h"
 #include "lib/ratelimit.h"
 #include "lib/spinlock.h"
@@ -154,6 +155,13 @@ struct vm {
 
 /* Build the VM from the boot modules (the first is the guest kernel). False, with the reason on
  * the console, when there is no guest or it cannot be loaded; the hypervisor carries on. */
+/* The VM's RAM, for the checked accessors of guest/gmem.h: every access to guest RAM by GPA goes
+ * through gmem_ptr() and its bounds check, none checks the bounds by hand. */
+static inline struct gmem vm_ram(const struct vm *vm)
+{
+	return (struct gmem){ (uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size };
+}
+
 bool vm_create(const struct boot_info *bi);
 /* crash=design-rule: vm_request_design_rule_break() asks vCPU 0 to write vCPU 1's MSR bitmap
  * after an exit (vm_break_design_rule()), which only CPU 1 may do; the checked writer must

@@ -3,8 +3,9 @@
 #include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/time.h"
+#include "lib/array.h"
 #include "lib/log.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "vmx/vm.h"
 #include "vmx/vm_devices.h"
 
@@ -101,7 +102,7 @@ bool vm_devices_register(struct vm *vm)
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
 	console_set_guest_sink(com1_input, vm);
-	for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))
 			return false;
 	return true;

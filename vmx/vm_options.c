@@ -1,6 +1,7 @@
 /* vmx/vm_options.c: vm.cpus=, vm.mem=, vm.apic= and vm.restarts= (README, "Boot options"). BSP,
  * boot only. */
 #include "arch/percpu.h"
+#include "lib/array.h"
 #include "lib/cmdline.h"
 #include "lib/string.h"
 #include "vmx/vm_options.h"
@@ -43,7 +44,7 @@ bool vm_option_restarts(const char *value, void *ctx)
 bool vm_option_apic(const char *value, void *ctx)
 {
 	static const char *const names[] = { "xapic", "x2apic", "x2apic-locked" };
-	int i = cmdline_match(value, names, sizeof(names) / sizeof(names[0]));
+	int i = cmdline_match(value, names, ARRAY_SIZE(names));
 
 	if (i < 0)
 		return false;

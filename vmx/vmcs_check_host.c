@@ -1,6 +1,7 @@
 /* vmx/vmcs_check_host.c: the guest state of a vCPU whose VM entry failed, printed by field
  * name, so the SDM's checks (Vol. 3C, 27.3.1 "Checks on the Guest State Area") can be followed by
  * hand. */
+#include "lib/array.h"
 #include "lib/log.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/guest_state_check.h"
@@ -63,7 +64,7 @@ static void report_rule_breaks(struct vcpu *v)
 void vmcs_report_guest_problems(struct vcpu *v)
 {
 	report_rule_breaks(v);
-	for (unsigned i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(shown); i++) {
 		uint64_t val = 0;
 		vmx_vmread(shown[i], &val);
 		log_error("%s:   %-28s 0x%lx", v->vm->name, vmcs_field_name(shown[i]), val);

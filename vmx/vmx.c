@@ -6,6 +6,7 @@
 #include "arch/percpu.h"
 #include "arch/smp.h"
 #include "arch/time.h"
+#include "lib/array.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -67,10 +68,10 @@ bool vmx_apicv_option(const char *value, void *ctx)
 		const char *end = strchr(value, ',');
 		size_t len = end ? (size_t)(end - value) : strlen(value);
 		unsigned i;
-		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(words); i++)
 			if (strlen(words[i].name) == len && !strncmp(words[i].name, value, len))
 				break;
-		if (i == sizeof(words) / sizeof(words[0]))
+		if (i == ARRAY_SIZE(words))
 			return false;
 		mask |= words[i].bit;
 		value += len + (end ? 1 : 0);

@@ -2,12 +2,11 @@
  * VM-exit and VM-entry control words from them. Pure (host-tested); boot, each CPU once. */
 #include <stddef.h>
 
+#include "lib/array.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_caps.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define CR0_PE_BIT (1ull << 0)
 #define CR0_PG_BIT (1ull << 31)

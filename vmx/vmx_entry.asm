@@ -14,8 +14,8 @@
 ; to the loop, and only vmx_enter loads it.
 
 %include "vmx/guest_regs.inc"
+%include "vmx/vmcs_fields.inc"	; made from vmx/vmcs_fields.def (Makefile)
 
-VMCS_HOST_RSP equ 0x6c14
 FRAME_RBP equ 6 * 8			; in vmx_enter's frame: regs, r15, r14, r13, r12, rbx, rbp
 
 ; rdi = the regs: every guest register but RAX (vmx_enter keeps a flag in it) and RDI (the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/system/apic.sh: the virtual local APIC, through the APIC test guest
-# (build/guest/apictest.elf, guest/apictest/): INIT-SIPI-SIPI, IA32_APIC_BASE, the x2APIC MSRs,
+# (build/guests/apictest.elf, tests/guests/apictest/): INIT-SIPI-SIPI, IA32_APIC_BASE, the x2APIC MSRs,
 # IPIs, the timer and exit counts, on 4 vCPUs in Bochs. Each case boots the whole guest once under
 # one APIC virtualization configuration (an apicv= mask, or a Bochs CPU model with fewer VMX
 # features) and wants every check to pass; the exit counts the guest prints are judged per case
@@ -49,7 +49,7 @@ APIC_EXITS=(
 	"apic-tigerlake | x2APIC self-IPIs=0"
 )
 
-apictest=$HV_BUILD/guest/apictest.elf
+apictest=$HV_BUILD/guests/apictest.elf
 bochs=(--emulator bochs --mem 128 --cpus 4 --timeout 300)
 hv="on_exit=poweroff vm.mem=16"
 

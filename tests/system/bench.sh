@@ -8,7 +8,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
-bench=$HV_BUILD/guest/bench.elf
+bench=$HV_BUILD/guests/bench.elf
 bochs=(--emulator bochs --mem 128 --timeout 120 --cpus 2)
 
 count() { expect_line "$1" "^vm0: bench: $2: $3\$"; }

@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
-vmtest=$HV_BUILD/guest/vmtest.elf
+vmtest=$HV_BUILD/guests/vmtest.elf
 c=bochs-shell-session
 boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$vmtest" --guest-args "test=console" \
 	--emulator bochs --mem 128 --cpus 2 --timeout 240 \

@@ -8,8 +8,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
-hello=$HV_BUILD/guest/hello.elf
-vmtest=$HV_BUILD/guest/vmtest.elf
+hello=$HV_BUILD/guests/hello.elf
+vmtest=$HV_BUILD/guests/vmtest.elf
 bochs=(--emulator bochs --mem 128 --timeout 120)
 hv="on_exit=poweroff vm.mem=16"
 
@@ -77,7 +77,7 @@ vmtest_case bochs-vmtest-longmode 1 longmode
 vmtest_case bochs-vmtest-longmode-notpr 1 longmode apicv=notpr
 vmtest_case bochs-vmtest-longmode-apicv-off 1 longmode apicv=off
 
-# The hostile guest (guest/vmtest/chaos.c): every vCPU runs a seeded stream of intercepted
+# The hostile guest (tests/guests/vmtest/chaos.c): every vCPU runs a seeded stream of intercepted
 # privileged instructions of every kind, XSETBV included, with full APIC virtualization and
 # without any; the guest must survive with its own state intact and the hypervisor untouched.
 chaos_args="test=chaos seed=1 ops=1500"

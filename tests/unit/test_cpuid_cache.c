@@ -1,6 +1,7 @@
 /* tests/unit/test_cpuid_cache.c: the CPUID exit's fast path. The cached static answer must not
  * depend on the state bits added on each exit, and the cache must give back exactly what was put
  * for that (leaf, subleaf) and nothing for any other. */
+#include "lib/array.h"
 #include "vmx/cpuid_cache.h"
 #include "tests/unit/test.h"
 
@@ -18,8 +19,9 @@ TEST(cpuid_static_part_does_not_follow_the_state)
 	static const uint32_t leaves[] = { 0, 1, 7, 0xb, 0x40000000, 0x40000010 };
 	const struct cpuid_result host = { 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff };
 
-	for (unsigned l = 0; l < sizeof(leaves) / sizeof(leaves[0]); l++) {
-		struct cpuid_vcpu v = { .apic_id = 1, .nvcpus = 2, .x2apic_offered = true, .host_max_leaf = 0x16,
+	for (unsigned l = 0; l < ARRAY_SIZE(leaves); l++) {
+		struct cpuid_vcpu v = { .apic_id = 1, .nvcpus = 2, .x2apic_offered = true,
+					.host_max_leaf = 0x16,
 					.tsc_deadline = true, .tsc_khz = 50000 };
 		struct cpuid_result first = host;
 
@@ -107,7 +109,7 @@ TEST(cpuid_cache_spreads_the_common_leaves)
 					   0x80000000, 0x80000001, 0x80000007, 0x80000008 };
 	bool used[CPUID_CACHE_SLOTS] = { false };
 
-	for (unsigned i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(leaves); i++) {
 		unsigned s = cpuid_cache_index(leaves[i], 0);
 		CHECK(!used[s]);
 		used[s] = true;

@@ -1,6 +1,7 @@
 /* tests/unit/test_cpuid_filter.c: the guest's view of CPUID, from host answers of a real CPU. */
+#include "lib/array.h"
 #include "vmx/cpuid_filter.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "tests/unit/test.h"
 
 /* CPUID.1 of a Skylake-SP host as Bochs' corei7_skylake_x model reports it (ECX from
@@ -60,7 +61,7 @@ TEST(cpuid_pmu_and_power_leaves_are_empty)
 {
 	static const uint32_t leaves[] = { 5, 0xa, 0x12, 0x14 };
 
-	for (unsigned i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(leaves); i++) {
 		struct cpuid_result r = { 0x07300403, 0xffffffff, 0x1234, 0x603 };
 		cpuid_filter(leaves[i], 0, &r, &vcpu2_of4);
 		CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);

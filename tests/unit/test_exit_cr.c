@@ -6,6 +6,7 @@
  * RAM, and a present PDPTE with reserved bits set is #GP with nothing changed (SDM Vol. 3A,
  * 4.4.1). */
 #include "arch/cpu.h"
+#include "lib/array.h"
 #include "tests/unit/fake_hw.h"
 #include "tests/unit/fake_vmcs.h"
 #include "tests/unit/guest_ram.h"
@@ -153,7 +154,7 @@ TEST(cr0_pdpte_with_reserved_bits_is_gp_and_changes_nothing)
 	static const uint64_t reserved[] = { 1ull << 1, 1ull << 2, 1ull << 5, 1ull << 8,
 					     1ull << 39, 1ull << 63 };
 
-	for (unsigned r = 0; r < sizeof(reserved) / sizeof(reserved[0]); r++) {
+	for (unsigned r = 0; r < ARRAY_SIZE(reserved); r++) {
 		struct vcpu *v = pae_ready();
 		uint64_t e[4] = { good[0], good[1], good[2], good[3] };
 		e[r % 4] |= reserved[r] | 1;

@@ -1,5 +1,6 @@
 /* tests/unit/test_exit_reasons.c: the VMX name tables (vmx/exit_reasons.c) and the VMCS field
  * encoding helpers (vmx/vmcs_fields.h, vmx/vmx_insn.h's host-visible part). */
+#include "lib/array.h"
 #include "tests/unit/log_capture.h"
 #include "tests/unit/test.h"
 #include "vmx/exit_reasons.h"
@@ -269,11 +270,11 @@ TEST(exits_during_event_delivery_are_the_sdms)
 					   VMX_EXIT_SPP_EVENT };
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < sizeof(during) / sizeof(during[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(during); i++)
 		CHECK(vmx_exit_may_be_during_delivery(during[i]));
 	for (uint32_t r = 0; r <= 0xffff; r++)
 		n += vmx_exit_may_be_during_delivery(r);
-	CHECK_EQ(n, sizeof(during) / sizeof(during[0]));
+	CHECK_EQ(n, ARRAY_SIZE(during));
 	CHECK(!vmx_exit_may_be_during_delivery(VMX_EXIT_CPUID));
 	CHECK(!vmx_exit_may_be_during_delivery(VMX_EXIT_TRIPLE_FAULT));
 	CHECK(!vmx_exit_may_be_during_delivery(VMX_EXIT_EXTERNAL_INTERRUPT));

@@ -2,6 +2,7 @@
  * the CPU refuses is refused by xcr0_valid, and the exit handler raises #GP(0) for it without
  * executing XSETBV; a good value is loaded and the instruction skipped. What is supported is what
  * the guest was shown in CPUID.(0xD,0), through the fake CPU. */
+#include "lib/array.h"
 #include "tests/unit/fake_hw.h"
 #include "tests/unit/fake_vmcs.h"
 #include "tests/unit/test.h"
@@ -82,7 +83,7 @@ TEST(exit_xsetbv_raises_gp_for_each_bad_value)
 
 	xsetbv_vcpu(1, 7); /* XCR1 and up: ECX must be 0 */
 	check_gp();
-	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
 		xsetbv_vcpu(0, bad[i]);
 		check_gp();
 	}

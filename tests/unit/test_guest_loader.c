@@ -6,6 +6,7 @@
 #include "boot/mb2.h"
 #include "guest/layout.h"
 #include "guest/loader.h"
+#include "lib/array.h"
 #include "tests/unit/guest_ram.h"
 #include "tests/unit/log_capture.h"
 #include "tests/unit/test.h"
@@ -287,7 +288,7 @@ static void check_mb2_tags(const struct guest_entry *e)
 
 	CHECK_EQ(test_ram_u32(e->info_gpa), e->info_len);
 	CHECK_EQ(test_ram_u32(e->info_gpa + 4), 0);
-	for (unsigned n = 0; n < sizeof(types) / sizeof(types[0]); n++) {
+	for (unsigned n = 0; n < ARRAY_SIZE(types); n++) {
 		uint32_t type = test_ram_u32(t), size = test_ram_u32(t + 4);
 		CHECK_EQ(type, types[n]);
 		if (type == 6) {

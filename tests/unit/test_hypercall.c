@@ -2,11 +2,12 @@
  * CPL 3 (SS.DPL, the access rights' bits 6:5) every call does nothing and returns -HC_EPERM
  * (README, "Hypercalls"). HC_START_VCPU's claim is atomic: while one caller holds it, another
  * gets -HC_EBUSY and the target is not touched. */
+#include "lib/array.h"
 #include "tests/unit/fake_hw.h"
 #include "tests/unit/fake_vmcs.h"
 #include "tests/unit/test.h"
 #include "vmx/exit.h"
-#include "vmx/hypercall.h"
+#include "lib/guest_abi.h"
 #include "vmx/vmcs_fields.h"
 
 static int64_t vmcall(struct vcpu *v, unsigned cpl, uint64_t nr, uint64_t a, uint64_t b,
@@ -46,7 +47,7 @@ TEST(hypercalls_from_cpl_3_do_nothing_and_return_eperm)
 					  HC_VCPU_INFO, 99 };
 
 	for (unsigned cpl = 1; cpl <= 3; cpl += 2) {
-		for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		for (unsigned i = 0; i < ARRAY_SIZE(calls); i++) {
 			struct vcpu *v = fake_vcpu(2, 1 << 20);
 			struct vcpu *t = v->vm->vcpus[1];
 			CHECK_EQ(vmcall(v, cpl, calls[i], 1, 0x40, 0), (uint64_t)-HC_EPERM);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "boot/mb2.h"
+#include "lib/array.h"
 #include "tests/unit/log_capture.h"
 #include "tests/unit/test.h"
 
@@ -214,7 +215,7 @@ TEST(mb2_uefi_info)
 	mb_string(MB2_TAG_CMDLINE, "");
 	mb_string(MB2_TAG_LOADER_NAME, "GRUB 2.12");
 	put64(mb_tag(MB2_TAG_EFI64, 16) + 8, 0x7f9ee018);
-	mb_efi_mmap(d, sizeof(d) / sizeof(d[0]));
+	mb_efi_mmap(d, ARRAY_SIZE(d));
 	uint8_t *old_rsdp = mb_rsdp(MB2_TAG_ACPI_OLD, 20, 0);
 	uint8_t *new_rsdp = mb_rsdp(MB2_TAG_ACPI_NEW, 36, 2);
 	mb_end();
@@ -467,8 +468,8 @@ TEST(mb2_mmap_normalised_in_parse)
 	check_range(1, 0x9f000, 0x1000, MEM_RESERVED);
 	check_range(2, 0x100000, 0x3fef0000, MEM_USABLE);
 	check_range(3, 0x3fff0000, 0x10000, MEM_ACPI_RECLAIMABLE);
-	CHECK(test_log_find("mb2: memory map has overlapping entries"));
-	CHECK(test_log_find("mb2: memory map has 1 zero-length entries; dropped"));
+	CHECK(test_log_find("mem: memory map has overlapping entries"));
+	CHECK(test_log_find("mem: memory map has 1 zero-length entries; dropped"));
 }
 
 TEST(mb2_efi_map_larger_than_the_array)
@@ -559,7 +560,7 @@ TEST(mb2_framebuffer_and_efi_flags)
 	CHECK(test_log_find("mb2: EFI64 system table tag (type 12) at offset 56 has size 12"));
 }
 
-/* ---- mb2_normalize_mem on its own ---- */
+/* ---- mem_map_normalize on its own ---- */
 
 static struct mem_range nr[BOOT_MAX_MEM_RANGES];
 static unsigned nn;
@@ -570,7 +571,7 @@ static void norm(const struct mem_range *in, unsigned n)
 	memset(nr, 0xa5, sizeof(nr));
 	memcpy(nr, in, n * sizeof(*in));
 	nn = n;
-	mb2_normalize_mem(nr, &nn);
+	mem_map_normalize(nr, &nn);
 }
 
 static void check_norm(unsigned i, uint64_t base, uint64_t len, uint32_t type)
@@ -629,7 +630,7 @@ TEST(mb2_normalize_overlaps)
 	check_norm(0, 0, 0x8000, MEM_USABLE);
 	check_norm(1, 0x8000, 0x1000, MEM_RESERVED);
 	check_norm(2, 0x9000, 0x7000, MEM_USABLE);
-	CHECK(test_log_find("mb2: memory map has overlapping entries"));
+	CHECK(test_log_find("mem: memory map has overlapping entries"));
 
 	norm(layers, 9);
 	CHECK_EQ(nn, 8);
@@ -665,8 +666,8 @@ TEST(mb2_normalize_drops_empty_and_clamps)
 	check_norm(1, 0x3000, 0x1000, MEM_RESERVED);
 	check_norm(2, 0x4000, 0x800, MEM_USABLE);
 	check_norm(3, 0xfffffffffffff000ull, 0xfff, MEM_RESERVED);
-	CHECK(test_log_find("mb2: memory map has 2 zero-length entries; dropped"));
-	CHECK(test_log_find("mb2: memory range at 0xfffffffffffff000 length 0x2000 runs past the "
+	CHECK(test_log_find("mem: memory map has 2 zero-length entries; dropped"));
+	CHECK(test_log_find("mem: memory range at 0xfffffffffffff000 length 0x2000 runs past the "
 			    "end of the address space; clamped"));
 }
 
@@ -684,7 +685,7 @@ TEST(mb2_normalize_caps_the_count)
 	check_norm(1, 0x10000, 0x1000, MEM_RESERVED);
 	check_norm(2, 0x11000, 0xf000, MEM_USABLE);
 	check_norm(127, 0x400000, 0x1000, MEM_RESERVED);
-	CHECK(test_log_find("mb2: memory map has more than 128 ranges after merging; 127 dropped"));
+	CHECK(test_log_find("mem: memory map has more than 128 ranges after merging; 127 dropped"));
 }
 
 TEST(mb2_mem_type_names)

@@ -3,6 +3,7 @@
  * with `as --64`, `as --32` (.code32) or `as --32` (.code16) and the bytes copied from
  * `objdump -d` (-Mi8086 for 16-bit). "hand:" rows were written from the SDM and checked by
  * disassembling them with the same objdump, whose output is quoted. */
+#include "lib/array.h"
 #include "tests/unit/test.h"
 #include "vmx/mmio_decode.h"
 
@@ -164,8 +165,6 @@ static const struct dcase cases16[] = {
 	{ "movzwl 0x20(%di),%eax", 5, { 0x66, 0x0f, 0xb7, 0x45, 0x20 }, ZX(2, 0, 4) },
 	{ "movzbl (%eax),%eax", 5, { 0x67, 0x66, 0x0f, 0xb6, 0x00 }, ZX(1, 0, 4) },
 };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool same(const struct mmio_insn *i, const struct dcase *c)
 {

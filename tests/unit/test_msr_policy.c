@@ -2,6 +2,7 @@
  * the policy's answers for the MSRs the design names. */
 #include <stdio.h>
 
+#include "lib/array.h"
 #include "vmx/msr_policy.h"
 #include "tests/unit/test.h"
 
@@ -77,7 +78,7 @@ TEST(msr_bitmap_seed_bug_dump_entries)
 	/* sysenter, syscall and fs/gs base read-write */
 	static const uint32_t rw[] = { 0x174, 0x175, 0x176, 0xc0000081, 0xc0000082, 0xc0000083,
 				       0xc0000084, 0xc0000100, 0xc0000101, 0xc0000102 };
-	for (unsigned i = 0; i < sizeof(rw) / sizeof(rw[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(rw); i++) {
 		CHECK(!msr_bitmap_exits(bm, rw[i], false));
 		CHECK(!msr_bitmap_exits(bm, rw[i], true));
 	}
@@ -147,11 +148,11 @@ TEST(msr_bitmap_x2apic_full_apicv)
 	static const uint32_t readable[] = { 0x802, 0x803, 0x808, 0x80a, 0x80d, 0x80f, 0x810, 0x817,
 					     0x818, 0x81f, 0x820, 0x827, 0x828, 0x82f, 0x830, 0x832,
 					     0x837, 0x838, 0x83e };
-	for (unsigned i = 0; i < sizeof(readable) / sizeof(readable[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(readable); i++)
 		CHECK(!msr_bitmap_exits(bm, readable[i], false));
 	static const uint32_t closed_reads[] = { 0x800, 0x801, 0x804, 0x809, 0x80b, 0x80c, 0x80e,
 						 0x831, 0x839, 0x83a, 0x83f, 0x840, 0x8ff };
-	for (unsigned i = 0; i < sizeof(closed_reads) / sizeof(closed_reads[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(closed_reads); i++)
 		CHECK(msr_bitmap_exits(bm, closed_reads[i], false));
 	for (uint32_t m = 0x800; m <= 0x8ff; m++)
 		CHECK(msr_bitmap_exits(bm, m, true) == !(m == 0x808 || m == 0x80b || m == 0x83f));

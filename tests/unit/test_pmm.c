@@ -1,5 +1,7 @@
 /* tests/unit/test_pmm.c: the page allocator over e820-like maps with reserved holes, in the test
  * arena (tests/unit/phys_arena.c: "physical" [1 MiB, 17 MiB)). Host unit test. */
+#include <stdbool.h>
+
 #include "mm/phys.h"
 #include "mm/pmm.h"
 #include "tests/unit/log_capture.h"

@@ -1,6 +1,7 @@
 /* tests/unit/test_spcr.c: arch/spcr.c on SPCR tables as firmware writes them: a server's COM1 in
  * I/O space, a 32-bit MMIO UART on PCI, revision 4 with a precise baud rate, and refusals. */
 #include "arch/spcr.h"
+#include "lib/array.h"
 #include "tests/unit/test.h"
 
 static void put16(uint8_t *t, unsigned off, uint16_t v) { memcpy(t + off, &v, 2); }
@@ -124,7 +125,7 @@ TEST(spcr_baud_codes)
 	uint8_t t[80];
 	struct spcr_uart u;
 
-	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
 		make_spcr(t, sizeof(t), 1, 1, 0x3f8);
 		t[58] = cases[i].code;
 		seal(t, sizeof(t));

@@ -4,6 +4,7 @@
  * decoding, priority (TPR/PPR/ISR, nested interrupts, EOI), illegal vectors, and the timer in
  * one-shot, periodic and TSC-deadline modes. Destination matching is in test_vlapic_dest.c. */
 #include "apic/vlapic.h"
+#include "lib/array.h"
 #include "tests/unit/test.h"
 
 static uint8_t page[4096] __attribute__((aligned(4096)));
@@ -16,7 +17,7 @@ static const uint32_t lvt_offsets[] = {
 	APIC_LVT_CMCI, APIC_LVT_TIMER, APIC_LVT_THERMAL, APIC_LVT_PMC,
 	APIC_LVT_LINT0, APIC_LVT_LINT1, APIC_LVT_ERROR,
 };
-#define N_LVT (sizeof(lvt_offsets) / sizeof(lvt_offsets[0]))
+#define N_LVT (ARRAY_SIZE(lvt_offsets))
 
 /* The writable bits of each LVT, in lvt_offsets order (SDM Vol. 3A, Figure 11-8). */
 static const uint32_t lvt_masks[] = {
@@ -295,7 +296,7 @@ TEST(vlapic_mmio_reads_registers)
 	CHECK_EQ(rd(&vl, APIC_TIMER_CURRENT, 0), 0); /* no timer running */
 
 	/* reads return what is on the page (the CPU's APIC virtualization writes there too) */
-	for (unsigned i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(plain); i++) {
 		uint32_t v = 0x100 + i * 0x1111;
 		vlapic_set_reg(&vl, plain[i], v);
 		CHECK_EQ(rd(&vl, plain[i], 0), v);
@@ -404,7 +405,7 @@ TEST(vlapic_mmio_read_only_writes_dropped)
 	vlapic_accept(&vl, 0x41, true);
 	vlapic_ack(&vl, 0x41);
 	vlapic_accept(&vl, 0x92, true);
-	for (unsigned i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(ro); i++) {
 		uint32_t before = rd(&vl, ro[i], 0);
 		CHECK_EQ(vlapic_mmio_write(&vl, ro[i], 0x0f0f0f0f, 0), VLAPIC_OK);
 		CHECK_EQ(rd(&vl, ro[i], 0), before);
@@ -901,7 +902,7 @@ TEST(vlapic_ppr_rule)
 		{ 0x0f, 0x10, 0x10 }, { 0x20, 0x2a, 0x20 }, { 0x1f, 0xff, 0xf0 },
 	};
 
-	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(t); i++) {
 		struct vlapic vl;
 		uint32_t ppr;
 
@@ -926,12 +927,12 @@ TEST(vlapic_highest_irr_isr_across_words)
 	static const uint8_t vs[] = { 16, 31, 32, 63, 64, 127, 128, 200, 255 };
 
 	setup_xapic(&vl, 0);
-	for (unsigned i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(vs); i++) {
 		vlapic_accept(&vl, vs[i], false);
 		CHECK(bit256(&vl, APIC_IRR, vs[i]));
 		CHECK_EQ(vlapic_highest_irr(&vl), vs[i]);
 	}
-	for (int i = (int)(sizeof(vs) / sizeof(vs[0])) - 1; i >= 0; i--) {
+	for (int i = (int)(ARRAY_SIZE(vs)) - 1; i >= 0; i--) {
 		CHECK_EQ(vlapic_deliverable(&vl), vs[i]);
 		vlapic_ack(&vl, vs[i]);
 		CHECK(!bit256(&vl, APIC_IRR, vs[i]));
@@ -1093,7 +1094,7 @@ TEST(vlapic_timer_divide_table)
 		{ 0x4, 2 }, { 0x7, 16 }, { 0xf, 1 }, /* bit 2 is not part of the divisor */
 	};
 
-	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(t); i++) {
 		struct vlapic vl;
 		uint64_t now = 5000;
 

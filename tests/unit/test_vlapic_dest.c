@@ -3,6 +3,7 @@
  * physical, flat and cluster logical xAPIC, physical and cluster x2APIC, broadcasts, and a disabled
  * target. Each case is one table row. */
 #include "apic/vlapic.h"
+#include "lib/array.h"
 #include "tests/unit/test.h"
 
 static uint8_t page[4096] __attribute__((aligned(4096)));
@@ -26,7 +27,7 @@ static void run_cases(const char *what, const struct vlapic *target, const struc
 		CHECK_EQ(got, c[i].match);
 	}
 }
-#define RUN(what, vl, cases) run_cases(what, vl, cases, sizeof(cases) / sizeof(cases[0]))
+#define RUN(what, vl, cases) run_cases(what, vl, cases, ARRAY_SIZE(cases))
 
 static void xapic_target(struct vlapic *vl, uint32_t id, uint32_t ldr, uint32_t dfr)
 {

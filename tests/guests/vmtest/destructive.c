@@ -1,0 +1,54 @@
+/* tests/guests/vmtest/destructive.c: suites that end the VM on purpose, each announced first so the
+ * log shows what the hypervisor's report that follows is about. Should the VM survive, that is a
+ * FAIL and the run goes on to its summary. vCPU 0. */
+#include "tests/guests/lib/check.h"
+#include "tests/guests/lib/console.h"
+#include "tests/guests/lib/cpu.h"
+#include "tests/guests/vmtest/vmtest.h"
+#include "lib/guest_abi.h"
+
+#define OUTSIDE_RAM 0xc0000000u /* above any guest RAM (at most 3 GiB), below the APIC */
+#define CF9_RESET 0x06          /* full reset (bit 2) of the CPU, hard (bit 1) */
+#define SURVIVE_POLLS 10000000u
+
+/* INT3 with an IDT limit of 0: the #BP gate is beyond the limit, so #GP; its gate is too, so #DF;
+ * and a fault delivering #DF is a triple fault (Intel SDM Vol. 3A, 6.15, "Interrupt 8 - Double
+ * Fault Exception"), which shuts the vCPU down. */
+void suite_triplefault(void)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint32_t base;
+	} empty = { 0, 0 };
+
+	con_printf("triple fault next");
+	__asm__ volatile("lidt %0; int3" : : "m"(empty) : "memory");
+	check_fail("triplefault", "INT3 with an empty IDT (got still running, want a triple fault)");
+}
+
+/* Guest RAM ends below 3 GiB; the EPT maps nothing at 0xc0000000. */
+void suite_ept_outside(void)
+{
+	uint32_t v;
+
+	con_printf("reading 0x%x next", OUTSIDE_RAM);
+	v = *(volatile uint32_t *)(uintptr_t)OUTSIDE_RAM;
+	check_fail("ept-outside", "read of 0xc0000000 (got 0x%x and still running, want the VM "
+		   "stopped)", v);
+}
+
+void suite_reset(void)
+{
+	con_printf("writing 0x%x to port 0x%x (reset) next", CF9_RESET, GUEST_PORT_RESET);
+	outb(GUEST_PORT_RESET, CF9_RESET);
+	vmtest_delay(SURVIVE_POLLS);
+	check_fail("reset", "write to 0xcf9 (got still running, want a reset)");
+}
+
+/* Every vCPU halted with interrupts off can never run again: the hypervisor should notice and
+ * stop the VM. Only vCPU 0 runs here; the others were never started. */
+void suite_halt_forever(void)
+{
+	con_printf("halting with interrupts off next");
+	halt_forever();
+}
