@@ -57,6 +57,9 @@ PURE_SRCS := \
 	guest/elf.c \
 	guest/loader.c \
 	guest/mb_info.c \
+	guest/bzimage.c \
+	guest/linux_boot.c \
+	guest/pvh.c \
 	guest/acpi_tables.c
 
 # Exit handlers and what they call that touches the CPU through the VMCS accessors only: in the

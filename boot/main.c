@@ -58,6 +58,7 @@ static const struct cmdline_opt boot_options[] = {
 	{ "vm.mem", vm_option_mem, "MiB of guest RAM, even, 4..3072" },
 	{ "vm.apic", vm_option_apic, "xapic, x2apic or x2apic-locked" },
 	{ "vm.testdev", vm_option_testdev, "on or off" },
+	{ "vm.restarts", vm_option_restarts, "how many guest resets restart the VM, 0..1000000" },
 	{ "apicv", vmx_apicv_option,
 	  "comma list of nopi, novid, noreg, nox2v, notpr, noapic, nopreempt; or off" },
 	{ "host_timer", host_timer_option, "auto, deadline or periodic" },

@@ -3,6 +3,7 @@
  * with get_u*(): the image is a GRUB module with no alignment promise. Pure. */
 #include "guest/elf.h"
 #include "lib/log.h"
+#include "lib/string.h"
 #include "lib/unaligned.h"
 
 #define EI_CLASS 4
@@ -14,6 +15,7 @@
 #define EM_386 3
 #define EM_X86_64 62
 #define PT_LOAD 1
+#define PT_NOTE 4
 
 #define EHDR32_SIZE 52
 #define EHDR64_SIZE 64
@@ -129,4 +131,50 @@ bool elf_parse(const void *img, size_t len, struct elf_image *out)
 		return false;
 	}
 	return true;
+}
+
+/* The notes in file bytes [off, off + size). */
+static bool find_in_notes(const uint8_t *b, uint64_t off, uint64_t size, const char *name,
+			  uint32_t type, const uint8_t **desc, uint32_t *desc_len)
+{
+	uint32_t want_namesz = (uint32_t)strlen(name) + 1;
+
+	for (uint64_t at = 0; at + 12 <= size;) {
+		const uint8_t *n = b + off + at;
+		uint64_t namesz = get_u32(n), descsz = get_u32(n + 4);
+		uint64_t name_pad = (namesz + 3) & ~3ull, desc_pad = (descsz + 3) & ~3ull;
+		if (name_pad + desc_pad > size - at - 12)
+			return false;
+		if (get_u32(n + 8) == type && namesz == want_namesz &&
+		    !memcmp(n + 12, name, want_namesz)) {
+			*desc = n + 12 + name_pad;
+			*desc_len = (uint32_t)descsz;
+			return true;
+		}
+		at += 12 + name_pad + desc_pad;
+	}
+	return false;
+}
+
+bool elf_find_note(const void *img, size_t len, const char *name, uint32_t type,
+		   const uint8_t **desc, uint32_t *desc_len)
+{
+	const uint8_t *b = img;
+	bool is64 = b[EI_CLASS] == ELFCLASS64;
+	uint64_t phoff = is64 ? get_u64(b + 32) : get_u32(b + 28);
+	unsigned phentsize = get_u16(b + (is64 ? 54 : 42));
+	unsigned phnum = get_u16(b + (is64 ? 56 : 44));
+
+	for (unsigned i = 0; i < phnum; i++) {
+		const uint8_t *ph = b + phoff + (uint64_t)i * phentsize;
+		if (get_u32(ph) != PT_NOTE)
+			continue;
+		uint64_t off = is64 ? get_u64(ph + 8) : get_u32(ph + 4);
+		uint64_t size = is64 ? get_u64(ph + 32) : get_u32(ph + 16);
+		if (off > len || size > len - off)
+			continue;
+		if (find_in_notes(b, off, size, name, type, desc, desc_len))
+			return true;
+	}
+	return false;
 }

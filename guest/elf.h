@@ -28,4 +28,11 @@ struct elf_image {
  * with a "guest: ..." message naming what is wrong. */
 bool elf_parse(const void *img, size_t len, struct elf_image *out);
 
+/* The descriptor of the first note named `name` of type `type` in the PT_NOTE segments of an
+ * image elf_parse() accepted (ELF-64 Object File Format, "Note Sections": namesz, descsz, type,
+ * then name and descriptor, each padded to 4 bytes). False when there is none; notes that run
+ * past their segment or the file end the search. */
+bool elf_find_note(const void *img, size_t len, const char *name, uint32_t type,
+		   const uint8_t **desc, uint32_t *desc_len);
+
 #endif

@@ -2,8 +2,10 @@
  * placing the kernel's segments, then handing over to guest/mb_info.c for the modules and the
  * boot information (see guest/loader.h). Header formats: Multiboot 0.6.96, 3.1 "OS image
  * format"; Multiboot2 1.0, 3.1 "OS image format". Pure; BSP while the VM is built. */
+#include "guest/bzimage.h"
 #include "guest/elf.h"
 #include "guest/layout.h"
+#include "guest/linux_boot.h"
 #include "guest/loader_priv.h"
 #include "lib/log.h"
 #include "lib/multiboot.h"
@@ -235,8 +237,9 @@ static int mb1_find(const uint8_t *k, uint64_t len, struct mb_request *r, uint64
 
 /* Multiboot2 first when the kernel has both (it is the newer protocol, and GRUB's multiboot2
  * command would pick it). A magic with a bad checksum is not a header, but it is what gets
- * reported when no valid header follows. */
-static bool find_header(const uint8_t *k, uint64_t len, struct mb_request *r)
+ * reported when no valid header follows. 1: found; 0: none (nothing logged); -1: refused or a
+ * bad checksum, reported. */
+static int find_header(const uint8_t *k, uint64_t len, struct mb_request *r)
 {
 	uint64_t bad2 = 0, bad1 = 0;
 	int found;
@@ -246,14 +249,13 @@ static bool find_header(const uint8_t *k, uint64_t len, struct mb_request *r)
 	if (!found)
 		found = mb1_find(k, len, r, &bad1);
 	if (found)
-		return found > 0;
-	if (bad2 || bad1)
+		return found;
+	if (bad2 || bad1) {
 		log_error("guest: %s header at 0x%lx has a bad checksum: not a usable multiboot "
 			  "kernel", bad2 ? "multiboot2" : "multiboot", (bad2 ? bad2 : bad1) - 1);
-	else
-		log_error("guest: no multiboot or multiboot2 header in the first 32 KiB: not a "
-			  "multiboot kernel");
-	return false;
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- The kernel's bytes ---- */
@@ -413,22 +415,80 @@ static bool build_info(struct gmem *gm, const struct guest_boot_params *p, struc
 	return guest_mb1_info(&c, p, mod_gpa, &out->info_gpa, &out->info_len);
 }
 
+static bool load_multiboot(struct gmem *gm, const struct guest_boot_params *p,
+			   const struct mb_request *r, struct guest_entry *out)
+{
+	const uint8_t *k = p->kernel;
+	struct elf_image e;
+
+	if (r->has_addr ? !addr_image(p->kernel_len, r, &e) : !elf_parse(k, p->kernel_len, &e))
+		return false;
+	if (!entry_point(r, &e, &out->eip) || !place_segments(gm, k, &e, &out->kernel_end))
+		return false;
+	out->proto = r->proto;
+	if (!build_info(gm, p, out))
+		return false;
+	out->eax = r->proto == GUEST_MULTIBOOT2 ? MB2_BOOTLOADER_MAGIC : MB1_BOOTLOADER_MAGIC;
+	out->ebx = (uint32_t)out->info_gpa;
+	return true;
+}
+
+/* An ELF whose XEN_ELFNOTE_PHYS32_ENTRY note gives its 32-bit entry (the note's descriptor is
+ * 4 or 8 bytes; the entry is in the low 32 bits, Xen's public elfnote.h). */
+static bool pvh_entry(const uint8_t *k, uint64_t len, uint32_t *eip)
+{
+	const uint8_t *desc;
+	uint32_t desc_len;
+
+	if (len < 4 || memcmp(k, "\177ELF", 4) || len < 64 ||
+	    !elf_find_note(k, len, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &desc, &desc_len))
+		return false;
+	if (desc_len < 4) {
+		log_error("guest: the ELF's PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) has %u bytes, "
+			  "fewer than 4", desc_len);
+		*eip = 0;
+		return true;
+	}
+	*eip = get_u32(desc);
+	return true;
+}
+
+static bool load_pvh(struct gmem *gm, const struct guest_boot_params *p, uint32_t eip,
+		     struct guest_entry *out)
+{
+	const uint8_t *k = p->kernel;
+	struct elf_image e;
+
+	if (!eip || !elf_parse(k, p->kernel_len, &e) ||
+	    !place_segments(gm, k, &e, &out->kernel_end))
+		return false;
+	out->eip = eip;
+	if (!linux_pvh_info(gm, p, out))
+		return false;
+	log_info("guest: PVH kernel (ELF with XEN_ELFNOTE_PHYS32_ENTRY), entry 0x%x, %u modules",
+		 eip, p->nmods);
+	return true;
+}
+
+/* A bzImage by its own header; else a multiboot header; else an ELF with a PVH note. */
 bool guest_load(struct gmem *gm, const struct guest_boot_params *p, struct guest_entry *out)
 {
 	const uint8_t *k = p->kernel;
 	struct mb_request r;
-	struct elf_image e;
+	uint32_t eip;
+	int found;
 
-	if (!ram_ok(gm, p) || !find_header(k, p->kernel_len, &r))
+	memset(out, 0, sizeof(*out));
+	if (!ram_ok(gm, p))
 		return false;
-	if (r.has_addr ? !addr_image(p->kernel_len, &r, &e) : !elf_parse(k, p->kernel_len, &e))
-		return false;
-	if (!entry_point(&r, &e, &out->eip) || !place_segments(gm, k, &e, &out->kernel_end))
-		return false;
-	out->proto = r.proto;
-	if (!build_info(gm, p, out))
-		return false;
-	out->eax = r.proto == GUEST_MULTIBOOT2 ? MB2_BOOTLOADER_MAGIC : MB1_BOOTLOADER_MAGIC;
-	out->ebx = (uint32_t)out->info_gpa;
-	return true;
+	if (bz_is_bzimage(k, p->kernel_len))
+		return linux_load_bzimage(gm, p, out);
+	found = find_header(k, p->kernel_len, &r);
+	if (found)
+		return found > 0 && load_multiboot(gm, p, &r, out);
+	if (pvh_entry(k, p->kernel_len, &eip))
+		return load_pvh(gm, p, eip, out);
+	log_error("guest: not a kernel this loader knows: no multiboot or multiboot2 header in "
+		  "the first 32 KiB, no Linux bzImage header, no ELF PVH entry note");
+	return false;
 }

@@ -1,8 +1,10 @@
-/* guest/loader.h: loading a multiboot (v1) or multiboot2 kernel into guest RAM with its modules,
- * command line, memory map and boot information, as the two specs define them (Multiboot
- * Specification 0.6.96, section 3; Multiboot2 Specification 1.0, section 3). ELF32 and ELF64
- * kernels, or any image that gives its load addresses in its multiboot header. Pure; BSP while
- * the VM is built. Every refusal is a "guest: ..." line that names the problem. */
+/* guest/loader.h: loading a kernel into guest RAM with its modules, command line, memory map and
+ * boot information, as its boot protocol defines them: multiboot (v1) or multiboot2 (Multiboot
+ * Specification 0.6.96, section 3; Multiboot2 Specification 1.0, section 3) for ELF32 and ELF64
+ * kernels or any image that gives its load addresses in its multiboot header; a Linux bzImage by
+ * the 64-bit boot protocol (Documentation/arch/x86/boot.rst, guest/linux_boot.c); an ELF with a
+ * PVH entry note (Xen's struct hvm_start_info, guest/pvh.c), such as Linux's vmlinux. Pure; BSP
+ * while the VM is built. Every refusal is a "guest: ..." line that names the problem. */
 #ifndef GUEST_LOADER_H
 #define GUEST_LOADER_H
 
@@ -30,13 +32,19 @@ struct guest_boot_params {
 	uint32_t rsdp_len; /* 20 (ACPI 1.0) or 36 (2.0+) */
 };
 
-enum guest_proto { GUEST_MULTIBOOT1 = 1, GUEST_MULTIBOOT2 = 2 };
+enum guest_proto { GUEST_MULTIBOOT1 = 1, GUEST_MULTIBOOT2 = 2, GUEST_LINUX = 3, GUEST_PVH = 4 };
 
-/* The entry state: 32-bit protected mode, paging off, at eip with EAX/EBX as below (Multiboot
- * 0.6.96, 3.2 "Machine state"; Multiboot2 1.0, 3.3 "I386 machine state"). */
+/* The entry state. Multiboot and PVH: 32-bit protected mode, paging off, at eip with EAX/EBX as
+ * below (Multiboot 0.6.96, 3.2 "Machine state"; Multiboot2 1.0, 3.3 "I386 machine state"; PVH:
+ * EBX the struct hvm_start_info). Linux (long_mode): 64-bit mode at rip with paging on (cr3),
+ * CS 0x10 and the data segments 0x18 of the GDT at gdt_base, RSI the zero page (boot.rst,
+ * "64-bit Boot Protocol"). */
 struct guest_entry {
 	enum guest_proto proto;
 	uint32_t eip, eax, ebx; /* ebx = info_gpa */
+	bool long_mode;
+	uint64_t rip, rsi, cr3, gdt_base;
+	uint16_t gdt_limit;
 	uint64_t kernel_end;    /* one past the highest kernel byte (bss included) */
 	uint64_t info_gpa, info_len; /* the boot information structure */
 };

@@ -9,6 +9,7 @@
 #include "lib/guest_abi.h"
 #include "lib/log.h"
 #include "vmx/gmem.h"
+#include "vmx/vcpu.h"
 #include "vmx/vm.h"
 
 #define MIB (1ul << 20)
@@ -48,6 +49,28 @@ static bool load_guest(struct vm *vm, const struct boot_info *bi, struct guest_e
 	return guest_load(&gm, &p, entry);
 }
 
+static const char *proto_name(enum guest_proto p)
+{
+	switch (p) {
+	case GUEST_MULTIBOOT1: return "multiboot";
+	case GUEST_MULTIBOOT2: return "multiboot2";
+	case GUEST_LINUX: return "Linux bzImage (64-bit boot protocol)";
+	case GUEST_PVH: return "PVH";
+	}
+	return "?";
+}
+
+static void set_boot_entry(struct vm *vm, const struct guest_entry *entry)
+{
+	if (entry->long_mode)
+		vcpu_set_long_entry_state(vm->vcpus[0], entry->rip, entry->rsi, entry->cr3,
+					  entry->gdt_base, entry->gdt_limit);
+	else
+		vcpu_set_entry_state(vm->vcpus[0], entry->eip, entry->eax, entry->ebx);
+}
+
+/* The modules the VM is built from (GRUB leaves them in hypervisor memory, outside guest RAM,
+ * so a reset can load them again). */
 struct platform_ctx {
 	const struct boot_info *bi;
 	struct guest_entry entry;
@@ -60,23 +83,39 @@ static bool build_platform(struct vm *vm, void *ctx)
 	return load_guest(vm, c->bi, &c->entry) && vm_devices_register(vm);
 }
 
+static bool restart_platform(struct vm *vm, void *ctx)
+{
+	struct platform_ctx *c = ctx;
+
+	if (!load_guest(vm, c->bi, &c->entry))
+		return false;
+	vm_devices_reset(vm);
+	set_boot_entry(vm, &c->entry);
+	return true;
+}
+
+static struct platform_ctx vm0_ctx;
+static const struct vm_platform vm0_platform = { GUEST_RAM_MAX, build_platform, restart_platform,
+						 &vm0_ctx };
+
 bool guest_vm_create(const struct boot_info *bi)
 {
 	struct vm *vm = vm_new();
-	struct platform_ctx c = { .bi = bi };
-	const struct vm_platform pf = { GUEST_RAM_MAX, build_platform, &c };
-	const struct guest_entry *entry = &c.entry;
+	const struct vm_platform *pf = &vm0_platform;
+	const struct guest_entry *entry = &vm0_ctx.entry;
 
 	if (bi->mod_count == 0) {
 		log_warn("%s: no guest: give GRUB a multiboot kernel as the first module "
 			 "(module2 /boot/guest.elf ARGS)", vm->name);
 		return false;
 	}
-	if (!vm_build(vm, &pf))
+	vm0_ctx.bi = bi;
+	if (!vm_build(vm, pf))
 		return false;
-	vm_ready(vm, entry->eip, entry->eax, entry->ebx);
-	log_info("%s: %u vCPUs, %lu MiB RAM at host 0x%lx, %s kernel, entry 0x%x", vm->name,
-		 vm->nvcpus, vm->ram_size / MIB, vm->ram_hpa,
-		 entry->proto == GUEST_MULTIBOOT2 ? "multiboot2" : "multiboot", entry->eip);
+	set_boot_entry(vm, entry);
+	vm_ready(vm);
+	log_info("%s: %u vCPUs, %lu MiB RAM at host 0x%lx, %s kernel, entry 0x%lx", vm->name,
+		 vm->nvcpus, vm->ram_size / MIB, vm->ram_hpa, proto_name(entry->proto),
+		 entry->long_mode ? entry->rip : entry->eip);
 	return true;
 }

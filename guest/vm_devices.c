@@ -70,13 +70,14 @@ static void pm1_write(void *dev, uint16_t port, unsigned size, uint32_t value)
 }
 
 /* 0xcf9: bit 2 starts a reset (the PCH reset control register); 0x64: command 0xfe pulses the
- * CPU reset line on a PC keyboard controller. Either resets the VM, which here stops it. */
+ * CPU reset line on a PC keyboard controller. Either resets the VM: it stops, and vm_run()
+ * starts it again from its modules. */
 static void reset_write(void *dev, uint16_t port, unsigned size, uint32_t value)
 {
 	struct vm *vm = dev;
 
 	if ((port == GUEST_PORT_RESET && (value & 0x04)) || (port == 0x64 && value == 0xfe))
-		vm_poweroff(vm, "reset");
+		vm_reset(vm);
 }
 
 /* Bytes typed for the guest on the serial line (arch/console_input.c, CPU 0). */
@@ -156,6 +157,24 @@ static bool register_testdev(struct vm *vm)
 	return !vm_options.testdev || io_ports_register(&vm->ports, &r);
 }
 
+/* Every device's state as at power-on: what vm_devices_register() starts with and a restart
+ * (vm_devices_reset) puts back. A device added to the VM initializes its state here. */
+static void devices_power_on(struct vm *vm)
+{
+	vuart_init(&vm->devices->com1, com1_line, vm);
+	vuart_set_irq(&vm->devices->com1, com1_irq, vm);
+	vrtc_init(&vm->devices->rtc, rtc_clock, vm);
+	vm->devices->pci = (struct vpci_absent){ 0 };
+	vm_ioapic_reset(vm);
+}
+
+void vm_devices_reset(struct vm *vm)
+{
+	vm_lock_devices(vm);
+	devices_power_on(vm);
+	vm_unlock_devices(vm);
+}
+
 bool vm_devices_register(struct vm *vm)
 {
 	const struct port_range ranges[] = {
@@ -168,16 +187,15 @@ bool vm_devices_register(struct vm *vm)
 
 	vm->devices = &vm0_devices;
 	vm->flush_devices = devices_flush;
-	vuart_init(&vm->devices->com1, com1_line, vm);
-	vuart_set_irq(&vm->devices->com1, com1_irq, vm);
+	if (!vm_ioapic_register(vm))
+		return false;
+	devices_power_on(vm);
 	struct port_range com1 = vuart_ports(&vm->devices->com1, GUEST_PORT_COM1, "COM1");
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
 	console_set_guest_sink(com1_input, vm);
-	vrtc_init(&vm->devices->rtc, rtc_clock, vm);
 	struct port_range rtc = vrtc_ports(&vm->devices->rtc, "CMOS RTC");
-	if (!io_ports_register(&vm->ports, &rtc) || !register_absent(vm) ||
-	    !vm_ioapic_register(vm) || !register_testdev(vm))
+	if (!io_ports_register(&vm->ports, &rtc) || !register_absent(vm) || !register_testdev(vm))
 		return false;
 	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))

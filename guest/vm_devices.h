@@ -10,5 +10,8 @@
 struct vm;
 
 bool vm_devices_register(struct vm *vm);
+/* The devices' state as after power-on, for a VM that restarts (vm_run, after a reset); the
+ * port table stays as registered. BSP, every vCPU stopped. */
+void vm_devices_reset(struct vm *vm);
 
 #endif

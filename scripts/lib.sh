@@ -52,7 +52,7 @@ hv_secs() { local us=$1; printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 1000
 # the assertions on them, and ends with finish_cases:
 #
 #   boot_case NAME [--status N] [--hv-args "ARGS"] [--guest FILE [--guest-args "ARGS"]]
-#             [scripts/boot options...]
+#             [--module FILE[:ARGS]]... [scripts/boot options...]
 #       Builds (or reuses) build/test-iso/<args>.iso from build/hypervisor.elf with those
 #       hypervisor arguments (mkiso --timeout 0) unless --iso is given, and boots it with
 #       scripts/boot in the background; the serial log is build/test-logs/NAME.log. The case
@@ -105,15 +105,22 @@ _hv_selected() {
 
 _hv_known_case() { [[ -n ${HV_CSTATE[$1]:-} ]]; }
 
-# test_iso ARGS: prints the path of the test ISO for these hypervisor arguments, (re)built when
-# missing or older than the ELF or scripts/mkiso. Output of a failed build goes to stderr.
+# test_iso ARGS [GUEST GUEST_ARGS [MODULE...]]: prints the path of the test ISO for these
+# hypervisor arguments, guest and further modules (FILE[:ARGS], as mkiso --module), (re)built when
+# missing or older than the ELF, scripts/mkiso, the guest or a module. Output of a failed build
+# goes to stderr.
 test_iso() {
-	local args=$1 guest=${2:-} gargs=${3:-} name sum iso gopt=()
+	local args=$1 guest=${2:-} gargs=${3:-} name sum iso gopt=() m stale=0
+	shift $(($# < 3 ? $# : 3))
 	name=$(printf '%s' "${args:-noargs} ${guest##*/} $gargs" | tr -c 'A-Za-z0-9=._-' '_' | cut -c1-80)
-	sum=$(printf '%s|%s|%s' "$args" "$guest" "$gargs" | cksum | cut -d' ' -f1)
+	sum=$(printf '%s|%s|%s|%s' "$args" "$guest" "$gargs" "$*" | cksum | cut -d' ' -f1)
 	iso=$HV_TEST_ISOS/$name-$sum.iso
 	[[ -n $guest ]] && gopt=(--guest "$guest" --guest-args "$gargs")
-	if [[ ! $iso -nt $HV_ELF || ! $iso -nt $HV_ROOT/scripts/mkiso ||
+	for m in "$@"; do
+		gopt+=(--module "$m")
+		[[ $iso -nt ${m%%:*} ]] || stale=1
+	done
+	if ((stale)) || [[ ! $iso -nt $HV_ELF || ! $iso -nt $HV_ROOT/scripts/mkiso ||
 		(-n $guest && ! $iso -nt $guest) ]]; then
 		mkdir -p "$HV_TEST_ISOS"
 		"$HV_ROOT/scripts/mkiso" --hv "$HV_ELF" --hv-args "$args" "${gopt[@]}" --timeout 0 \
@@ -144,7 +151,7 @@ _hv_running() {
 }
 
 boot_case() {
-	local name=$1 st=0 args="" guest="" gargs="" have_iso=0 iso base
+	local name=$1 st=0 args="" guest="" gargs="" have_iso=0 iso base mods=()
 	shift
 	[[ $name =~ ^[A-Za-z0-9._-]+$ ]] || hv_die "boot_case: bad case name '$name'"
 	_hv_known_case "$name" && hv_die "boot_case: case '$name' declared twice"
@@ -155,6 +162,7 @@ boot_case() {
 		--hv-args) args=$2; shift 2 ;;
 		--guest) guest=$2; shift 2 ;;
 		--guest-args) gargs=$2; shift 2 ;;
+		--module) mods+=("$2"); shift 2 ;;
 		*)
 			[[ $1 == --iso ]] && have_iso=1
 			boot_args+=("$1"); shift ;;
@@ -176,7 +184,7 @@ boot_case() {
 	base=$HV_TEST_LOGS/$name
 	rm -f "$base.log" "$base.log."* "$base.boot.out" "$base.status" "$base.time" "$base.mkiso.out"
 	if ((!have_iso)); then
-		if ! iso=$(test_iso "$args" "$guest" "$gargs" 2>"$base.mkiso.out"); then
+		if ! iso=$(test_iso "$args" "$guest" "$gargs" "${mods[@]}" 2>"$base.mkiso.out"); then
 			HV_CSTATE[$name]=failed-early
 			HV_CWHY[$name]="scripts/mkiso failed (${base#"$HV_ROOT"/}.mkiso.out):"$'\n'
 			HV_CWHY[$name]+="$(tail -n 20 "$base.mkiso.out")"$'\n'

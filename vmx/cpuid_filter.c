@@ -1,7 +1,8 @@
 /* vmx/cpuid_filter.c: the CPUID policy (see vmx/cpuid_filter.h). Features are hidden when the
  * hypervisor does not virtualize them, so a guest never finds a feature that then faults or, worse,
  * reaches the host: VMX (no nested virtualization), SMX, the PMU (leaf 0xA and PDCM: no PMU is
- * virtualized), MONITOR/MWAIT (they exit and raise #UD), machine-check reporting, SGX, Intel PT. */
+ * virtualized), MONITOR/MWAIT (they exit and raise #UD), machine-check reporting, the thermal
+ * monitor, SGX, Intel PT. */
 #include "lib/string.h"
 #include "vmx/cpuid_filter.h"
 #include "lib/guest_abi.h"
@@ -15,13 +16,16 @@ static void zero(struct cpuid_result *r)
 static void filter_leaf1(struct cpuid_result *r, const struct cpuid_vcpu *v)
 {
 	r->ecx &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_PDCM |
-		    CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC);
+		    CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC |
+		    CPUID1_ECX_TM2);
 	r->ecx |= CPUID1_ECX_HYPERVISOR;
 	if (v->x2apic_offered)
 		r->ecx |= CPUID1_ECX_X2APIC;
 	if (v->tsc_deadline)
 		r->ecx |= CPUID1_ECX_TSC_DEADLINE;
-	r->edx &= ~(CPUID1_EDX_MCE | CPUID1_EDX_MCA | CPUID1_EDX_APIC | CPUID1_EDX_HTT);
+	/* The thermal monitor (ACPI, TM, TM2: IA32_THERM_* MSRs) is not virtualized, as leaf 6. */
+	r->edx &= ~(CPUID1_EDX_MCE | CPUID1_EDX_MCA | CPUID1_EDX_APIC | CPUID1_EDX_HTT |
+		    CPUID1_EDX_ACPI | CPUID1_EDX_TM);
 	if (v->nvcpus > 1)
 		r->edx |= CPUID1_EDX_HTT;
 	/* EBX: initial APIC id in 31:24, addressable logical processors in 23:16. */
@@ -96,6 +100,44 @@ static void topology_leaf(uint32_t subleaf, struct cpuid_result *r, const struct
 	}
 }
 
+/* 0x40000100: the highest KVM leaf (its features leaf) and the signature; 0x40000101: no
+ * features (EAX, and EDX's hints, 0), so Linux uses no paravirtual interface. */
+static void kvm_leaf(uint32_t leaf, struct cpuid_result *r)
+{
+	zero(r);
+	if (leaf == CPUID_KVM_BASE) {
+		r->eax = CPUID_KVM_BASE + 1;
+		memcpy(&r->ebx, CPUID_KVM_SIGNATURE, 4);
+		memcpy(&r->ecx, CPUID_KVM_SIGNATURE + 4, 4);
+		memcpy(&r->edx, CPUID_KVM_SIGNATURE + 8, 4);
+	}
+}
+
+/* Leaf 0x15: TSC = crystal * EBX / EAX. The virtual APIC timer counts at the TSC rate
+ * (apic/vlapic_timer.c), and Linux takes the crystal as the APIC timer's input clock
+ * (lapic_timer_period from the crystal, arch/x86/kernel/tsc.c), so the crystal is the TSC rate
+ * with a ratio of 1/1. A rate beyond 32 bits of Hz leaves ECX 0: the guest then measures it. */
+static void tsc_leaf(struct cpuid_result *r, const struct cpuid_vcpu *v)
+{
+	uint64_t hz = (uint64_t)v->tsc_khz * 1000;
+
+	zero(r);
+	if (!v->tsc_khz)
+		return;
+	r->eax = 1, r->ebx = 1;
+	r->ecx = hz > UINT32_MAX ? 0 : (uint32_t)hz;
+}
+
+/* Leaf 0x16: base and maximum frequency in MHz, the bus (reference) frequency: the APIC timer's
+ * input, the TSC rate here. */
+static void freq_leaf(struct cpuid_result *r, const struct cpuid_vcpu *v)
+{
+	uint32_t mhz = v->tsc_khz / 1000;
+
+	zero(r);
+	r->eax = r->ebx = r->ecx = mhz & 0xffff;
+}
+
 static void hypervisor_leaf(uint32_t leaf, struct cpuid_result *r, const struct cpuid_vcpu *v)
 {
 	char sig[12] = { 0 };
@@ -122,12 +164,34 @@ void cpuid_filter_static(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r
 		hypervisor_leaf(leaf, r, v);
 		return;
 	}
+	if (leaf >= CPUID_KVM_BASE && leaf <= CPUID_KVM_BASE + 0xff) {
+		kvm_leaf(leaf, r);
+		return;
+	}
+	/* Above the host's range a CPU answers with its highest basic leaf's data (SDM Vol. 2A,
+	 * CPUID, "If a value entered for CPUID.EAX is higher than the maximum input value"): the
+	 * range the guest sees up to 0x16 is the filter's own. */
+	if (leaf > v->host_max_leaf && leaf <= CPUID_TIME_MAX_LEAF)
+		zero(r);
 	switch (leaf) {
+	case 0:
+		if (r->eax < CPUID_TIME_MAX_LEAF)
+			r->eax = CPUID_TIME_MAX_LEAF;
+		break;
 	case 1:
 		filter_leaf1(r, v);
 		break;
+	case 6: /* thermal and power management: not virtualized, but the APIC timer always runs */
+		zero(r);
+		r->eax = CPUID6_EAX_ARAT;
+		break;
+	case CPUID_TSC_LEAF:
+		tsc_leaf(r, v);
+		break;
+	case CPUID_FREQ_LEAF:
+		freq_leaf(r, v);
+		break;
 	case 5:    /* MONITOR/MWAIT */
-	case 6:    /* thermal and power management: not virtualized */
 	case 0xa:  /* architectural performance monitoring */
 	case 0x12: /* SGX */
 	case 0x14: /* Intel PT */

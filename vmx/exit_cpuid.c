@@ -22,6 +22,7 @@ static struct cpuid_result answer_static(struct vcpu *v, uint32_t leaf, uint32_t
 		.tsc_deadline = true,
 		.arch_caps = true,
 		.tsc_khz = (uint32_t)(time_tsc_hz() / 1000),
+		.host_max_leaf = leaf ? cpuid(0, 0).eax : h.eax,
 	};
 
 	cpuid_filter_static(leaf, subleaf, &r, &who);

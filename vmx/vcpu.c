@@ -109,8 +109,14 @@ static bool ready_to_run(struct vcpu *v)
 	 * (vcpu_claim_start). */
 	if (v->state == VCPU_WAIT_START &&
 	    __atomic_load_n(&v->start_request, __ATOMIC_ACQUIRE) == VCPU_START_READY) {
-		vmcs_load_flat32_state(v, v->start_eip, v->start_eax);
-		v->regs.rbx = v->start_ebx;
+		if (v->start_long) {
+			vmcs_load_long64_state(v, v->start_rip, v->start_cr3, v->start_gdt,
+					       v->start_gdt_limit);
+			v->regs.rsi = v->start_rsi;
+		} else {
+			vmcs_load_flat32_state(v, v->start_eip, v->start_eax);
+			v->regs.rbx = v->start_ebx;
+		}
 		__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&v->start_request, VCPU_START_NONE, __ATOMIC_SEQ_CST);
 		v->apic_dirty = true;

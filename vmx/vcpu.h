@@ -14,6 +14,9 @@
  * multiboot entry state, Multiboot spec 3.2), published as VCPU_START_READY. Before launch (the
  * BSP, for vCPU 0), or by the caller that holds the claim below (any CPU). */
 void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t ebx);
+/* The same, for a start in 64-bit mode (vmcs_load_long64_state()). */
+void vcpu_set_long_entry_state(struct vcpu *v, uint64_t rip, uint64_t rsi, uint64_t cr3,
+			       uint64_t gdt, uint16_t gdt_limit);
 /* Any CPU: the right to start `t`, which waits for a start and has no start request: true for
  * exactly one of any number of callers (vmx/vcpu_state.c says which ordering makes it so). */
 bool vcpu_claim_start(struct vcpu *t);

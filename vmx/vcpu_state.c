@@ -37,6 +37,16 @@ void vcpu_set_entry_state(struct vcpu *v, uint32_t eip, uint32_t eax, uint32_t e
 	v->start_eip = eip;
 	v->start_eax = eax;
 	v->start_ebx = ebx;
+	v->start_long = false;
+	__atomic_store_n(&v->start_request, VCPU_START_READY, __ATOMIC_RELEASE);
+}
+
+void vcpu_set_long_entry_state(struct vcpu *v, uint64_t rip, uint64_t rsi, uint64_t cr3,
+			       uint64_t gdt, uint16_t gdt_limit)
+{
+	v->start_rip = rip, v->start_rsi = rsi, v->start_cr3 = cr3;
+	v->start_gdt = gdt, v->start_gdt_limit = gdt_limit;
+	v->start_long = true;
 	__atomic_store_n(&v->start_request, VCPU_START_READY, __ATOMIC_RELEASE);
 }
 

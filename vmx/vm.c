@@ -109,6 +109,23 @@ static uint64_t vcpu_memory_bytes(const struct vcpu *v)
 	return pages * 4096;
 }
 
+/* The power-on state of a vCPU whose pages are allocated: its APIC after RESET, its bitmap as
+ * built, waiting for a start (vCPU 0 too: the platform gives it its entry state). Before its
+ * first launch, or with the vCPU stopped and launched cleared (a restart). */
+static void vcpu_power_on(struct vcpu *v)
+{
+	struct vlapic *apic = vcpu_apic(v);
+
+	/* the page's write is the APIC's: vcpu_apic() checked the owner */
+	vlapic_reset(apic, (uint8_t *)v->vapic_page, v->id, v->id == 0);
+	if (v->pi)
+		memset(vcpu_pi(v), 0, sizeof(*v->pi));
+	if (vm_options.apic != VM_APIC_XAPIC) /* vm.apic=x2apic: as firmware that enabled it */
+		vlapic_set_base(apic, apic->apic_base | APIC_BASE_EXTD);
+	msr_bitmap_build(vcpu_msr_bitmap(v)); /* the x2APIC range opens with the mode (vmx/vapic.c) */
+	v->state = VCPU_WAIT_START;
+}
+
 static struct vcpu *vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
 {
 	struct vcpu *v = mm_alloc(sizeof(*v));
@@ -125,11 +142,27 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
 	v->msr_bitmap = mm_alloc(MSR_BITMAP_SIZE);
 	if (!v->vmcs_pa || !v->msr_bitmap || !vapic_vcpu_create(v))
 		return 0;
-	if (vm_options.apic != VM_APIC_XAPIC) /* vm.apic=x2apic: as firmware that enabled it */
-		vlapic_set_base(vcpu_apic(v), v->apic.apic_base | APIC_BASE_EXTD);
-	msr_bitmap_build(vcpu_msr_bitmap(v)); /* the x2APIC range opens with the mode (vmx/vapic.c) */
-	v->state = VCPU_WAIT_START; /* vCPU 0 too: vm_ready() gives it its start request */
+	vcpu_power_on(v);
 	return v;
+}
+
+/* A stopped vCPU as after power-on: everything but its identity and its pages cleared, so
+ * vcpu_run() sets up its VMCS again (VMCLEAR, every field) on its own CPU before it launches. */
+static void vcpu_restart(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	unsigned id = v->id, cpu = v->owner.cpu;
+	uint64_t vmcs_pa = v->vmcs_pa;
+	const uint8_t *bitmap = v->msr_bitmap, *vapic_page = v->vapic_page;
+	const struct pi_desc *pi = v->pi;
+	uint16_t vpid = v->vpid;
+
+	memset(v, 0, sizeof(*v));
+	v->vm = vm, v->id = id, v->owner.cpu = cpu, v->vmcs_pa = vmcs_pa;
+	v->owner.building = true; /* the BSP rebuilds it, as at vm_build(), until vm_restart ends */
+	v->owner.builder = cpu_id();
+	v->msr_bitmap = bitmap, v->vapic_page = vapic_page, v->pi = pi, v->vpid = vpid;
+	vcpu_power_on(v);
 }
 
 static bool build_vm(struct vm *vm, const struct vm_platform *pf, const unsigned *cpu_of)
@@ -192,6 +225,7 @@ bool vm_build(struct vm *vm, const struct vm_platform *pf)
 {
 	unsigned cpu_of[MAX_CPUS];
 
+	vm->platform = pf;
 	if (!choose_cpus(vm, cpu_of))
 		return false;
 	if (!build_vm(vm, pf, cpu_of)) {
@@ -201,11 +235,15 @@ bool vm_build(struct vm *vm, const struct vm_platform *pf)
 	return true;
 }
 
-void vm_ready(struct vm *vm, uint32_t eip, uint32_t eax, uint32_t ebx)
+static void end_building(struct vm *vm)
 {
-	vcpu_set_entry_state(vm->vcpus[0], eip, eax, ebx);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vm->vcpus[i]->owner.building = false; /* from now on, only each one's own CPU */
+}
+
+void vm_ready(struct vm *vm)
+{
+	end_building(vm);
 	vm_built = true;
 	log_info("%s: %lu KiB per vCPU (VMCS, MSR bitmap, virtual-APIC page%s, state)", vm->name,
 		 vcpu_memory_bytes(vm->vcpus[0]) / 1024, vm->vcpus[0]->pi ? ", posted-interrupt descriptor" : "");
@@ -257,12 +295,38 @@ static void log_exit_counts(const struct vcpu *v)
 		 v->id, v->sleeps, v->timer_polls);
 }
 
-/* Every vCPU but 0 runs on its own CPU (vmx/vm_cpus.h), handed over through smp_run_on(); vCPU 0
- * runs here on the BSP. Returns when every vCPU has stopped (bounded wait for the others after vCPU 0). */
-void vm_run(void)
+/* After a reset, with every vCPU stopped: the VM as at power-on, RAM zeroed and the guest
+ * loaded again from its modules (which GRUB left in hypervisor memory, apart from guest RAM). */
+static bool vm_restart(struct vm *vm)
 {
-	struct vm *vm = &the_vm;
+	if (vm->stopped_vcpus < vm->nvcpus) {
+		log_error("%s: not restarted: %u of %u vCPUs did not stop", vm->name,
+			  vm->nvcpus - vm->stopped_vcpus, vm->nvcpus);
+		return false;
+	}
+	if (vm_options.restarts_limited && vm->restarts >= vm_options.restarts) {
+		log_info("%s: not restarted: vm.restarts=%u reached", vm->name, vm_options.restarts);
+		return false;
+	}
+	vm->restarts++;
+	log_info("%s: restarting from its modules (restart %u)", vm->name, vm->restarts);
+	memset((void *)vm->ram_hpa, 0, vm->ram_size);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vcpu_restart(vm->vcpus[i]);
+	if (!vm->platform->restart(vm, vm->platform->ctx)) { /* guest loaded again, devices reset */
+		log_error("%s: not restarted: the guest could not be loaded again", vm->name);
+		return false;
+	}
+	end_building(vm);
+	vm->stopping = false, vm->stopped_vcpus = 0, vm->poweroff = false, vm->reset = false;
+	return true;
+}
 
+/* Every vCPU but 0 runs on its own CPU (vmx/vm_cpus.h), handed over through smp_run_on(); vCPU 0
+ * runs here on the BSP. Returns when every vCPU has stopped (bounded wait for the others after
+ * vCPU 0) and the guest did not reset the VM; after a reset the VM runs again. */
+static void vm_run_once(struct vm *vm)
+{
 	for (unsigned i = 1; i < vm->nvcpus; i++) {
 		unsigned cpu = vm->vcpus[i]->owner.cpu;
 		if (!smp_run_on(cpu, vcpu_run, vm->vcpus[i])) {
@@ -277,6 +341,15 @@ void vm_run(void)
 		cpu_relax();
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		log_exit_counts(vm->vcpus[i]);
+}
+
+void vm_run(void)
+{
+	struct vm *vm = &the_vm;
+
+	do
+		vm_run_once(vm);
+	while (vm->reset && vm_restart(vm));
 }
 
 /* Every vCPU, this CPU's too, leaves the guest and its loop looks at vm->stopping. */
@@ -312,14 +385,26 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	stop_all(vm);
 }
 
-/* The guest's own power-off or reset: "vm0: powered off" / "vm0: reset". */
-void vm_poweroff(struct vm *vm, const char *what)
+/* The guest's own power-off or reset: "vm0: powered off" / "vm0: reset". The first way the VM
+ * ends wins: a reset after a stop (or a stop after a reset) changes nothing. */
+static void guest_ends(struct vm *vm, const char *what, bool reset)
 {
 	if (__atomic_exchange_n(&vm->stopping, true, __ATOMIC_SEQ_CST))
 		return;
-	vm->poweroff = true;
+	vm->poweroff = !reset;
+	vm->reset = reset;
 	if (vm->flush_devices)
 		vm->flush_devices(vm); /* the caller holds the device lock */
 	log_info("%s: %s", vm->name, what);
 	kick_all(vm);
+}
+
+void vm_poweroff(struct vm *vm, const char *what)
+{
+	guest_ends(vm, what, false);
+}
+
+void vm_reset(struct vm *vm)
+{
+	guest_ends(vm, "reset", true);
 }

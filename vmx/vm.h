@@ -71,6 +71,11 @@ struct vcpu {
 	volatile uint16_t sipi_request; /* 0x100 | vector */
 	volatile uint8_t start_request; /* enum vcpu_start (vmx/vcpu_state.c) */
 	volatile uint32_t start_eip, start_eax, start_ebx;
+	/* A start in 64-bit mode instead (a Linux bzImage, guest/linux_boot.c): RIP, RSI, CR3 and
+	 * the GDT with the protocol's CS 0x10 and DS 0x18. Written with the fields above. */
+	bool start_long;
+	uint64_t start_rip, start_rsi, start_cr3, start_gdt;
+	uint16_t start_gdt_limit;
 
 	/* The virtual local APIC (apic/vlapic.h) on this vCPU's own virtual-APIC page, and its
 	 * posted-interrupt descriptor where the CPU has them. Const here: written only through
@@ -152,25 +157,34 @@ struct vm {
 	volatile bool stopping;
 	volatile unsigned stopped_vcpus;
 	bool poweroff; /* the guest asked for it (vs. a fault) */
+	bool reset;    /* the guest reset the VM: vm_run() starts it again */
+	unsigned restarts; /* how often it did */
+	const struct vm_platform *platform; /* what it is built (and rebuilt) from */
 	bool break_design_rule; /* crash=design-rule: vCPU 0 breaks it on its loop after an exit */
 };
 
 /* What the VM's platform (guest/vm_build.c) adds while vm_build() builds it: RAM of at most
  * ram_max bytes (vm.mem=), and build(), called once RAM, EPT and the APIC-access page are there,
  * which loads the guest and registers its devices (false, said on the console, to give up). */
+/* What the layer above (guest/) gives a VM: build() loads the guest into RAM and registers the
+ * devices (the platform gives vCPU 0 its entry state after vm_build(), before vm_ready());
+ * restart(), after a reset with every vCPU stopped and back at power-on and RAM zeroed, loads
+ * the guest again, puts the devices back to power-on and gives vCPU 0 its entry state again.
+ * Both run on the BSP; the platform outlives the VM. */
 struct vm_platform {
 	uint64_t ram_max;
 	bool (*build)(struct vm *vm, void *ctx);
+	bool (*restart)(struct vm *vm, void *ctx);
 	void *ctx;
 };
 
 /* The VM is built in three steps, BSP, before any vCPU runs: vm_new() names it; vm_build() gives
  * it vCPUs on the CPUs in VMX root operation, RAM, EPT, APIC-access page, the platform's part and
- * the I/O bitmap (false, said on the console, when it cannot); vm_ready() gives vCPU 0 its entry
- * state and makes the VM vm_current(). */
+ * the I/O bitmap (false, said on the console, when it cannot); vm_ready() ends the build (vCPU 0
+ * has its entry state from the platform) and makes the VM vm_current(). */
 struct vm *vm_new(void);
 bool vm_build(struct vm *vm, const struct vm_platform *pf);
-void vm_ready(struct vm *vm, uint32_t eip, uint32_t eax, uint32_t ebx);
+void vm_ready(struct vm *vm);
 /* The VM's RAM, for the checked accessors of vmx/gmem.h: every access to guest RAM by GPA goes
  * through gmem_ptr() and its bounds check, none checks the bounds by hand. */
 static inline struct gmem vm_ram(const struct vm *vm)
@@ -184,13 +198,17 @@ void vm_request_design_rule_break(void);
 void vm_break_design_rule(void);
 /* The VM, once vm_ready(); NULL before or without one. */
 struct vm *vm_current(void);
-/* Run the VM on every vCPU's CPU; returns on the BSP when every vCPU has stopped. */
+/* Run the VM on every vCPU's CPU; returns on the BSP when every vCPU has stopped and the guest
+ * did not reset it (a reset starts it again). */
 void vm_run(void);
 
 /* Stop the VM (any vCPU, any reason): logs "<vm>: stopped: <reason>" once, or for a guest
  * power-off/reset the line the README documents, and makes every vCPU leave the guest. */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vm_poweroff(struct vm *vm, const char *what);
+/* The guest's reset (0xcf9, 0xfe to 0x64): "vm0: reset", every vCPU leaves the guest, and
+ * vm_run() builds the VM again from its modules (up to vm.restarts= times). */
+void vm_reset(struct vm *vm);
 
 /* At debug level: "vm0: msrbitmap vCPU N: ..." lines, what the vCPU's bitmap lets through. */
 void vm_log_msr_bitmap(const struct vcpu *v);

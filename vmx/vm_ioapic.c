@@ -105,6 +105,13 @@ bool vm_ioapic_register(struct vm *vm)
 	return mmio_ranges_register(&vm->mmio, &r);
 }
 
+void vm_ioapic_reset(struct vm *vm)
+{
+	const struct vioapic_ops ops = vm->ioapic.ops;
+
+	vioapic_init(&vm->ioapic, &ops);
+}
+
 void vm_ioapic_set_irq(struct vm *vm, unsigned pin, bool asserted)
 {
 	vioapic_set_irq(&vm->ioapic, pin, asserted);

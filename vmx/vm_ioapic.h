@@ -16,6 +16,8 @@ struct vcpu;
 
 /* BSP, while the VM is built: reset state, and the MMIO range. */
 bool vm_ioapic_register(struct vm *vm);
+/* BSP, the VM's device lock held, every vCPU stopped (a restart): back to the reset state. */
+void vm_ioapic_reset(struct vm *vm);
 /* A device's line (any CPU, the VM's device lock held). */
 void vm_ioapic_set_irq(struct vm *vm, unsigned pin, bool asserted);
 

@@ -1,4 +1,5 @@
-/* vmx/vm_options.c: vm.cpus=, vm.mem=, vm.apic= and vm.testdev= (README, "Boot options"). BSP, boot only. */
+/* vmx/vm_options.c: vm.cpus=, vm.mem=, vm.apic=, vm.testdev= and vm.restarts= (README, "Boot
+ * options"). BSP, boot only. */
 #include "arch/percpu.h"
 #include "lib/array.h"
 #include "lib/cmdline.h"
@@ -36,6 +37,18 @@ bool vm_option_testdev(const char *value, void *ctx)
 	if (i < 0)
 		return false;
 	vm_options.testdev = i == 1;
+	return true;
+}
+
+/* vm.restarts=N: a guest reset starts the VM again at most N times (default: always, as a PC). */
+bool vm_option_restarts(const char *value, void *ctx)
+{
+	uint64_t n;
+
+	if (!cmdline_parse_u64(value, &n) || n > 1000000)
+		return false;
+	vm_options.restarts = (unsigned)n;
+	vm_options.restarts_limited = true;
 	return true;
 }
 

@@ -17,6 +17,8 @@ struct vm_options {
 	uint64_t mem_mib; /* 0: the default share of free memory */
 	unsigned apic;    /* enum vm_apic_start */
 	bool testdev;     /* vm.testdev=on: I/O APIC lines driven from ports 0x2000-0x2017 */
+	bool restarts_limited;
+	unsigned restarts; /* with restarts_limited: how many resets start the VM again */
 };
 
 extern struct vm_options vm_options;
@@ -25,5 +27,6 @@ bool vm_option_cpus(const char *value, void *ctx);
 bool vm_option_mem(const char *value, void *ctx);
 bool vm_option_apic(const char *value, void *ctx);
 bool vm_option_testdev(const char *value, void *ctx);
+bool vm_option_restarts(const char *value, void *ctx);
 
 #endif

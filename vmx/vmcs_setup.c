@@ -136,6 +136,29 @@ void vmcs_load_flat32_state(struct vcpu *v, uint32_t eip, uint32_t eax)
 	v->regs.rax = eax;
 }
 
+void vmcs_load_long64_state(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt,
+			    uint16_t gdt_limit)
+{
+	const struct vmx_caps *c = vmx_host_caps();
+
+	vcpu_assert_owner(v, "the guest state");
+	write_flat_segment(VMCS_GUEST_CS_SEL, 0x10, 0xa09b); /* 64-bit code (L=1, D=0), accessed */
+	write_flat_segment(VMCS_GUEST_DS_SEL, 0x18, 0xc093);
+	write_flat_segment(VMCS_GUEST_ES_SEL, 0x18, 0xc093);
+	write_flat_segment(VMCS_GUEST_SS_SEL, 0x18, 0xc093);
+	write_flat_segment(VMCS_GUEST_FS_SEL, 0x18, 0xc093);
+	write_flat_segment(VMCS_GUEST_GS_SEL, 0x18, 0xc093);
+	load_start_state(v, CR0_PG | (1ull << 4) | (1ull << 0), rip, 0); /* PG, ET, PE */
+	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, gdt_limit);
+	vmcs_write_natural(VMCS_GUEST_GDTR_BASE, gdt);
+	v->cr4_shadow = CR4_PAE;
+	vmcs_write_natural(VMCS_GUEST_CR4, c->cr4_fixed0 | CR4_PAE);
+	vmcs_write_natural(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	vmcs_write_natural(VMCS_GUEST_CR3, cr3);
+	vmcs_write64(VMCS_GUEST_EFER, EFER_LME | EFER_LMA);
+	vmcs_write32(VMCS_CTRL_ENTRY, vmx_host_controls()->entry | ENTRY_IA32E_GUEST);
+}
+
 /* After INIT and a SIPI (SDM Vol. 3A, 9.4.4.1 and Table 9-1): real mode at vector:0000, CS base
  * vector << 12, 64 KiB segments, CR0 60000010H, EDX the processor signature. Real mode needs
  * "unrestricted guest", which every CPU that runs a VM here has. */

@@ -131,9 +131,16 @@ boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=ept-outside"
 expect_line "$c" '^vm0: stopped: EPT violation: vCPU 0 read at guest-physical 0xc0000000 '
 no_fault_lines "$c"
 
+# A reset starts the VM again from its modules (the guest resets again; vm.restarts=1 stops it
+# after the second), on 2 vCPUs (vCPU 1 waits for a start in both runs).
 c=bochs-guest-reset
-boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=reset" "${bochs[@]}" --cpus 1
-expect_line "$c" '^vm0: reset$'
+boot_case "$c" --hv-args "$hv vm.restarts=1" --guest "$vmtest" --guest-args "test=reset" \
+	"${bochs[@]}" --cpus 2
+expect_count "$c" '^vm0: reset$' 2
+expect_count "$c" 'writing 0x6 to port 0xcf9 \(reset\) next$' 2
+expect_count "$c" '^vm0: vCPU 0: first VM entry ' 2
+expect_line "$c" '^vm0: restarting from its modules \(restart 1\)$'
+expect_line "$c" '^vm0: not restarted: vm.restarts=1 reached$'
 no_fault_lines "$c"
 
 c=bochs-halt-forever
@@ -143,7 +150,7 @@ no_fault_lines "$c"
 
 c=bochs-not-a-kernel
 boot_case "$c" --hv-args "$hv" --guest "$HV_ROOT/tests/system/data/not-a-kernel.txt" "${bochs[@]}" --cpus 1
-expect_line "$c" '^guest: no multiboot or multiboot2 header in the first 32 KiB: not a multiboot kernel$'
+expect_line "$c" '^guest: not a kernel this loader knows: no multiboot or multiboot2 header in the first 32 KiB, no Linux bzImage header, no ELF PVH entry note$'
 expect_line "$c" '^vm0: not started$'
 no_fault_lines "$c"
 

@@ -58,6 +58,7 @@ void fake_hw_reset(void)
 {
 	memset(&fake_hw, 0, sizeof(fake_hw));
 	cpuid_used = 0;
+	fake_cpuid_set(0, 0, (struct cpuid_regs){ 0x16, 0x756e6547, 0x6c65746e, 0x49656e69 });
 	fake_cpuid_set(0x80000000u, 0, (struct cpuid_regs){ 0x80000008u, 0, 0, 0 });
 	fake_cpuid_set(0x80000008u, 0, (struct cpuid_regs){ 39, 0, 0, 0 });
 	memset(&fake_caps, 0, sizeof(fake_caps));

@@ -21,6 +21,7 @@ TEST(cpuid_static_part_does_not_follow_the_state)
 
 	for (unsigned l = 0; l < ARRAY_SIZE(leaves); l++) {
 		struct cpuid_vcpu v = { .apic_id = 1, .nvcpus = 2, .x2apic_offered = true,
+					.host_max_leaf = 0x16,
 					.tsc_deadline = true, .tsc_khz = 50000 };
 		struct cpuid_result first = host;
 
@@ -38,7 +39,7 @@ TEST(cpuid_static_part_does_not_follow_the_state)
  * carries the host's CR4 or a stale guest state; cpuid_apply_state sets exactly the guest's. */
 TEST(cpuid_state_bits_follow_the_guest_only)
 {
-	struct cpuid_vcpu off = { .apic_id = 0, .nvcpus = 1 };
+	struct cpuid_vcpu off = { .apic_id = 0, .nvcpus = 1, .host_max_leaf = 0x16 };
 	struct cpuid_vcpu on = { .apic_enabled = true, .osxsave = true, .ospke = true };
 	struct cpuid_result r1 = { 0, 0, 0xffffffff, 0xffffffff }, r7 = { 0, 0, 0xffffffff, 0 };
 

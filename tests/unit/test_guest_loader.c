@@ -656,8 +656,8 @@ TEST(loader_refuses_missing_or_bad_headers)
 
 	mb1_kernel(&k);
 	w32(k.b + SEG_FILE(0), 0x12345678);
-	CHECK(refused(&k, "guest: no multiboot or multiboot2 header in the first 32 KiB: not a "
-			  "multiboot kernel"));
+	CHECK(refused(&k, "guest: not a kernel this loader knows: no multiboot or multiboot2 header "
+			  "in the first 32 KiB, no Linux bzImage header, no ELF PVH entry note"));
 	mb1_kernel(&k);
 	k.b[SEG_FILE(0) + 8] ^= 1;
 	CHECK(refused(&k, "guest: multiboot header at 0x1000 has a bad checksum: not a usable "
@@ -672,7 +672,7 @@ TEST(loader_refuses_missing_or_bad_headers)
 					   { 0x104000, 0x100, 0x100 } };
 	kernel(&k, false, 0x100000, late, 5);
 	mb1_header(&k, SEG_FILE(4), 0); /* at 12 KiB */
-	CHECK(refused(&k, "guest: no multiboot or multiboot2 header"));
+	CHECK(refused(&k, "no multiboot or multiboot2 header"));
 	mb2_header(&k, SEG_FILE(4), 0, 0); /* at 12 KiB: inside the multiboot2 window */
 	struct guest_entry e;
 	MUST(load(&k, &e));

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# tests/system/linux.sh: Debian's unmodified Linux (scripts/linux-deps: linux-image-amd64's kernel
+# and a busybox initramfs whose /init, scripts/linux-init, checks the machine when the command
+# line says linuxtest=CPUS) as the guest, in Bochs: by PVH on 4 vCPUs (the kernel's ELF: no
+# self-decompression, the fast way in an emulator), the bzImage by the 64-bit boot protocol on 2
+# vCPUs with apicv=off, and PVH on the Sandy Bridge model (no APIC-register virtualization, no
+# virtual-interrupt delivery, host without x2APIC). Each checks that Linux found its time from
+# CPUID (no PIT, no tsc_early_khz), switched its APICs to x2APIC, ran on every CPU, and what it
+# printed; a panicking kernel (panic=-1) resets the VM.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+
+"$HV_ROOT/scripts/linux-deps" >/dev/null || hv_die "scripts/linux-deps failed: no Linux guest"
+vmlinuz=$HV_BUILD/linux/vmlinuz
+vmlinux=$HV_BUILD/linux/vmlinux
+initrd=$HV_BUILD/linux/initrd.gz
+bochs=(--emulator bochs --mem 512 --timeout 900)
+hv="on_exit=poweroff vm.mem=192"
+
+# What every Linux boot must show: its time from CPUID 0x15 (no calibration against a PIT, which
+# the VM does not have, and no refinement later: the frequency is known), the TSC as its
+# clocksource, KVM's signature found, no #GP on an MSR it
+# reads unchecked, and its own checks passed.
+linux_ok() {
+	local c=$1 n=$2
+	expect_line "$c" 'vm0: \[ *[0-9.]+\] Hypervisor detected: KVM$'
+	# Linux prints "Detected X MHz TSC" only where it differs from the processor's MHz (0x16)
+	expect_line "$c" 'vm0: \[ *[0-9.]+\] tsc: Detected [0-9.]+ MHz processor$'
+	expect_line "$c" 'vm0: \[ *[0-9.]+\] clocksource: Switched to clocksource tsc$'
+	expect_line "$c" 'vm0: \[ *[0-9.]+\] TSC deadline timer available$'
+	expect_line "$c" "vm0: \\[ *[0-9.]+\\] smp: Brought up 1 node, $n CPUs?\$"
+	expect_line "$c" 'vm0: \[ *[0-9.]+\] x2apic enabled$'
+	expect_no_line "$c" '(PIT calibration|Fast TSC calibration|Refined TSC clocksource calibration|against PIT|tsc_early_khz|unchecked MSR access)'
+	expect_no_line "$c" '(PANIC|EXCEPTION|design rule|vm0: stopped: (?!every vCPU halted))'
+	expect_count "$c" "linuxtest: ok: nproc is $n\$" 1
+	expect_line "$c" 'linuxtest: [1-9]\d* passed, 0 failed$'
+	expect_no_line "$c" 'linuxtest: FAILED'
+}
+
+# Each vCPU switched its own APIC from xAPIC to x2APIC (the hypervisor's debug line, logged by
+# the vCPU's own CPU as it takes the WRMSR to IA32_APIC_BASE).
+switched_each() {
+	local c=$1 n=$2 k
+	for ((k = 0; k < n; k++)); do
+		expect_count "$c" "^vm0: vCPU $k: APIC xAPIC -> x2APIC, base 0xfee00000\$" 1
+	done
+}
+
+c=linux-pvh-4cpu
+boot_case "$c" --hv-args "$hv loglevel=debug" --guest "$vmlinux" \
+	--guest-args "console=ttyS0 linuxtest=4" "${bochs[@]}" --cpus 4 \
+	--module "$initrd"
+linux_ok "$c" 4
+switched_each "$c" 4
+expect_line "$c" '^guest: PVH kernel \(ELF with XEN_ELFNOTE_PHYS32_ENTRY\), entry 0x1000850, 1 modules$'
+
+c=linux-bzimage-2cpu-apicv-off
+boot_case "$c" --hv-args "$hv apicv=off loglevel=debug vm.restarts=0" --guest "$vmlinuz" \
+	--guest-args "console=ttyS0 linuxtest=2 linuxpanic=1 panic=-1" "${bochs[@]}" --cpus 2 \
+	--module "$initrd"
+linux_ok "$c" 2
+switched_each "$c" 2
+expect_line "$c" '^guest: Linux bzImage, boot protocol 2\.15, at 0x1000000 '
+expect_line "$c" 'Kernel panic - not syncing: sysrq triggered crash'
+expect_line "$c" '^vm0: reset$'
+expect_line "$c" '^vm0: not restarted: vm.restarts=0 reached$'
+
+c=linux-pvh-sandy-bridge
+boot_case "$c" --hv-args "$hv" --guest "$vmlinux" --guest-args "console=ttyS0 linuxtest=2" \
+	"${bochs[@]}" --cpus 2 --model corei7_sandy_bridge_2600k --module "$initrd"
+linux_ok "$c" 2
+
+finish_cases
