@@ -74,7 +74,7 @@ switched_each "$c" 4
 powered_off "$c"
 # the typed line reached the shell through the tty, and the shell's answer came back: only
 # the shell computes 42 (the tty's echo shows the line as typed)
-expect_line "$c" '^vm0: linuxtest: typed: echo typed\$\(\(6\*7\)\)back$'
+expect_line "$c" 'vm0: \[ *[0-9.]+\] linuxtest: typed: echo typed\$\(\(6\*7\)\)back$'
 expect_line "$c" '^vm0: typed42back$'
 expect_line "$c" '^guest: PVH kernel \(ELF with XEN_ELFNOTE_PHYS32_ENTRY\), entry 0x1000850, 1 modules$'
 
