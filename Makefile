@@ -27,6 +27,7 @@ PURE_SRCS := \
 	mm/mem_map.c \
 	mm/pmm.c \
 	mm/pagetable.c \
+	mm/pt_walk.c \
 	vmx/cpuid_filter.c \
 	vmx/cpuid_cache.c \
 	vmx/msr_policy.c \

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mm/pt_walk.h"
+
 /* Entry bits (SDM Vol. 3A, 4.5, tables "Format of a PML4 Entry" through "Format of a 4-Level
  * Page-Table Entry"). */
 #define PT_PRESENT (1ull << 0)
@@ -21,7 +23,7 @@
 #define PT_LARGE (1ull << 7) /* PS in a PDPTE or PDE; in a PTE this bit is PAT instead */
 #define PT_GLOBAL (1ull << 8)
 #define PT_NX (1ull << 63)   /* honoured only with IA32_EFER.NXE set */
-#define PT_ADDR_MASK 0x000ffffffffff000ull
+#define PT_ADDR_MASK PT_WALK_ADDR_MASK
 
 /* With the power-on PAT, PCD|PWT selects entry 3 = UC and neither selects entry 0 = WB (SDM Vol.
  * 3A, "Programming the PAT", table "Memory Type Setting of PAT Entries Following a Power-up or
@@ -29,9 +31,8 @@
 #define PT_CACHE_WB 0ull
 #define PT_CACHE_UC (PT_PCD | PT_PWT)
 
-/* Page sizes pt_map() may use besides 4 KiB (1 GiB pages need CPUID.80000001H:EDX.Page1GB). */
-#define PT_SIZE_2M (1u << 0)
-#define PT_SIZE_1G (1u << 1)
+/* Page sizes pt_map() may use besides 4 KiB are mm/pt_walk.h's PT_SIZE_2M and PT_SIZE_1G (1 GiB
+ * pages need CPUID.80000001H:EDX.Page1GB). */
 
 /* An empty PML4 (a zeroed page from pmm): its physical address, or 0 when out of memory. */
 uint64_t pt_create(void);

@@ -3,14 +3,20 @@
  * Entry": bits 2:0 permissions (a non-leaf entry with none is not present), 5:3 memory type and 7
  * "page size" in leaves; bit 7 must be 0 in the PML4 and in page-table entries. */
 #include "lib/log.h"
-#include "lib/string.h"
-#include "mm/phys.h"
 #include "mm/pmm.h"
+#include "mm/pt_walk.h"
 #include "vmx/ept_build.h"
 
 #define SIZE_4K (1ull << 12)
-#define SIZE_2M (1ull << 21)
-#define SIZE_1G (1ull << 30)
+
+/* EPT for the one walker (mm/pt_walk.c): an entry is present with any permission, non-leaf
+ * entries allow everything (the leaf decides), leaves carry the caller's permissions and memory
+ * type; there is no PAT bit (the leaf's memory type and "ignore PAT" bit say it). */
+static const struct pt_format ept_format = {
+	.present = EPT_RWX,
+	.large = EPT_LARGE,
+	.table = EPT_RWX,
+};
 
 bool ept_init(struct ept *e)
 {
@@ -18,27 +24,6 @@ bool ept_init(struct ept *e)
 	if (!e->root)
 		log_error("ept: out of memory for the EPT root");
 	return e->root != 0;
-}
-
-static unsigned index_at(uint64_t gpa, unsigned level)
-{
-	return (gpa >> (12 + 9 * level)) & 511;
-}
-
-/* The table one level below `entry`, created when absent. A large-page entry in the way is a
- * caller error here: the VM layout maps each range once, before any vCPU runs. */
-static uint64_t *next_table(uint64_t *entry)
-{
-	if (!(*entry & EPT_RWX)) {
-		uint64_t pa = pmm_alloc_page();
-		if (!pa)
-			return 0;
-		*entry = pa | EPT_RWX;
-	} else if (*entry & EPT_LARGE) {
-		log_error("ept: a large page is already mapped where a smaller one goes");
-		return 0;
-	}
-	return phys_to_virt(*entry & EPT_ADDR_MASK);
 }
 
 static bool forbidden(const struct ept *e, uint64_t hpa, uint64_t size)
@@ -73,30 +58,20 @@ static bool check_request(const struct ept *e, uint64_t gpa, uint64_t hpa, uint6
 	return !forbidden(e, hpa, size);
 }
 
-static uint64_t leaf_size(const struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t left)
-{
-	if (e->allow_1g && !((gpa | hpa) & (SIZE_1G - 1)) && left >= SIZE_1G)
-		return SIZE_1G;
-	if (e->allow_2m && !((gpa | hpa) & (SIZE_2M - 1)) && left >= SIZE_2M)
-		return SIZE_2M;
-	return SIZE_4K;
-}
-
 bool ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t flags)
 {
+	unsigned sizes = (e->allow_1g ? PT_SIZE_1G : 0) | (e->allow_2m ? PT_SIZE_2M : 0);
+
 	if (!check_request(e, gpa, hpa, size, flags))
 		return false;
 	for (uint64_t off = 0; off < size;) {
-		uint64_t g = gpa + off, h = hpa + off, ps = leaf_size(e, g, h, size - off);
-		unsigned leaf_level = ps == SIZE_1G ? 2 : ps == SIZE_2M ? 1 : 0;
-		uint64_t *table = phys_to_virt(e->root);
-		for (unsigned level = 3; level > leaf_level; level--) {
-			table = next_table(&table[index_at(g, level)]);
-			if (!table)
-				return false;
+		uint64_t step = pt_walk_map_one(&ept_format, e->root, gpa + off, hpa + off,
+						size - off, flags, sizes);
+		if (!step) {
+			log_error("ept: out of memory for tables mapping GPA 0x%lx", gpa + off);
+			return false;
 		}
-		table[index_at(g, leaf_level)] = h | flags | (leaf_level ? EPT_LARGE : 0);
-		off += ps;
+		off += step;
 	}
 	return true;
 }
@@ -104,23 +79,8 @@ bool ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t 
 bool ept_lookup(const struct ept *e, uint64_t gpa, uint64_t *hpa, uint64_t *flags,
 		uint64_t *page_size)
 {
-	const uint64_t *table = phys_to_virt(e->root);
-
-	if (gpa >= EPT_GPA_LIMIT)
-		return false;
-	for (unsigned level = 3;; level--) {
-		uint64_t entry = table[index_at(gpa, level)];
-		if (!(entry & EPT_RWX))
-			return false;
-		if (level == 0 || (entry & EPT_LARGE)) {
-			uint64_t size = SIZE_4K << (9 * level);
-			*hpa = (entry & EPT_ADDR_MASK & ~(size - 1)) + (gpa & (size - 1));
-			*flags = entry & ~EPT_ADDR_MASK;
-			*page_size = size;
-			return true;
-		}
-		table = phys_to_virt(entry & EPT_ADDR_MASK);
-	}
+	return gpa < EPT_GPA_LIMIT &&
+	       pt_walk_lookup(&ept_format, e->root, gpa, hpa, flags, page_size);
 }
 
 uint64_t ept_pointer(const struct ept *e)

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest/loader.h"
 #include "tests/unit/guest_ram.h"
+#include "tests/unit/log_capture.h"
 #include "tests/unit/test.h"
 
 struct gmem test_ram;
@@ -57,4 +59,15 @@ uint64_t test_ram_u64(uint64_t gpa)
 
 	memcpy(&v, test_ram_at(gpa, 8), 8);
 	return v;
+}
+
+bool test_load_refused(const struct guest_boot_params *p, uint64_t ram, const char *msg)
+{
+	struct guest_entry e;
+
+	test_log_clear();
+	bool ok = !guest_load(test_ram_fresh(ram), p, &e) && test_log_find(msg);
+	if (!ok)
+		printf("    expected \"%s\", log: %s\n", msg, test_log_text());
+	return ok;
 }

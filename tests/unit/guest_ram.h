@@ -5,6 +5,7 @@
 #ifndef TESTS_UNIT_GUEST_RAM_H
 #define TESTS_UNIT_GUEST_RAM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vmx/gmem.h"
@@ -20,5 +21,10 @@ uint8_t test_ram_u8(uint64_t gpa);
 uint16_t test_ram_u16(uint64_t gpa);
 uint32_t test_ram_u32(uint64_t gpa);
 uint64_t test_ram_u64(uint64_t gpa);
+
+/* guest_load() of `p` into fresh RAM of `ram` bytes refuses, logging exactly `msg` (else the
+ * log is printed). */
+struct guest_boot_params;
+bool test_load_refused(const struct guest_boot_params *p, uint64_t ram, const char *msg);
 
 #endif

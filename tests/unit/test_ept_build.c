@@ -99,3 +99,27 @@ TEST(ept_pointer_format)
 	CHECK_EQ(ept_pointer(&e) & 0xfff, (3 << 3) | 6);
 	CHECK_EQ(ept_pointer(&e) & ~0xfffull, e.root);
 }
+
+/* Through the one walker (mm/pt_walk.c) in the EPT format: non-leaf entries allow everything
+ * (the leaf alone decides, SDM Vol. 3C, 29.3.2), and a 4 KiB mapping inside a 2 MiB page splits
+ * it, the rest keeping its translation, permissions and memory type. */
+TEST(ept_tables_allow_all_and_large_pages_split)
+{
+	struct ept e = fresh(false, true);
+	uint64_t hpa, fl, sz;
+
+	CHECK(ept_map(&e, 0, 0x1000000, 2 * MIB, EPT_READ | EPT_MT_WB));
+	const uint64_t *pml4 = phys_to_virt(e.root);
+	CHECK_EQ(pml4[0] & EPT_RWX, EPT_RWX);
+	CHECK(ept_map(&e, 0x5000, 0x3000000, 0x1000, EPT_RWX | EPT_MT_UC));
+	CHECK(ept_lookup(&e, 0x5008, &hpa, &fl, &sz));
+	CHECK_EQ(hpa, 0x3000008);
+	CHECK_EQ(sz, 4096);
+	CHECK_EQ(fl & (7 << 3), EPT_MT_UC);
+	CHECK(ept_lookup(&e, 0x6000, &hpa, &fl, &sz));
+	CHECK_EQ(hpa, 0x1006000);
+	CHECK_EQ(sz, 4096);
+	CHECK_EQ(fl & EPT_RWX, EPT_READ);
+	CHECK_EQ(fl & (7 << 3), EPT_MT_WB);
+	CHECK(!(fl & EPT_LARGE));
+}

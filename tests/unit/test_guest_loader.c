@@ -146,23 +146,11 @@ static bool load(const struct kimg *k, struct guest_entry *e)
 	return guest_load(test_ram_fresh(RAM), &p, e);
 }
 
-/* The kernel is refused with exactly this message. */
-static bool refused_p(const struct guest_boot_params *p, uint64_t ram, const char *msg)
-{
-	struct guest_entry e;
-
-	test_log_clear();
-	bool ok = !guest_load(test_ram_fresh(ram), p, &e) && test_log_find(msg);
-	if (!ok)
-		printf("    expected \"%s\", log: %s\n", msg, test_log_text());
-	return ok;
-}
-
 static bool refused(const struct kimg *k, const char *msg)
 {
 	struct guest_boot_params p = params(k);
 
-	return refused_p(&p, RAM, msg);
+	return test_load_refused(&p, RAM, msg);
 }
 
 static bool bss_zero(uint64_t gpa, uint64_t len)
@@ -640,7 +628,7 @@ TEST(loader_refuses_bad_images)
 	mb1_kernel(&k);
 	struct guest_boot_params p = params(&k);
 	p.kernel_len = SEG_FILE(1) + 0x80; /* segment 1's bytes run past the end */
-	CHECK(refused_p(&p, RAM, "guest: ELF segment 1: 0x100 file bytes at offset 0x1800 lie "
+	CHECK(test_load_refused(&p, RAM, "guest: ELF segment 1: 0x100 file bytes at offset 0x1800 lie "
 				 "outside the 0x1880-byte file (truncated kernel?)"));
 	memset(&k, 0, sizeof(k)); /* a 40-byte file: ELF magic, a multiboot header, no room */
 	memcpy(k.b, "\177ELF\1\1\1", 7);
@@ -713,11 +701,11 @@ TEST(loader_refuses_what_does_not_fit)
 	mb1_kernel(&k);
 	struct guest_boot_params p = params(&k);
 	p.mods = two;
-	CHECK(refused_p(&p, 2 * MIB, "guest: module 1 (0x100000 bytes) does not fit in the guest's "
+	CHECK(test_load_refused(&p, 2 * MIB, "guest: module 1 (0x100000 bytes) does not fit in the guest's "
 				     "0x200000 bytes of RAM after 0x103001 (raise vm.mem=)"));
 	/* the modules fit exactly; the boot information then does not */
 	two[1].len = 2 * MIB - 0x104000;
-	CHECK(refused_p(&p, 2 * MIB, "guest: the boot information does not fit in the guest's "
+	CHECK(test_load_refused(&p, 2 * MIB, "guest: the boot information does not fit in the guest's "
 				     "0x200000 bytes of RAM after the kernel and modules (raise "
 				     "vm.mem=)"));
 	two[1].len = 2 * MIB - 0x105000; /* a page left: enough */
@@ -729,14 +717,14 @@ TEST(loader_refuses_what_does_not_fit)
 	p = params(&k);
 	p.mods = two;
 	two[1].len = 2 * MIB - 0x104000 - 0x20;
-	CHECK(refused_p(&p, 2 * MIB, "guest: the boot information does not fit"));
+	CHECK(test_load_refused(&p, 2 * MIB, "guest: the boot information does not fit"));
 
 	struct guest_module many[GUEST_MAX_MODULES + 1];
 	for (unsigned i = 0; i <= GUEST_MAX_MODULES; i++)
 		many[i] = (struct guest_module){ "m", 1, "" };
 	p.mods = many;
 	p.nmods = GUEST_MAX_MODULES + 1;
-	CHECK(refused_p(&p, RAM, "guest: 17 modules for the guest; at most 16"));
+	CHECK(test_load_refused(&p, RAM, "guest: 17 modules for the guest; at most 16"));
 	p.nmods = GUEST_MAX_MODULES;
 	test_log_clear();
 	MUST(guest_load(test_ram_fresh(RAM), &p, &e));
@@ -755,7 +743,7 @@ TEST(loader_refuses_ram_it_cannot_describe)
 	CHECK(test_log_find("guest: guest RAM of 0xc0001000 bytes is outside what the loader "
 			    "handles (above 1 MiB, at most 0xc0000000: the MMIO hole starts at 3 "
 			    "GiB)"));
-	CHECK(refused_p(&p, MIB, "guest: guest RAM of 0x100000 bytes is outside"));
+	CHECK(test_load_refused(&p, MIB, "guest: guest RAM of 0x100000 bytes is outside"));
 }
 
 static bool range_is(const struct mem_range *r, uint64_t base, uint64_t len, uint32_t type)

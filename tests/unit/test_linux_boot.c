@@ -64,22 +64,11 @@ static struct guest_boot_params params(const void *k, uint64_t len, unsigned nmo
 					   GUEST_ACPI_BASE, rsdp, sizeof(rsdp) };
 }
 
-static bool refused_p(const struct guest_boot_params *p, uint64_t ram, const char *msg)
-{
-	struct guest_entry e;
-
-	test_log_clear();
-	bool ok = !guest_load(test_ram_fresh(ram), p, &e) && test_log_find(msg);
-	if (!ok)
-		printf("    expected \"%s\", log: %s\n", msg, test_log_text());
-	return ok;
-}
-
 static bool refused(uint64_t len, const char *msg)
 {
 	struct guest_boot_params p = params(bz, len, 1);
 
-	return refused_p(&p, RAM, msg);
+	return test_load_refused(&p, RAM, msg);
 }
 
 static const char *str(uint64_t gpa)
@@ -243,7 +232,7 @@ TEST(bzimage_refusals_are_named)
 	CHECK(refused(BZ_LEN, "guest: the initrd (0x1c bytes) does not fit"));
 	bzimage();
 	struct guest_boot_params p = params(bz, BZ_LEN, 1);
-	CHECK(refused_p(&p, 3 * MIB, "guest: the bzImage needs 0x180000 bytes (init_size) from "
+	CHECK(test_load_refused(&p, 3 * MIB, "guest: the bzImage needs 0x180000 bytes (init_size) from "
 				     "0x200000; the guest has 0x300000 bytes"));
 }
 
@@ -320,13 +309,13 @@ TEST(pvh_needs_the_phys32_entry_note)
 {
 	struct guest_boot_params p = params(pvh, pvh_kernel(17), 1); /* another Xen note only */
 
-	CHECK(refused_p(&p, RAM, "guest: not a kernel this loader knows"));
+	CHECK(test_load_refused(&p, RAM, "guest: not a kernel this loader knows"));
 	p = params(pvh, pvh_kernel(XEN_ELFNOTE_PHYS32_ENTRY), 1);
 	w32(pvh + 0x800 + 28, 2); /* a 2-byte descriptor */
-	CHECK(refused_p(&p, RAM, "guest: the ELF's PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) has 2 "
+	CHECK(test_load_refused(&p, RAM, "guest: the ELF's PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) has 2 "
 				 "bytes, fewer than 4"));
 	p = params(pvh, pvh_kernel(XEN_ELFNOTE_PHYS32_ENTRY), 1);
 	w64(pvh + 0x40 + 56 + 32, 0x1000); /* the note segment runs past the file */
 	p.kernel_len = 0x1200;
-	CHECK(refused_p(&p, RAM, "guest: not a kernel this loader knows"));
+	CHECK(test_load_refused(&p, RAM, "guest: not a kernel this loader knows"));
 }

@@ -115,6 +115,33 @@ TEST(io_ports_refuse_overlap)
 	CHECK_EQ(t.count, 1);
 }
 
+/* Ranges registered in any order are all found, each port by its own range, and the gaps
+ * between them by none (the table is sorted and bisected). */
+TEST(io_ports_find_each_range_in_any_order)
+{
+	static const uint16_t firsts[] = { 0x604, 0x20, 0xcf9, 0x3f8, 0x70, 0x2000, 0x80, 0xa0, 0x600,
+					   0xcf8, 0x64, 0xcfc };
+	static const uint16_t lens[] = { 2, 2, 1, 8, 2, 24, 1, 2, 4, 1, 1, 4 };
+	struct io_ports t = { .count = 0 };
+	const char *names[12] = { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l" };
+
+	for (unsigned i = 0; i < 12; i++) {
+		struct port_range r = { firsts[i], (uint16_t)(firsts[i] + lens[i] - 1), names[i], 0, 0,
+					0 };
+		CHECK(io_ports_register(&t, &r));
+	}
+	for (unsigned i = 0; i < 12; i++) {
+		for (unsigned k = 0; k < lens[i]; k++) {
+			const struct port_range *r = io_ports_find(&t, (uint16_t)(firsts[i] + k));
+			CHECK(r && r->name == names[i]);
+		}
+	}
+	static const uint16_t gaps[] = { 0, 0x1f, 0x22, 0x65, 0x72, 0x3f7, 0x400, 0x606, 0xcfa,
+					 0xd00, 0x2018, 0xffff };
+	for (unsigned i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++)
+		CHECK(io_ports_find(&t, gaps[i]) == NULL);
+}
+
 /* Typed input: LSR.DR while bytes wait, RBR hands them over in order, a full FIFO drops and
  * counts, and the divisor latch still wins over RBR. */
 TEST(vuart_receive_fifo)
