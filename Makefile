@@ -35,6 +35,7 @@ PURE_SRCS := \
 	vmx/mmio_ranges.c \
 	guest/vuart.c \
 	guest/vrtc.c \
+	guest/vpm1.c \
 	apic/vioapic.c \
 	guest/vpci_absent.c \
 	vmx/vcpu_owner.c \

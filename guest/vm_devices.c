@@ -5,6 +5,7 @@
 #include "arch/time.h"
 #include "guest/vm_devices.h"
 #include "guest/vpci_absent.h"
+#include "guest/vpm1.h"
 #include "guest/vrtc.h"
 #include "guest/vuart.h"
 #include "lib/array.h"
@@ -20,6 +21,7 @@ struct vm_devices {
 	struct vuart com1;
 	struct ratelimit com1_limit; /* its lines on the console */
 	struct vrtc rtc;
+	struct vpm1_evt pm1a_evt;
 	struct vpci_absent pci;
 };
 
@@ -53,14 +55,14 @@ static void com1_line(void *ctx, const char *line)
  * has no SMI_CMD (ACPI mode is always on); SLP_EN with the S5 type from the DSDT powers off. */
 static uint32_t pm1_read(void *dev, uint16_t port, unsigned size)
 {
-	return port == GUEST_PORT_PM1A_CNT ? PM1_SCI_EN : 0;
+	return PM1_SCI_EN;
 }
 
 static void pm1_write(void *dev, uint16_t port, unsigned size, uint32_t value)
 {
 	struct vm *vm = dev;
 
-	if (port != GUEST_PORT_PM1A_CNT || !(value & PM1_SLP_EN))
+	if (!(value & PM1_SLP_EN))
 		return;
 	if (PM1_SLP_TYP(value) == GUEST_SLP_TYP_S5)
 		vm_poweroff(vm, "powered off");
@@ -164,6 +166,7 @@ static void devices_power_on(struct vm *vm)
 	vuart_init(&vm->devices->com1, com1_line, vm);
 	vuart_set_irq(&vm->devices->com1, com1_irq, vm);
 	vrtc_init(&vm->devices->rtc, rtc_clock, vm);
+	vpm1_evt_init(&vm->devices->pm1a_evt, GUEST_PORT_PM1A_EVT);
 	vm->devices->pci = (struct vpci_absent){ 0 };
 	vm_ioapic_reset(vm);
 }
@@ -178,7 +181,6 @@ void vm_devices_reset(struct vm *vm)
 bool vm_devices_register(struct vm *vm)
 {
 	const struct port_range ranges[] = {
-		{ GUEST_PORT_PM1A_EVT, GUEST_PORT_PM1A_EVT + 3, "ACPI PM1a event", pm1_read, 0, vm },
 		{ GUEST_PORT_PM1A_CNT, GUEST_PORT_PM1A_CNT + 1, "ACPI PM1a control", pm1_read,
 		  pm1_write, vm },
 		{ GUEST_PORT_RESET, GUEST_PORT_RESET, "reset control", 0, reset_write, vm },
@@ -195,7 +197,9 @@ bool vm_devices_register(struct vm *vm)
 		return false;
 	console_set_guest_sink(com1_input, vm);
 	struct port_range rtc = vrtc_ports(&vm->devices->rtc, "CMOS RTC");
-	if (!io_ports_register(&vm->ports, &rtc) || !register_absent(vm) || !register_testdev(vm))
+	struct port_range pm1 = vpm1_evt_ports(&vm->devices->pm1a_evt, "ACPI PM1a event");
+	if (!io_ports_register(&vm->ports, &rtc) || !io_ports_register(&vm->ports, &pm1) ||
+	    !register_absent(vm) || !register_testdev(vm))
 		return false;
 	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
 		if (!io_ports_register(&vm->ports, &ranges[i]))

@@ -60,6 +60,8 @@ hv_secs() { local us=$1; printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 1000
 #   expect_line NAME REGEX            some message matches REGEX
 #   expect_no_line NAME REGEX         no message matches REGEX
 #   expect_count NAME REGEX N         exactly N messages match
+#   expect_count_tagged NAME REGEX N  exactly N lines match, each as "cpuN: MESSAGE" (the CPU
+#                                     of its prefix kept: which CPU logged it)
 #   expect_guest_passed NAME GUEST    the guest's "GUEST: N passed, 0 failed" with N >= 1
 #   expect_number_between NAME REGEX LO HI
 #                                     some message matches, and its first capture group is a
@@ -224,6 +226,10 @@ expect_count() {
 	(($# == 3)) || hv_die "usage: expect_count NAME REGEX N"
 	_hv_expect expect_count "$@"
 }
+expect_count_tagged() {
+	(($# == 3)) || hv_die "usage: expect_count_tagged NAME REGEX N"
+	_hv_expect expect_count_tagged "$@"
+}
 # A test guest's summary line: at least one check passed and none failed ("0 passed" is a guest
 # that checked nothing, which is a failure too).
 expect_guest_passed() {
@@ -245,7 +251,9 @@ _hv_check() {
 		open(my $fh, "<", $log) or do { print "no serial log\n"; exit; };
 		my ($n, $first, $val) = (0, undef, undef);
 		while (<$fh>) {
-			s/\r//g; s/\e\[[0-9;=?]*[A-Za-z]//g; s/^\[[^\]]*\] //; chomp;
+			s/\r//g; s/\e\[[0-9;=?]*[A-Za-z]//g; chomp;
+			if ($kind eq "expect_count_tagged") { s/^\[[^\]]* (cpu\d+)\] /$1: /; }
+			else { s/^\[[^\]]*\] //; }
 			next unless $_ =~ $rx;
 			my $v = $1;
 			($first, $val) = ($_, $v) unless $n++;
@@ -254,7 +262,7 @@ _hv_check() {
 			print "no line matches /$re/\n" unless $n;
 		} elsif ($kind eq "expect_no_line") {
 			print "unexpected line matching /$re/: $first\n" if $n;
-		} elsif ($kind eq "expect_count") {
+		} elsif ($kind eq "expect_count" || $kind eq "expect_count_tagged") {
 			print "expected $y lines matching /$re/, found $n\n" unless $n == $y;
 		} elsif (!$n) {
 			print "no line matches /$re/\n";

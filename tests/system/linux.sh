@@ -6,7 +6,10 @@
 # vCPUs with apicv=off, and PVH on the Sandy Bridge model (no APIC-register virtualization, no
 # virtual-interrupt delivery, host without x2APIC). Each checks that Linux found its time from
 # CPUID (no PIT, no tsc_early_khz), switched its APICs to x2APIC, ran on every CPU, and what it
-# printed; a panicking kernel (panic=-1) resets the VM.
+# printed; a panicking kernel (panic=-1) resets the VM. With the VM's I/O APIC, COM1 on IRQ 4 and
+# its ACPI PM1 blocks, Linux's ACPI interpreter routes its SCI, the 8250 driver finds a 16550A
+# on IRQ 4, a line typed on the serial line reaches a shell through the tty, and poweroff -f
+# writes S5 ("vm0: powered off").
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
@@ -36,23 +39,43 @@ linux_ok() {
 	expect_count "$c" "linuxtest: ok: nproc is $n\$" 1
 	expect_line "$c" 'linuxtest: [1-9]\d* passed, 0 failed$'
 	expect_no_line "$c" 'linuxtest: FAILED'
+	# the platform's devices as Linux found them
+	expect_line "$c" 'vm0: \[ *[0-9.]+\] ACPI: Interpreter enabled$'
+	expect_line "$c" 'vm0: \[ *[0-9.]+\] ACPI: Using IOAPIC for interrupt routing$'
+	expect_line "$c" 'vm0: \[ *[0-9.]+\] serial8250: ttyS0 at I/O 0x3f8 \(irq = 4, base_baud = 115200\) is a 16550A$'
+	expect_line "$c" 'vm0: \[ *[0-9.]+\] rtc_cmos rtc_cmos: setting system clock to 2026-'
+	expect_no_line "$c" '(ACPI (Error|Warning|BIOS Error)|No response from Global Lock|Unable to read current time)'
+}
+
+# A power-off by ACPI S5, and nothing else stopping the VM.
+powered_off() {
+	expect_count "$1" '^vm0: powered off$' 1
+	expect_no_line "$1" 'vm0: stopped'
 }
 
 # Each vCPU switched its own APIC from xAPIC to x2APIC (the hypervisor's debug line, logged by
-# the vCPU's own CPU as it takes the WRMSR to IA32_APIC_BASE).
+# the vCPU's own CPU, cpuK for vCPU K, as it takes the WRMSR to IA32_APIC_BASE), and Linux
+# says so (the BSP's line; the APs switch in the same code as they come up).
 switched_each() {
 	local c=$1 n=$2 k
 	for ((k = 0; k < n; k++)); do
-		expect_count "$c" "^vm0: vCPU $k: APIC xAPIC -> x2APIC, base 0xfee00000\$" 1
+		expect_count_tagged "$c" "^cpu$k: vm0: vCPU $k: APIC xAPIC -> x2APIC, base 0xfee00000\$" 1
 	done
+	expect_count "$c" 'vm0: vCPU [0-9]+: APIC xAPIC -> x2APIC' "$n"
+	expect_line "$c" 'linuxtest: dmesg: .*Switched APIC routing to (physical|cluster) x2apic\.$'
 }
 
 c=linux-pvh-4cpu
 boot_case "$c" --hv-args "$hv loglevel=debug" --guest "$vmlinux" \
-	--guest-args "console=ttyS0 linuxtest=4" "${bochs[@]}" --cpus 4 \
-	--module "$initrd"
+	--guest-args "console=ttyS0 linuxtest=4 linuxinput=1" "${bochs[@]}" --cpus 4 \
+	--module "$initrd" --serial-script "$HV_ROOT/tests/system/data/linux-input.txt"
 linux_ok "$c" 4
 switched_each "$c" 4
+powered_off "$c"
+# the typed line reached the shell through the tty, and the shell's answer came back: only
+# the shell computes 42 (the tty's echo shows the line as typed)
+expect_line "$c" 'vm0: \[ *[0-9.]+\] linuxtest: typed: echo typed\$\(\(6\*7\)\)back$'
+expect_line "$c" '^vm0: typed42back$'
 expect_line "$c" '^guest: PVH kernel \(ELF with XEN_ELFNOTE_PHYS32_ENTRY\), entry 0x1000850, 1 modules$'
 
 c=linux-bzimage-2cpu-apicv-off
@@ -70,5 +93,6 @@ c=linux-pvh-sandy-bridge
 boot_case "$c" --hv-args "$hv" --guest "$vmlinux" --guest-args "console=ttyS0 linuxtest=2" \
 	"${bochs[@]}" --cpus 2 --model corei7_sandy_bridge_2600k --module "$initrd"
 linux_ok "$c" 2
+powered_off "$c"
 
 finish_cases
