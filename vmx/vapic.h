@@ -42,6 +42,13 @@ bool vapic_timer_before_resume(struct vcpu *v);
  * requests. So such an exit can resume from the stub (vcpu_may_resume_from_stub). `apic` is v's,
  * as vcpu_apic() handed it to the exit that wrote it. */
 bool vapic_send_prepared_ipi(struct vcpu *v, struct vlapic *apic);
+/* Lowest-priority delivery (SDM Vol. 3A, 11.6.2.4): of the vCPUs `accept` takes, the one
+ * whose TPR is lowest, the lowest APIC id among equals (the choice among equals is
+ * model-specific); NULL when none is. For IPIs and I/O APIC messages alike. Reads the other
+ * vCPUs' TPRs, never writes them. */
+struct vcpu *vapic_lowest_priority(struct vm *vm, bool (*accept)(const struct vcpu *t,
+								 const void *ctx),
+				   const void *ctx);
 
 /* Requests from any CPU (they kick the target's CPU). */
 void vapic_request_fixed(struct vcpu *t, uint8_t vector);

@@ -7,7 +7,7 @@
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 
-static bool is_target(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi)
+static bool is_target(const struct vcpu *v, const struct vcpu *t, const struct vlapic_ipi *ipi)
 {
 	switch (ipi->shorthand) {
 	case VLAPIC_SH_SELF:
@@ -21,16 +21,16 @@ static bool is_target(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *i
 	}
 }
 
-/* Lowest priority (SDM 11.6.2.4): the destination whose TPR is lowest, the lowest APIC id among
- * equals (the choice among equals is model-specific). */
-static struct vcpu *lowest_priority(struct vcpu *v, const struct vlapic_ipi *ipi)
+struct vcpu *vapic_lowest_priority(struct vm *vm, bool (*accept)(const struct vcpu *t,
+								 const void *ctx),
+				   const void *ctx)
 {
 	struct vcpu *best = 0;
 	uint32_t best_tpr = 0x100;
 
-	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
-		struct vcpu *t = v->vm->vcpus[i];
-		if (!is_target(v, t, ipi))
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *t = vm->vcpus[i];
+		if (!accept(t, ctx))
 			continue;
 		uint32_t tpr = vlapic_reg(&t->apic, APIC_TPR) & 0xff;
 		if (tpr < best_tpr) {
@@ -39,6 +39,19 @@ static struct vcpu *lowest_priority(struct vcpu *v, const struct vlapic_ipi *ipi
 		}
 	}
 	return best;
+}
+
+/* The sender and its IPI, for vapic_lowest_priority(). */
+struct ipi_from {
+	struct vcpu *v;
+	const struct vlapic_ipi *ipi;
+};
+
+static bool ipi_target(const struct vcpu *t, const void *ctx)
+{
+	const struct ipi_from *f = ctx;
+
+	return is_target(f->v, t, f->ipi);
 }
 
 static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi)
@@ -85,7 +98,8 @@ static void send_ipi(struct vcpu *v, struct vlapic *apic)
 		return;
 	}
 	if (ipi.delivery == VLAPIC_DM_LOWEST) {
-		struct vcpu *t = lowest_priority(v, &ipi);
+		const struct ipi_from from = { v, &ipi };
+		struct vcpu *t = vapic_lowest_priority(v->vm, ipi_target, &from);
 		if (t)
 			deliver(v, t, &ipi);
 		return;

@@ -15,27 +15,11 @@
 /* An I/O APIC message carries an 8-bit destination, matched as an xAPIC sender's would be: in
  * x2APIC mode that is the x2APIC id zero-extended (Linux uses it so below 255 ids without
  * interrupt remapping), 0xff the broadcast (apic/vlapic_dest.c). */
-static bool targets(const struct vcpu *t, const struct vioapic_msg *m)
+static bool targets(const struct vcpu *t, const void *msg)
 {
+	const struct vioapic_msg *m = msg;
+
 	return vlapic_match_dest(&t->apic, m->dest, m->logical, false);
-}
-
-/* Lowest priority (SDM Vol. 3A, 11.6.2.4): the target with the lowest TPR, the lowest APIC id
- * among equals, as for IPIs (vmx/vapic_ipi.c). */
-static struct vcpu *lowest_priority(struct vm *vm, const struct vioapic_msg *m)
-{
-	struct vcpu *best = 0;
-	uint32_t best_tpr = 0x100;
-
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		struct vcpu *t = vm->vcpus[i];
-		uint32_t tpr = vlapic_reg(&t->apic, APIC_TPR) & 0xff;
-		if (targets(t, m) && tpr < best_tpr) {
-			best = t;
-			best_tpr = tpr;
-		}
-	}
-	return best;
 }
 
 static void send_to(struct vcpu *t, const struct vioapic_msg *m)
@@ -60,7 +44,7 @@ static void deliver(void *ctx, const struct vioapic_msg *m)
 	struct vm *vm = ctx;
 
 	if (m->delivery == VIOAPIC_DM_LOWEST) {
-		struct vcpu *t = lowest_priority(vm, m);
+		struct vcpu *t = vapic_lowest_priority(vm, targets, m);
 		if (t)
 			send_to(t, m);
 		return;
