@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "lib/string.h"
+
 #include "apic/apic_base.h"
 #include "arch/bootinfo.h"
 
@@ -26,5 +28,21 @@
  * reserved, [1 MiB, ram_size) usable, the local APIC page reserved (ranges that would be empty
  * for a tiny ram_size are left out). Returns the number of ranges written, at most max. */
 unsigned guest_memmap(uint64_t ram_size, struct mem_range *out, unsigned max);
+/* The same map as entries of `stride` (>= 20) bytes, each base (u64), length (u64) and type
+ * (u32) at offsets 0, 8 and 16, the rest of each entry left as it is: the layout e820 (stride 20), PVH's
+ * hvm_memmap_table_entry and the multiboot2 mmap tag (24) share, and multiboot 1's after its
+ * size field. `out` has room for GUEST_MEMMAP_MAX entries; returns how many were written. */
+unsigned guest_memmap_put(uint64_t ram_size, uint8_t *out, unsigned stride);
+
+/* Little-endian stores into boot structures (x86 byte order, at any alignment). */
+static inline void guest_put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static inline void guest_put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
 
 #endif

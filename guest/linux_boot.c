@@ -14,8 +14,6 @@
 #define PDE_2M 0x80ull
 #define LOADER_UNDEFINED 0xff /* type_of_loader: "no assigned ID" (boot.rst) */
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 /* Where the protected-mode code goes: its preferred address when RAM holds init_size bytes
  * there; a relocatable kernel may move down to the lowest aligned address from 1 MiB on. */
@@ -64,17 +62,10 @@ static bool place_initrd(struct gmem *gm, const struct guest_boot_params *p, uin
 	return true;
 }
 
-/* The VM's memory map as e820 entries (guest/layout.h). */
+/* The VM's memory map as e820 entries (guest/layout.h): the zero page has room for 128. */
 static void write_e820(uint8_t *zp, uint64_t ram_size)
 {
-	struct mem_range map[GUEST_MEMMAP_MAX];
-	unsigned n = guest_memmap(ram_size, map, GUEST_MEMMAP_MAX);
-
-	zp[ZP_E820_ENTRIES] = (uint8_t)n;
-	for (unsigned i = 0; i < n; i++) {
-		uint8_t *e = zp + ZP_E820_TABLE + 20 * i;
-		put64(e, map[i].base), put64(e + 8, map[i].len), put32(e + 16, map[i].type);
-	}
+	zp[ZP_E820_ENTRIES] = (uint8_t)guest_memmap_put(ram_size, zp + ZP_E820_TABLE, 20);
 }
 
 /* GDT entries 2 and 3, as the protocol names them: __BOOT_CS a flat 64-bit code segment,
@@ -93,11 +84,11 @@ static void write_page_tables(struct gmem *gm)
 	uint8_t *pdpt = pml4 + PAGE, *pd = pml4 + 2 * PAGE;
 
 	memset(pml4, 0, LINUX_PT_END - LINUX_PML4);
-	put64(pml4, (LINUX_PML4 + PAGE) | PTE_P_RW);
+	guest_put64(pml4, (LINUX_PML4 + PAGE) | PTE_P_RW);
 	for (unsigned i = 0; i < 4; i++) {
-		put64(pdpt + 8 * i, (LINUX_PML4 + (2 + i) * PAGE) | PTE_P_RW);
+		guest_put64(pdpt + 8 * i, (LINUX_PML4 + (2 + i) * PAGE) | PTE_P_RW);
 		for (unsigned j = 0; j < 512; j++)
-			put64(pd + (i * 512 + j) * 8, (i * GIB + j * 2 * MIB) | PDE_2M | PTE_P_RW);
+			guest_put64(pd + (i * 512 + j) * 8, (i * GIB + j * 2 * MIB) | PDE_2M | PTE_P_RW);
 	}
 }
 
@@ -126,10 +117,10 @@ static void write_zero_page(struct gmem *gm, const uint8_t *k, const struct bz_h
 	memset(zp, 0, ZP_SIZE);
 	memcpy(zp + BZ_SETUP_SECTS, k + BZ_SETUP_SECTS, h->header_end - BZ_SETUP_SECTS);
 	zp[BZ_TYPE_OF_LOADER] = LOADER_UNDEFINED;
-	put32(zp + BZ_CMD_LINE_PTR, (uint32_t)LINUX_CMDLINE);
-	put32(zp + BZ_RAMDISK_IMAGE, (uint32_t)initrd);
-	put32(zp + BZ_RAMDISK_SIZE, (uint32_t)initrd_len);
-	put64(zp + ZP_ACPI_RSDP_ADDR, rsdp);
+	guest_put32(zp + BZ_CMD_LINE_PTR, (uint32_t)LINUX_CMDLINE);
+	guest_put32(zp + BZ_RAMDISK_IMAGE, (uint32_t)initrd);
+	guest_put32(zp + BZ_RAMDISK_SIZE, (uint32_t)initrd_len);
+	guest_put64(zp + ZP_ACPI_RSDP_ADDR, rsdp);
 	write_e820(zp, gm->size);
 }
 

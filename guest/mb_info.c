@@ -43,6 +43,19 @@ unsigned guest_memmap(uint64_t ram_size, struct mem_range *out, unsigned max)
 	return n;
 }
 
+unsigned guest_memmap_put(uint64_t ram_size, uint8_t *out, unsigned stride)
+{
+	struct mem_range map[GUEST_MEMMAP_MAX];
+	unsigned n = guest_memmap(ram_size, map, GUEST_MEMMAP_MAX);
+
+	for (unsigned i = 0; i < n; i++, out += stride) {
+		guest_put64(out, map[i].base);
+		guest_put64(out + 8, map[i].len);
+		guest_put32(out + 16, map[i].type);
+	}
+	return n;
+}
+
 uint64_t guest_cursor_put(struct guest_cursor *c, const void *src, uint64_t len, uint64_t align)
 {
 	uint64_t at = (c->at + align - 1) & ~(align - 1);
@@ -60,16 +73,6 @@ static uint32_t put_str(struct guest_cursor *c, const char *s)
 	if (!s)
 		s = "";
 	return (uint32_t)guest_cursor_put(c, s, strlen(s) + 1, 1);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	memcpy(p, &v, 8);
 }
 
 static bool info_too_big(const struct guest_cursor *c)
@@ -104,15 +107,10 @@ static uint32_t mem_upper_kib(const struct gmem *gm)
 /* The memory map in the multiboot (v1) layout: each entry's size field counts what follows it. */
 static unsigned mb1_mmap(const struct gmem *gm, uint8_t *out)
 {
-	struct mem_range map[GUEST_MEMMAP_MAX];
-	unsigned n = guest_memmap(gm->size, map, GUEST_MEMMAP_MAX);
+	unsigned n = guest_memmap_put(gm->size, out + 4, MB1_MMAP_SIZE);
 
-	for (unsigned i = 0; i < n; i++, out += MB1_MMAP_SIZE) {
-		put32(out, MB1_MMAP_SIZE - 4);
-		put64(out + 4, map[i].base);
-		put64(out + 12, map[i].len);
-		put32(out + 20, map[i].type);
-	}
+	for (unsigned i = 0; i < n; i++)
+		guest_put32(out + i * MB1_MMAP_SIZE, MB1_MMAP_SIZE - 4);
 	return n;
 }
 
@@ -124,20 +122,20 @@ bool guest_mb1_info(struct guest_cursor *c, const struct guest_boot_params *p,
 	unsigned nmap = mb1_mmap(c->gm, mmap);
 
 	for (unsigned i = 0; i < p->nmods; i++) {
-		put32(mods + i * MB1_MOD_SIZE, mod_gpa[i]);
-		put32(mods + i * MB1_MOD_SIZE + 4, (uint32_t)(mod_gpa[i] + p->mods[i].len));
-		put32(mods + i * MB1_MOD_SIZE + 8, put_str(c, p->mods[i].cmdline));
+		guest_put32(mods + i * MB1_MOD_SIZE, mod_gpa[i]);
+		guest_put32(mods + i * MB1_MOD_SIZE + 4, (uint32_t)(mod_gpa[i] + p->mods[i].len));
+		guest_put32(mods + i * MB1_MOD_SIZE + 8, put_str(c, p->mods[i].cmdline));
 	}
-	put32(mbi, MB1_INFO_MEM | MB1_INFO_CMDLINE | MB1_INFO_MODS | MB1_INFO_MMAP |
+	guest_put32(mbi, MB1_INFO_MEM | MB1_INFO_CMDLINE | MB1_INFO_MODS | MB1_INFO_MMAP |
 		   MB1_INFO_LOADER_NAME);
-	put32(mbi + 4, (uint32_t)(GUEST_LOW_RAM_END / 1024));
-	put32(mbi + 8, mem_upper_kib(c->gm));
-	put32(mbi + 16, put_str(c, p->cmdline));
-	put32(mbi + 20, p->nmods);
-	put32(mbi + 24, (uint32_t)guest_cursor_put(c, mods, p->nmods * MB1_MOD_SIZE, 8));
-	put32(mbi + 44, nmap * MB1_MMAP_SIZE);
-	put32(mbi + 48, (uint32_t)guest_cursor_put(c, mmap, nmap * MB1_MMAP_SIZE, 8));
-	put32(mbi + 64, put_str(c, LOADER_NAME));
+	guest_put32(mbi + 4, (uint32_t)(GUEST_LOW_RAM_END / 1024));
+	guest_put32(mbi + 8, mem_upper_kib(c->gm));
+	guest_put32(mbi + 16, put_str(c, p->cmdline));
+	guest_put32(mbi + 20, p->nmods);
+	guest_put32(mbi + 24, (uint32_t)guest_cursor_put(c, mods, p->nmods * MB1_MOD_SIZE, 8));
+	guest_put32(mbi + 44, nmap * MB1_MMAP_SIZE);
+	guest_put32(mbi + 48, (uint32_t)guest_cursor_put(c, mmap, nmap * MB1_MMAP_SIZE, 8));
+	guest_put32(mbi + 64, put_str(c, LOADER_NAME));
 	*info = guest_cursor_put(c, mbi, sizeof(mbi), 8);
 	*info_len = sizeof(mbi);
 	return c->ok ? true : info_too_big(c);
@@ -156,16 +154,10 @@ static void mb2_tag(struct guest_cursor *c, uint32_t type, const void *a, uint32
 
 static void mb2_mmap_tag(struct guest_cursor *c)
 {
-	struct mem_range map[GUEST_MEMMAP_MAX];
-	unsigned n = guest_memmap(c->gm->size, map, GUEST_MEMMAP_MAX);
 	uint8_t entries[GUEST_MEMMAP_MAX * MB2_MMAP_ENTRY_SIZE] = { 0 };
 	uint32_t hdr[2] = { MB2_MMAP_ENTRY_SIZE, 0 }; /* entry_size, entry_version */
+	unsigned n = guest_memmap_put(c->gm->size, entries, MB2_MMAP_ENTRY_SIZE);
 
-	for (unsigned i = 0; i < n; i++) {
-		put64(entries + i * MB2_MMAP_ENTRY_SIZE, map[i].base);
-		put64(entries + i * MB2_MMAP_ENTRY_SIZE + 8, map[i].len);
-		put32(entries + i * MB2_MMAP_ENTRY_SIZE + 16, map[i].type);
-	}
 	mb2_tag(c, MB2_TAG_MMAP, hdr, sizeof(hdr), entries, n * MB2_MMAP_ENTRY_SIZE);
 }
 

@@ -13,8 +13,6 @@
 #define MEMMAP_ENTRY 24
 #define MODULES_MAX ((PVH_MEMMAP - PVH_MODLIST) / MODLIST_ENTRY)
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 /* Each module's command line in [PVH_MODULE_CMDLINES, LINUX_CMDLINE), the kernel's at
  * LINUX_CMDLINE; 0 when they do not fit. */
@@ -46,23 +44,20 @@ static bool write_modlist(struct gmem *gm, const struct guest_boot_params *p,
 				  LINUX_CMDLINE - PVH_MODULE_CMDLINES);
 			return false;
 		}
-		put64(e, mod_gpa[i]), put64(e + 8, p->mods[i].len);
-		put64(e + 16, cmd), put64(e + 24, 0);
+		guest_put64(e, mod_gpa[i]), guest_put64(e + 8, p->mods[i].len);
+		guest_put64(e + 16, cmd), guest_put64(e + 24, 0);
 	}
 	return true;
 }
 
 static unsigned write_memmap(struct gmem *gm)
 {
-	struct mem_range map[GUEST_MEMMAP_MAX];
-	unsigned n = guest_memmap(gm->size, map, GUEST_MEMMAP_MAX);
+	uint8_t *table = gmem_ptr(gm, PVH_MEMMAP, GUEST_MEMMAP_MAX * MEMMAP_ENTRY);
 
-	for (unsigned i = 0; i < n; i++) {
-		uint8_t *e = gmem_ptr(gm, PVH_MEMMAP + i * MEMMAP_ENTRY, MEMMAP_ENTRY);
-		put64(e, map[i].base), put64(e + 8, map[i].len);
-		put32(e + 16, map[i].type), put32(e + 20, 0);
-	}
-	return n;
+	if (!table)
+		return 0;
+	memset(table, 0, GUEST_MEMMAP_MAX * MEMMAP_ENTRY); /* each entry's reserved word */
+	return guest_memmap_put(gm->size, table, MEMMAP_ENTRY);
 }
 
 bool linux_pvh_info(struct gmem *gm, const struct guest_boot_params *p, struct guest_entry *out)
@@ -83,10 +78,10 @@ bool linux_pvh_info(struct gmem *gm, const struct guest_boot_params *p, struct g
 	if (!write_modlist(gm, p, mod_gpa))
 		return false;
 	uint8_t *si = gmem_ptr(gm, LINUX_ZERO_PAGE, PVH_START_SIZE);
-	put32(si, PVH_START_MAGIC), put32(si + 4, PVH_START_VERSION), put32(si + 8, 0);
-	put32(si + 12, p->nmods), put64(si + 16, p->nmods ? PVH_MODLIST : 0);
-	put64(si + 24, LINUX_CMDLINE), put64(si + 32, p->rsdp_gpa);
-	put64(si + 40, PVH_MEMMAP), put32(si + 48, write_memmap(gm)), put32(si + 52, 0);
+	guest_put32(si, PVH_START_MAGIC), guest_put32(si + 4, PVH_START_VERSION), guest_put32(si + 8, 0);
+	guest_put32(si + 12, p->nmods), guest_put64(si + 16, p->nmods ? PVH_MODLIST : 0);
+	guest_put64(si + 24, LINUX_CMDLINE), guest_put64(si + 32, p->rsdp_gpa);
+	guest_put64(si + 40, PVH_MEMMAP), guest_put32(si + 48, write_memmap(gm)), guest_put32(si + 52, 0);
 	out->proto = GUEST_PVH;
 	out->eax = 0;
 	out->ebx = (uint32_t)LINUX_ZERO_PAGE;
