@@ -124,13 +124,8 @@ static bool register_absent(struct vm *vm)
 	struct port_range pci[VPCI_ABSENT_RANGES];
 
 	vpci_absent_ports(&vm->devices->pci, pci);
-	for (unsigned i = 0; i < VPCI_ABSENT_RANGES; i++)
-		if (!io_ports_register(&vm->ports, &pci[i]))
-			return false;
-	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
-		if (!io_ports_register(&vm->ports, &ranges[i]))
-			return false;
-	return true;
+	return io_ports_register_all(&vm->ports, pci, VPCI_ABSENT_RANGES) &&
+	       io_ports_register_all(&vm->ports, ranges, ARRAY_SIZE(ranges));
 }
 
 /* COM1's interrupt line is ISA IRQ 4: I/O APIC pin 4 (no override in the MADT). */
@@ -201,8 +196,5 @@ bool vm_devices_register(struct vm *vm)
 	if (!io_ports_register(&vm->ports, &rtc) || !io_ports_register(&vm->ports, &pm1) ||
 	    !register_absent(vm) || !register_testdev(vm))
 		return false;
-	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++)
-		if (!io_ports_register(&vm->ports, &ranges[i]))
-			return false;
-	return true;
+	return io_ports_register_all(&vm->ports, ranges, ARRAY_SIZE(ranges));
 }

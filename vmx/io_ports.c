@@ -38,6 +38,14 @@ bool io_ports_register(struct io_ports *t, const struct port_range *r)
 	return true;
 }
 
+bool io_ports_register_all(struct io_ports *t, const struct port_range *r, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!io_ports_register(t, &r[i]))
+			return false;
+	return true;
+}
+
 const struct port_range *io_ports_find(const struct io_ports *t, uint16_t port)
 {
 	unsigned lo = 0, hi = t->count;

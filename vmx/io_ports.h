@@ -28,6 +28,8 @@ struct io_ports {
 
 /* False (and logged) when the range overlaps one already registered or the table is full. */
 bool io_ports_register(struct io_ports *t, const struct port_range *r);
+/* Each of r[0..n) in turn; false at the first one refused. */
+bool io_ports_register_all(struct io_ports *t, const struct port_range *r, unsigned n);
 /* The device answering `port`, or NULL. */
 const struct port_range *io_ports_find(const struct io_ports *t, uint16_t port);
 /* Dispatch; `*claimed` says whether a device answered (else the caller logs, rate-limited). */
