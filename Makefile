@@ -39,7 +39,7 @@ PURE_SRCS := \
 	apic/vioapic.c \
 	guest/vpci_absent.c \
 	vmx/vcpu_owner.c \
-	vmx/vm_cpus.c \
+	vmx/vm_config.c \
 	vmx/vmx_caps.c \
 	vmx/exit_reasons.c \
 	vmx/ept_build.c \
@@ -119,8 +119,7 @@ KERNEL_C_SRCS := \
 	guest/vm_devices.c \
 	guest/vm_build.c \
 	vmx/vm_ioapic.c \
-	vmx/exit_mmio.c \
-	vmx/vm_options.c
+	vmx/exit_mmio.c
 
 KERNEL_ASM_SRCS := \
 	boot/entry.asm \

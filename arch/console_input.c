@@ -10,6 +10,7 @@
 #include "arch/trap.h"
 #include "lib/console_mux.h"
 #include "lib/log.h"
+#include "lib/printf.h"
 
 #define RING 256
 
@@ -17,14 +18,31 @@ static uint8_t ring[RING];
 static volatile unsigned ring_head, ring_tail; /* tick writes head, service reads tail */
 static unsigned overruns; /* bytes lost to a full ring, reported by console_service() */
 static struct console_mux mux;
-static console_sink_fn guest_sink;
-static void *guest_ctx;
+static struct {
+	console_sink_fn fn;
+	void *ctx;
+	const char *name;
+} sinks[CONSOLE_SINKS];
 static bool started;
 
-void console_set_guest_sink(console_sink_fn fn, void *ctx)
+void console_set_guest_sink(unsigned index, const char *name, console_sink_fn fn, void *ctx)
 {
-	guest_ctx = ctx;
-	guest_sink = fn;
+	if (index >= CONSOLE_SINKS)
+		return;
+	sinks[index].ctx = ctx;
+	sinks[index].name = name;
+	sinks[index].fn = fn;
+	if (index + 1 > mux.nguests)
+		mux.nguests = index + 1;
+}
+
+/* "the guest's COM1" with one VM (as before), "vm1's COM1" with several, or the shell. */
+static const char *target_name(char *buf, size_t size)
+{
+	if (mux.target == MUX_SHELL || mux.nguests <= 1 || !sinks[mux.guest].name)
+		return console_mux_target_name(mux.target);
+	fmt_snprintf(buf, size, "%s's COM1", sinks[mux.guest].name);
+	return buf;
 }
 
 void console_input_start(void)
@@ -69,8 +87,10 @@ bool console_input_waiting(void)
 
 static void help(void)
 {
+	char name[24];
+
 	console_printf("hv: keys: Ctrl-a c  switch input between the guest's COM1 and the shell "
-		       "(now: %s)", console_mux_target_name(mux.target));
+		       "(now: %s)", target_name(name, sizeof(name)));
 	console_printf("hv: keys: Ctrl-a h  this list; Ctrl-a Ctrl-a  a Ctrl-a for the guest");
 }
 
@@ -82,7 +102,8 @@ static void deliver(uint8_t byte)
 		shell_feed(byte);
 		return;
 	}
-	if (!guest_sink || !guest_sink(guest_ctx, byte)) {
+	console_sink_fn fn = sinks[mux.guest].fn;
+	if (!fn || !fn(sinks[mux.guest].ctx, byte)) {
 		if (refused++ % 64 == 0)
 			console_printf("hv: no guest is reading its COM1 (byte dropped; Ctrl-a c for "
 				       "the shell)");
@@ -98,6 +119,7 @@ void console_service(void)
 	}
 	while (ring_tail != ring_head) {
 		uint8_t in = ring[ring_tail % RING], out = 0;
+		char name[24];
 		ring_tail++;
 		switch (console_mux_feed(&mux, in, &out)) {
 		case MUX_DELIVER:
@@ -107,7 +129,7 @@ void console_service(void)
 			if (mux.target == MUX_GUEST)
 				console_write_bytes("\r\n"); /* end the prompt's line */
 			console_printf("hv: console input now goes to %s",
-				       console_mux_target_name(mux.target));
+				       target_name(name, sizeof(name)));
 			if (mux.target == MUX_SHELL)
 				shell_prompt();
 			break;

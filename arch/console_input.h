@@ -17,8 +17,11 @@ void console_tick(void);
 bool console_input_waiting(void);
 void console_service(void);
 
-/* Where bytes for the guest go (its virtual COM1); false when it could not take one. */
+/* Where bytes for a guest go (its virtual COM1); false when it could not take one. One per VM,
+ * `index` its number (0..CONSOLE_SINKS-1) and `name` its console name ("vm1"); with more than
+ * one, Ctrl-a c cycles through them and the shell. BSP, while the VMs are built. */
+#define CONSOLE_SINKS 4
 typedef bool (*console_sink_fn)(void *ctx, uint8_t byte);
-void console_set_guest_sink(console_sink_fn fn, void *ctx);
+void console_set_guest_sink(unsigned index, const char *name, console_sink_fn fn, void *ctx);
 
 #endif

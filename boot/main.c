@@ -26,7 +26,6 @@
 #include "vmx/shell_vm.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
-#include "vmx/vm_options.h"
 #include "vmx/vmx.h"
 
 void kmain(uint32_t magic, uint32_t info_phys);
@@ -54,11 +53,8 @@ static const struct cmdline_opt boot_options[] = {
 	{ "loglevel", console_loglevel_option, "error, warn, info or debug" },
 	{ "fbcon", console_fbcon_option, "on, off or auto (on when there is no serial console)" },
 	{ "on_exit", power_on_exit_option, "halt or poweroff" },
-	{ "vm.cpus", vm_option_cpus, "1 up to the number of CPUs" },
-	{ "vm.mem", vm_option_mem, "MiB of guest RAM, even, 4..3072" },
-	{ "vm.apic", vm_option_apic, "xapic, x2apic or x2apic-locked" },
-	{ "vm.testdev", vm_option_testdev, "on or off" },
-	{ "vm.restarts", vm_option_restarts, "how many guest resets restart the VM, 0..1000000" },
+	/* vm.KEY= (vm0's) and vmN.KEY=: cpus, mem, apic, testdev, restarts (vmx/vm_config.h) */
+	{ "vm*", guest_vm_option, 0 },
 	{ "apicv", vmx_apicv_option,
 	  "comma list of nopi, novid, noreg, nox2v, notpr, noapic, nopreempt; or off" },
 	{ "host_timer", host_timer_option, "auto, deadline or periodic" },

@@ -14,9 +14,9 @@
 #include "lib/ratelimit.h"
 #include "vmx/vm.h"
 #include "vmx/vm_ioapic.h"
-#include "vmx/vm_options.h"
+#include "vmx/vm_config.h"
 
-/* The devices' state, which vmx/ sees only as vm->devices (one VM). */
+/* The devices' state, which vmx/ sees only as vm->devices: each VM its own. */
 struct vm_devices {
 	struct vuart com1;
 	struct ratelimit com1_limit; /* its lines on the console */
@@ -25,7 +25,7 @@ struct vm_devices {
 	struct vpci_absent pci;
 };
 
-static struct vm_devices vm0_devices;
+static struct vm_devices devices_of[VM_MAX];
 
 #define PM1_SCI_EN (1u << 0)
 #define PM1_SLP_TYP(v) (((v) >> 10) & 7)
@@ -151,7 +151,7 @@ static bool register_testdev(struct vm *vm)
 	const struct port_range r = { TESTDEV_IRQ_PORT, TESTDEV_IRQ_PORT + VIOAPIC_PINS - 1,
 				      "test device IRQ lines", 0, testdev_write, vm };
 
-	return !vm_options.testdev || io_ports_register(&vm->ports, &r);
+	return !vm->conf->testdev || io_ports_register(&vm->ports, &r);
 }
 
 /* Every device's state as at power-on: what vm_devices_register() starts with and a restart
@@ -182,7 +182,7 @@ bool vm_devices_register(struct vm *vm)
 		{ 0x64, 0x64, "keyboard controller command", 0, reset_write, vm },
 	};
 
-	vm->devices = &vm0_devices;
+	vm->devices = &devices_of[vm->id];
 	vm->flush_devices = devices_flush;
 	if (!vm_ioapic_register(vm))
 		return false;
@@ -190,7 +190,7 @@ bool vm_devices_register(struct vm *vm)
 	struct port_range com1 = vuart_ports(&vm->devices->com1, GUEST_PORT_COM1, "COM1");
 	if (!io_ports_register(&vm->ports, &com1))
 		return false;
-	console_set_guest_sink(com1_input, vm);
+	console_set_guest_sink(vm->id, vm->name, com1_input, vm);
 	struct port_range rtc = vrtc_ports(&vm->devices->rtc, "CMOS RTC");
 	struct port_range pm1 = vpm1_evt_ports(&vm->devices->pm1a_evt, "ACPI PM1a event");
 	if (!io_ports_register(&vm->ports, &rtc) || !io_ports_register(&vm->ports, &pm1) ||

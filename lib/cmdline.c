@@ -66,6 +66,14 @@ static unsigned apply_word(char *word, const struct cmdline_opt *opts, unsigned 
 		value = eq + 1;
 	}
 	for (unsigned i = 0; i < n; i++) {
+		size_t klen = strlen(opts[i].key);
+		if (klen && opts[i].key[klen - 1] == '*') { /* a family: set() takes the whole word */
+			if (strncmp(opts[i].key, word, klen - 1))
+				continue;
+			if (eq)
+				*eq = '=';
+			return opts[i].set(word, ctx) ? 0 : 1; /* set() said what was wrong */
+		}
 		if (strcmp(opts[i].key, word))
 			continue;
 		if (opts[i].set(value, ctx))

@@ -10,7 +10,10 @@
 #define CMDLINE_WORD_MAX 127
 
 struct cmdline_opt {
-	const char *key; /* matched whole and case-sensitively; may contain dots: "vm.cpus" */
+	const char *key; /* matched whole and case-sensitively; may contain dots: "vm.cpus". A key
+			  * ending in '*' is a family ("vm*"): every word that starts with the
+			  * text before the '*' goes to set() whole ("vm1.cpus=2-3"), and set()
+			  * says itself what is wrong with a bad one */
 	/* Takes the value: the text after the first '=' (so "a=b=c" gives key "a", value "b=c"),
 	 * or "" for a bare word; never NULL. "key" and "key=" both give "". Returns false when the
 	 * value is bad. The value lives only for the call: a handler that keeps it copies it. */

@@ -14,7 +14,14 @@ enum mux_action console_mux_feed(struct console_mux *m, uint8_t byte, uint8_t *o
 	m->escape = false;
 	switch (byte) {
 	case 'c':
-		m->target = m->target == MUX_GUEST ? MUX_SHELL : MUX_GUEST;
+		if (m->target == MUX_GUEST && m->guest + 1 < m->nguests) {
+			m->guest++;
+		} else if (m->target == MUX_GUEST) {
+			m->target = MUX_SHELL;
+		} else {
+			m->target = MUX_GUEST;
+			m->guest = 0;
+		}
 		return MUX_SWITCHED;
 	case 'h':
 		return MUX_HELP;

@@ -12,8 +12,11 @@
 
 enum mux_target { MUX_GUEST = 0, MUX_SHELL };
 
+/* With several VMs, Ctrl-a c cycles: vm0's COM1, vm1's, ..., the shell, vm0's again. */
 struct console_mux {
 	enum mux_target target;
+	unsigned guest;   /* with MUX_GUEST: which VM's COM1 (0..nguests-1) */
+	unsigned nguests; /* how many VMs take input; 0 is taken as 1 */
 	bool escape; /* Ctrl-a seen, waiting for the command key */
 };
 

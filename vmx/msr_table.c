@@ -12,7 +12,7 @@
 #include "vmx/msr_policy.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
-#include "vmx/vm_options.h"
+#include "vmx/vm_config.h"
 
 /* ---- The handlers, in the table's order ---- */
 
@@ -81,14 +81,14 @@ static enum msr_result write_ignored(struct vcpu *v, uint32_t msr, uint64_t valu
 /* IA32_XAPIC_DISABLE_STATUS: LEGACY_XAPIC_DISABLED (bit 0), with vm.apic=x2apic-locked. */
 static enum msr_result read_xapic_disable_status(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
-	*value = vm_options.apic == VM_APIC_X2APIC_LOCKED;
+	*value = v->vm->conf->apic == VM_APIC_X2APIC_LOCKED;
 	return MSR_DONE;
 }
 
 /* IA32_ARCH_CAPABILITIES: only XAPIC_DISABLE_STATUS (bit 21), with vm.apic=x2apic-locked. */
 static enum msr_result read_arch_capabilities(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
-	*value = vm_options.apic == VM_APIC_X2APIC_LOCKED ? 1ull << 21 : 0;
+	*value = v->vm->conf->apic == VM_APIC_X2APIC_LOCKED ? 1ull << 21 : 0;
 	return MSR_DONE;
 }
 

@@ -1,4 +1,5 @@
-/* vmx/shell_vm.c: the shell's commands about the VM (arch/shell.h). A vCPU's VMCS, registers,
+/* vmx/shell_vm.c: the shell's commands about the VMs (arch/shell.h). The vCPU commands address
+ * the VM `vm N` selected (vm0 at first); `vms`, `stop`, `start` and `reset` name a VM each. A vCPU's VMCS, registers,
  * MSR bitmap and virtual-APIC page are read on its own CPU (vcpu_debug_call(): a request and a
  * kick, answered between two entries, 1 s at most), never by touching a VMCS loaded elsewhere;
  * guest memory and the EPT are read from here (nothing writes them while the VM runs). */
@@ -12,18 +13,26 @@
 #include "vmx/shell_vm.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
+#include "vmx/vm_config.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
 #define ANSWER_MS 1000
 
+static unsigned selected; /* the VM the vCPU commands address (`vm N`); CPU 0 only */
+
+static struct vm *selected_vm(void)
+{
+	return vm_get(selected);
+}
+
 static const char *const state_names[] = { "waiting for SIPI", "running", "halted", "stopped" };
 
 /* The vCPU named by argv[i], or NULL after an error line. */
 static struct vcpu *vcpu_arg(int argc, char **argv, int i)
 {
-	struct vm *vm = vm_current();
+	struct vm *vm = selected_vm();
 	uint64_t n;
 
 	if (!vm) {
@@ -62,7 +71,7 @@ static void show_vcpu(struct vcpu *v, void *arg)
 
 static void cmd_vcpus(int argc, char **argv)
 {
-	struct vm *vm = vm_current();
+	struct vm *vm = selected_vm();
 
 	if (!vm) {
 		shell_out("error: there is no VM");
@@ -167,7 +176,7 @@ static void cmd_apic(int argc, char **argv)
 
 static void cmd_ept(int argc, char **argv)
 {
-	struct vm *vm = vm_current();
+	struct vm *vm = selected_vm();
 	uint64_t gpa, hpa, flags, size;
 
 	if (!vm || argc != 2 || !shell_number(argv[1], "GPA", &gpa)) {
@@ -203,7 +212,7 @@ static void show_exits(struct vcpu *v, void *arg)
 
 static void cmd_exits(int argc, char **argv)
 {
-	struct vm *vm = vm_current();
+	struct vm *vm = selected_vm();
 	bool reset = argc > 1 && !strcmp(argv[argc - 1], "reset");
 	int nargs = argc - (reset ? 1 : 0);
 
@@ -223,7 +232,7 @@ static void cmd_exits(int argc, char **argv)
 
 static void cmd_mem(int argc, char **argv)
 {
-	struct vm *vm = vm_current();
+	struct vm *vm = selected_vm();
 	uint64_t gpa, len;
 
 	if (!vm || argc != 3) {
@@ -258,7 +267,7 @@ static void cmd_pause(int argc, char **argv)
 
 	if (!v)
 		return;
-	if (pause && v->owner.cpu == 0) {
+	if (pause && v->owner.cpu == 0) { /* vm0's vCPU 0 */
 		shell_out("error: pause: vCPU %u shares cpu0 with the shell; pause another", v->id);
 		return;
 	}
@@ -271,7 +280,109 @@ static void cmd_pause(int argc, char **argv)
 		shell_out("vCPU %u resumed", v->id);
 }
 
+/* A VM named by "N" or "vmN", or NULL after an error line. */
+static struct vm *vm_arg(int argc, char **argv)
+{
+	const char *a = argc == 2 ? argv[1] : 0;
+	uint64_t n;
+
+	if (!a) {
+		shell_out("error: %s: want a VM (0..%u, or vm0..)", argv[0],
+			  vm_count() ? vm_count() - 1 : 0);
+		return 0;
+	}
+	if (a[0] == 'v' && a[1] == 'm')
+		a += 2;
+	if (!shell_number(a, "VM", &n))
+		return 0;
+	if (!vm_get(n)) {
+		shell_out("error: %s: no vm%lu (there are %u VMs)", argv[0], n, vm_count());
+		return 0;
+	}
+	return vm_get(n);
+}
+
+static const char *const run_state_names[] = { "built", "running", "ended" };
+
+/* "0-1", "2,4": the CPUs of its vCPUs, in order. */
+static void cpu_list(const struct vm *vm, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned k = 0; k < vm->nvcpus && n + 12 < size;) {
+		unsigned first = vm->vcpus[k]->owner.cpu, j = k;
+		while (j + 1 < vm->nvcpus && vm->vcpus[j + 1]->owner.cpu == vm->vcpus[j]->owner.cpu + 1)
+			j++;
+		n += fmt_snprintf(buf + n, size - n, j > k ? "%s%u-%u" : "%s%u", n ? "," : "", first,
+				  vm->vcpus[j]->owner.cpu);
+		k = j + 1;
+	}
+}
+
+static void cmd_vms(int argc, char **argv)
+{
+	static const char *const apic_names[] = { "xapic", "x2apic", "x2apic-locked" };
+	char cpus_text[64];
+
+	if (!vm_count())
+		shell_out("error: there is no VM");
+	for (unsigned k = 0; k < vm_count(); k++) {
+		struct vm *vm = vm_get(k);
+		cpu_list(vm, cpus_text, sizeof(cpus_text));
+		shell_out("vms: %s: cpus %s, %u vCPUs, %lu MiB, %s, %s%s, %u restarts, %lu IPIs "
+			  "dropped%s", vm->name, cpus_text, vm->nvcpus, vm->ram_size >> 20,
+			  apic_names[vm->conf->apic % 3], run_state_names[vm->run_state % 3],
+			  vm->run_state == VM_RUNNING && vm->stopping ? " (stopping)" : "",
+			  vm->restarts, vm->ipis_dropped, k == selected ? " (selected)" : "");
+	}
+}
+
+static void cmd_vm(int argc, char **argv)
+{
+	struct vm *vm = vm_arg(argc, argv);
+
+	if (!vm)
+		return;
+	selected = vm->id;
+	shell_out("the vCPU commands now address %s (vCPUs 0..%u)", vm->name, vm->nvcpus - 1);
+}
+
+/* stop, reset and start one VM; the others run on. A stop and a reset come as the guest's own
+ * would (vm_stop(), vm_reset(): every vCPU of that VM leaves the guest, its runner takes it from
+ * there); a start is the runner's (vm_start()). */
+static void cmd_vm_power(int argc, char **argv)
+{
+	struct vm *vm = vm_arg(argc, argv);
+
+	if (!vm)
+		return;
+	if (!strcmp(argv[0], "start")) {
+		if (!vm_start(vm))
+			shell_out("error: start: %s has not ended (stop it first)", vm->name);
+		else
+			shell_out("%s starts again from its modules", vm->name);
+		return;
+	}
+	if (vm->run_state != VM_RUNNING || vm->stopping) {
+		shell_out("error: %s: %s is not running", argv[0], vm->name);
+		return;
+	}
+	if (!strcmp(argv[0], "stop")) {
+		vm_stop(vm, "from the shell (stop %s)", vm->name);
+	} else {
+		vm_lock_devices(vm); /* vm_reset() flushes the devices with it held */
+		vm_reset(vm);
+		vm_unlock_devices(vm);
+	}
+}
+
 static const struct shell_cmd cmds[] = {
+	{ "vms", "", "each VM: CPUs, memory, APIC mode, state", cmd_vms },
+	{ "vm", "N", "the VM the vCPU commands address (vm0 at first)", cmd_vm },
+	{ "stop", "N", "stop VM N (the others run on)", cmd_vm_power },
+	{ "reset", "N", "reset VM N: it restarts from its modules, RAM cleared", cmd_vm_power },
+	{ "start", "N", "start VM N again after it ended", cmd_vm_power },
 	{ "vcpus", "", "each vCPU: state, APIC mode, RIP, last exit, exit count", cmd_vcpus },
 	{ "vmcs", "N", "vCPU N's VMCS: controls, guest and host state by name", cmd_vmcs },
 	{ "msrbitmap", "N", "what vCPU N reads or writes without an exit", cmd_msrbitmap },

@@ -83,6 +83,20 @@ static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi
 	}
 }
 
+/* An IPI whose destination matches none of the VM's own APIC ids: the VM's vCPUs are all there
+ * is on its bus (the APIC ids of other VMs, and the physical CPUs, are not), so it reaches no
+ * one, as on a machine with no such CPU. Counted in the VM (said when it ends and by `vms`) and
+ * the first ones said. */
+static void dropped(struct vcpu *v, const struct vlapic_ipi *ipi)
+{
+	uint64_t n = __atomic_add_fetch(&v->vm->ipis_dropped, 1, __ATOMIC_RELAXED);
+
+	if (n <= 4)
+		log_info("%s: vCPU %u: IPI to %s destination 0x%x dropped: no vCPU of %s has it (%lu "
+			 "so far)", v->vm->name, v->id, ipi->logical ? "logical" : "APIC id",
+			 ipi->dest, v->vm->name, n);
+}
+
 static void send_ipi(struct vcpu *v, struct vlapic *apic)
 {
 	struct vlapic_ipi ipi = apic->ipi;
@@ -102,13 +116,20 @@ static void send_ipi(struct vcpu *v, struct vlapic *apic)
 		struct vcpu *t = vapic_lowest_priority(v->vm, ipi_target, &from);
 		if (t)
 			deliver(v, t, &ipi);
+		else
+			dropped(v, &ipi);
 		return;
 	}
+	bool sent = false;
 	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
 		struct vcpu *t = v->vm->vcpus[i];
-		if (is_target(v, t, &ipi))
+		if (is_target(v, t, &ipi)) {
 			deliver(v, t, &ipi);
+			sent = true;
+		}
 	}
+	if (!sent && ipi.shorthand == VLAPIC_SH_NONE)
+		dropped(v, &ipi);
 }
 
 bool vapic_send_prepared_ipi(struct vcpu *v, struct vlapic *apic)

@@ -7,7 +7,7 @@
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm_ioapic.h"
-#include "vmx/vm_options.h"
+#include "vmx/vm_config.h"
 
 static bool write_apic_base(struct vcpu *v, uint64_t value)
 {
@@ -15,7 +15,7 @@ static bool write_apic_base(struct vcpu *v, uint64_t value)
 	struct apic_base_write w = apic_base_check(v->apic.apic_base, value, cpuid_maxphyaddr(), true,
 						   v->vm->ram_size);
 
-	if (!w.gp && vm_options.apic == VM_APIC_X2APIC_LOCKED && w.mode != APIC_MODE_X2APIC) {
+	if (!w.gp && v->vm->conf->apic == VM_APIC_X2APIC_LOCKED && w.mode != APIC_MODE_X2APIC) {
 		w.gp = true;
 		w.why = "the x2APIC is locked (vm.apic=x2apic-locked)";
 	}

@@ -1,6 +1,16 @@
-/* vmx/vm.c: building the VM (BSP, once, before any vCPU runs) and stopping it (any vCPU).
- * Guest RAM is one contiguous run of host pages mapped by the VM's EPT at GPA 0; the guest kernel
- * and its modules come from the GRUB modules; the VM's devices register in its port table. */
+/* vmx/vm.c: building the VMs (BSP, once, before any vCPU runs), running each on its own CPUs and
+ * stopping, resetting or starting one alone (any vCPU, the shell). Each VM's guest RAM is one
+ * contiguous run of host pages mapped by its own EPT at GPA 0; its guest kernel and modules come
+ * from the GRUB modules; its devices register in its own port table.
+ *
+ * Several VMs (README, "Several VMs"): a VM is run by its "runner", the CPU of its vCPU 0
+ * (cpu0 for vm0, the BSP; the lowest of its CPUs for the others), which starts its other vCPUs on
+ * their CPUs, runs vCPU 0 itself, and after a reset rebuilds the VM there. No structure is shared
+ * between two VMs: each has its own vms[] entry, RAM, EPT, APIC-access page, port table, devices
+ * and locks, and its vCPUs run on CPUs no other VM has (vmx/vm_config.c checks that before any is
+ * built). What crosses between VMs is only vm->run_state, read by CPU 0 to know when the last VM
+ * has ended and by the shell: a VM's runner stores it with release after the VM's last vCPU has
+ * stopped and its exit counts were said, CPU 0 loads it with acquire. */
 #include <stdarg.h>
 
 #include "arch/cpu.h"
@@ -17,19 +27,27 @@
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
-#include "vmx/vm_cpus.h"
-#include "vmx/vm_options.h"
+#include "vmx/vm_config.h"
 #include "vmx/vmx.h"
 
 #define MIB (1ul << 20)
 
-static struct vm the_vm;
-
-static bool vm_built;
+static struct vm vms[VM_MAX];
+static unsigned vms_ready; /* how many of vms[] are built (vm_ready()) */
 
 struct vm *vm_current(void)
 {
-	return vm_built ? &the_vm : 0;
+	return vms_ready ? &vms[0] : 0;
+}
+
+unsigned vm_count(void)
+{
+	return vms_ready;
+}
+
+struct vm *vm_get(unsigned id)
+{
+	return id < vms_ready ? &vms[id] : 0;
 }
 
 void vm_lock_devices(struct vm *vm)
@@ -42,19 +60,11 @@ void vm_unlock_devices(struct vm *vm)
 	spin_unlock(&vm->dev_lock);
 }
 
-/* Half of what is free, at most 1 GiB (and never above the 3 GiB MMIO hole), in 2 MiB steps. */
-static uint64_t default_ram_size(void)
-{
-	uint64_t size = pmm_free_bytes() / 2;
-
-	if (size > 1024 * MIB)
-		size = 1024 * MIB;
-	return size & ~(2 * MIB - 1);
-}
-
+/* The size vm_config_resolve() gave it (vm.mem=, or a share of what is free); the page allocator
+ * hands out zeroed pages, so the VM's RAM holds nothing of an earlier owner when it first runs. */
 static bool alloc_ram(struct vm *vm, uint64_t ram_max)
 {
-	uint64_t want = vm_options.mem_mib ? vm_options.mem_mib * MIB : default_ram_size();
+	uint64_t want = vm->conf->ram_bytes;
 
 	if (want < 4 * MIB || want > ram_max) {
 		log_error("%s: guest RAM of %lu MiB is outside 4 MiB..%lu MiB", vm->name,
@@ -120,7 +130,7 @@ static void vcpu_power_on(struct vcpu *v)
 	vlapic_reset(apic, (uint8_t *)v->vapic_page, v->id, v->id == 0);
 	if (v->pi)
 		memset(vcpu_pi(v), 0, sizeof(*v->pi));
-	if (vm_options.apic != VM_APIC_XAPIC) /* vm.apic=x2apic: as firmware that enabled it */
+	if (v->vm->conf->apic != VM_APIC_XAPIC) /* vm.apic=x2apic: as firmware that enabled it */
 		vlapic_set_base(apic, apic->apic_base | APIC_BASE_EXTD);
 	msr_bitmap_build(vcpu_msr_bitmap(v)); /* the x2APIC range opens with the mode (vmx/vapic.c) */
 	v->state = VCPU_WAIT_START;
@@ -134,10 +144,12 @@ static struct vcpu *vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
 		return 0;
 	v->vm = vm;
 	v->id = id;
-	v->owner.cpu = cpu; /* pinned there for the VM's life (vmx/vm_cpus.h) */
+	v->owner.cpu = cpu; /* pinned there for the VM's life (vmx/vm_config.h) */
 	v->owner.building = true; /* this CPU writes its structures until vm_ready() */
 	v->owner.builder = cpu_id();
-	v->vpid = (uint16_t)(id + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1 "VPIDs") */
+	/* VPID 0 is the host's (SDM Vol. 3C, 29.1 "VPIDs"); unique over all VMs, although each CPU
+	 * runs one VM's vCPU only, so that no TLB entry could ever be shared between two VMs. */
+	v->vpid = (uint16_t)(vm->id * MAX_CPUS + id + 1);
 	v->vmcs_pa = pmm_alloc_page();
 	v->msr_bitmap = mm_alloc(MSR_BITMAP_SIZE);
 	if (!v->vmcs_pa || !v->msr_bitmap || !vapic_vcpu_create(v))
@@ -185,38 +197,32 @@ static bool build_vm(struct vm *vm, const struct vm_platform *pf, const unsigned
 	return true;
 }
 
-/* The CPUs the vCPUs run on: only those in VMX root operation, said by name when one is not. */
+/* The CPUs the vCPUs run on, as vm_config_resolve() assigned them (only CPUs in VMX root
+ * operation, none in two VMs); said one by one when they are not vCPU k on cpuk. */
 static bool choose_cpus(struct vm *vm, unsigned *cpu_of)
 {
-	bool in_root[MAX_CPUS];
-	unsigned usable = 0, want;
+	bool moved = false;
 
-	for (unsigned cpu = 0; cpu < cpu_count; cpu++) {
-		in_root[cpu] = vmx_cpu_in_root(cpu);
-		usable += in_root[cpu];
-		if (!in_root[cpu])
-			log_warn("%s: cpu%u is not in VMX root operation: it runs no vCPU", vm->name,
-				 cpu);
+	vm->nvcpus = vm->conf->nvcpus;
+	for (unsigned k = 0; k < vm->nvcpus; k++) {
+		cpu_of[k] = vm->conf->cpu_of[k];
+		moved |= cpu_of[k] != k;
 	}
-	want = vm_options.cpus ? vm_options.cpus : usable;
-	if (want > usable)
-		log_warn("%s: vm.cpus=%u but only %u CPUs are in VMX root operation; using %u",
-			 vm->name, want, usable, usable);
-	vm->nvcpus = vm_assign_cpus(in_root, cpu_count, want, cpu_of);
-	if (!vm->nvcpus) {
-		log_error("%s: the boot CPU is not in VMX root operation", vm->name);
+	if (!vm->nvcpus || !vmx_cpu_in_root(cpu_of[0])) {
+		log_error("%s: the CPU of its vCPU 0 is not in VMX root operation", vm->name);
 		return false;
 	}
-	if (usable < cpu_count)
-		for (unsigned k = 0; k < vm->nvcpus; k++)
-			log_info("%s: vCPU %u on cpu%u", vm->name, k, cpu_of[k]);
+	for (unsigned k = 0; moved && k < vm->nvcpus; k++)
+		log_info("%s: vCPU %u on cpu%u", vm->name, k, cpu_of[k]);
 	return true;
 }
 
-struct vm *vm_new(void)
+struct vm *vm_new(unsigned id, const struct vm_conf *conf)
 {
-	struct vm *vm = &the_vm;
+	struct vm *vm = &vms[id];
 
+	vm->id = id;
+	vm->conf = conf;
 	fmt_snprintf(vm->name, sizeof(vm->name), "vm%u", vm->id);
 	return vm;
 }
@@ -244,19 +250,19 @@ static void end_building(struct vm *vm)
 void vm_ready(struct vm *vm)
 {
 	end_building(vm);
-	vm_built = true;
+	vms_ready = vm->id + 1; /* built in order, vm0 first */
 	log_info("%s: %lu KiB per vCPU (VMCS, MSR bitmap, virtual-APIC page%s, state)", vm->name,
 		 vcpu_memory_bytes(vm->vcpus[0]) / 1024, vm->vcpus[0]->pi ? ", posted-interrupt descriptor" : "");
 }
 
 void vm_request_design_rule_break(void)
 {
-	the_vm.break_design_rule = true;
+	vms[0].break_design_rule = true;
 }
 
 void vm_break_design_rule(void)
 {
-	struct vm *vm = &the_vm;
+	struct vm *vm = &vms[0];
 
 	if (vm->nvcpus < 2) {
 		log_warn("hv: crash=design-rule needs a VM with 2 vCPUs or more");
@@ -295,21 +301,26 @@ static void log_exit_counts(const struct vcpu *v)
 		 v->id, v->sleeps, v->timer_polls);
 }
 
-/* After a reset, with every vCPU stopped: the VM as at power-on, RAM zeroed and the guest
- * loaded again from its modules (which GRUB left in hypervisor memory, apart from guest RAM). */
-static bool vm_restart(struct vm *vm)
+/* After a reset (counted against vm.restarts=) or for a start from the shell, with every vCPU
+ * stopped, on the VM's runner CPU: the VM as at power-on, RAM zeroed and the guest loaded again
+ * from its modules (which GRUB left in hypervisor memory, apart from every VM's RAM). */
+static bool vm_restart(struct vm *vm, bool counted)
 {
 	if (vm->stopped_vcpus < vm->nvcpus) {
 		log_error("%s: not restarted: %u of %u vCPUs did not stop", vm->name,
 			  vm->nvcpus - vm->stopped_vcpus, vm->nvcpus);
 		return false;
 	}
-	if (vm_options.restarts_limited && vm->restarts >= vm_options.restarts) {
-		log_info("%s: not restarted: vm.restarts=%u reached", vm->name, vm_options.restarts);
+	if (counted && vm->conf->restarts_limited && vm->restarts >= vm->conf->restarts) {
+		log_info("%s: not restarted: vm.restarts=%u reached", vm->name, vm->conf->restarts);
 		return false;
 	}
-	vm->restarts++;
-	log_info("%s: restarting from its modules (restart %u)", vm->name, vm->restarts);
+	if (counted) {
+		vm->restarts++;
+		log_info("%s: restarting from its modules (restart %u)", vm->name, vm->restarts);
+	} else {
+		log_info("%s: starting again from its modules", vm->name);
+	}
 	memset((void *)vm->ram_hpa, 0, vm->ram_size);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_restart(vm->vcpus[i]);
@@ -322,9 +333,9 @@ static bool vm_restart(struct vm *vm)
 	return true;
 }
 
-/* Every vCPU but 0 runs on its own CPU (vmx/vm_cpus.h), handed over through smp_run_on(); vCPU 0
- * runs here on the BSP. Returns when every vCPU has stopped (bounded wait for the others after
- * vCPU 0) and the guest did not reset the VM; after a reset the VM runs again. */
+/* Every vCPU but 0 runs on its own CPU (vm_config.h), handed over through smp_run_on(); vCPU 0
+ * runs here, on the runner. Returns when every vCPU has stopped (bounded wait for the others
+ * after vCPU 0). */
 static void vm_run_once(struct vm *vm)
 {
 	for (unsigned i = 1; i < vm->nvcpus; i++) {
@@ -341,15 +352,83 @@ static void vm_run_once(struct vm *vm)
 		cpu_relax();
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		log_exit_counts(vm->vcpus[i]);
+	if (vm->ipis_dropped)
+		log_info("%s: %lu IPIs to APIC ids it does not have were dropped", vm->name,
+			 vm->ipis_dropped);
+}
+
+/* The runner (the CPU of vCPU 0): runs the VM, again after each reset, then marks it ended. With
+ * `start`, a start from the shell: the VM is built again first. */
+static void run_vm(struct vm *vm, bool start)
+{
+	if (!start || vm_restart(vm, false)) {
+		do
+			vm_run_once(vm);
+		while (vm->reset && vm_restart(vm, true));
+	}
+	__atomic_store_n(&vm->run_state, VM_ENDED, __ATOMIC_RELEASE); /* see the file's comment */
+}
+
+static void run_vm_on_runner(void *arg)
+{
+	struct vm *vm = arg;
+
+	run_vm(vm, __atomic_exchange_n(&vm->start_request, false, __ATOMIC_ACQ_REL));
+}
+
+static bool all_ended(void)
+{
+	for (unsigned k = 0; k < vms_ready; k++)
+		if (__atomic_load_n(&vms[k].run_state, __ATOMIC_ACQUIRE) != VM_ENDED)
+			return false;
+	return true;
+}
+
+bool vm_start(struct vm *vm)
+{
+	int ended = VM_ENDED;
+
+	if (!__atomic_compare_exchange_n(&vm->run_state, &ended, VM_RUNNING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return false;
+	__atomic_store_n(&vm->start_request, true, __ATOMIC_RELEASE);
+	/* vm0's runner is CPU 0, which waits for it in vm_run() (it may be this very CPU, in the
+	 * shell); any other VM's runner is idle now and takes it as work. */
+	if (vm->id != 0 && !smp_run_on(vm->vcpus[0]->owner.cpu, run_vm_on_runner, vm)) {
+		__atomic_store_n(&vm->start_request, false, __ATOMIC_RELAXED);
+		__atomic_store_n(&vm->run_state, VM_ENDED, __ATOMIC_RELEASE);
+		return false;
+	}
+	return true;
 }
 
 void vm_run(void)
 {
-	struct vm *vm = &the_vm;
-
-	do
-		vm_run_once(vm);
-	while (vm->reset && vm_restart(vm));
+	for (unsigned k = 1; k < vms_ready; k++) {
+		struct vm *vm = &vms[k];
+		vm->run_state = VM_RUNNING;
+		if (!smp_run_on(vm->vcpus[0]->owner.cpu, run_vm_on_runner, vm)) {
+			log_error("%s: not started: cpu%u cannot take it", vm->name,
+				  vm->vcpus[0]->owner.cpu);
+			vm->run_state = VM_ENDED;
+		}
+	}
+	vms[0].run_state = VM_RUNNING;
+	run_vm(&vms[0], false);
+	/* vm0 has ended: CPU 0 serves the console (woken by its tick) until the last VM has ended,
+	 * and runs vm0 again when the shell starts it. */
+	while (!all_ended()) {
+		if (__atomic_exchange_n(&vms[0].start_request, false, __ATOMIC_ACQ_REL)) {
+			run_vm(&vms[0], true);
+			continue;
+		}
+		irq_enable_and_halt();
+		irq_disable();
+		if (vcpu_cpu0_work.waiting())
+			vcpu_cpu0_work.service();
+	}
+	if (vms_ready > 1)
+		log_info("hv: every VM has ended");
 }
 
 /* Every vCPU, this CPU's too, leaves the guest and its loop looks at vm->stopping. */

@@ -38,6 +38,7 @@ enum vcpu_start {
 };
 
 struct vm;
+struct vm_conf; /* vmx/vm_config.h */
 struct vm_devices; /* guest/vm_devices.c */
 
 struct vcpu {
@@ -124,9 +125,20 @@ struct vcpu {
 
 _Static_assert(offsetof(struct vcpu, regs) == 0, "vmx_handle_exit: the regs are the vCPU");
 
+/* Where a VM is in its life (vm->run_state). */
+enum vm_run_state {
+	VM_BUILT = 0, /* built, not yet run */
+	VM_RUNNING,   /* its runner runs it (also while it restarts after a reset) */
+	VM_ENDED,     /* powered off, stopped, or reset with no restart left; `start` runs it again */
+};
+
 struct vm {
-	unsigned id;
+	unsigned id; /* its index, 0..VM_MAX-1 */
 	char name[8]; /* "vm0": the prefix of its lines on the console */
+	const struct vm_conf *conf; /* its CPUs, RAM size, APIC mode, ... (vmx/vm_config.h) */
+	volatile int run_state; /* enum vm_run_state; vmx/vm.c says who writes it and when */
+	volatile bool start_request; /* `start` from the shell, for its runner */
+	volatile uint64_t ipis_dropped; /* IPIs to APIC ids none of its vCPUs has (vapic_ipi.c) */
 
 	uint64_t ram_hpa, ram_size; /* guest RAM: GPA [0, ram_size) -> HPA [ram_hpa, ...) */
 	uint64_t ept_root, eptp;
@@ -178,11 +190,12 @@ struct vm_platform {
 	void *ctx;
 };
 
-/* The VM is built in three steps, BSP, before any vCPU runs: vm_new() names it; vm_build() gives
- * it vCPUs on the CPUs in VMX root operation, RAM, EPT, APIC-access page, the platform's part and
- * the I/O bitmap (false, said on the console, when it cannot); vm_ready() ends the build (vCPU 0
- * has its entry state from the platform) and makes the VM vm_current(). */
-struct vm *vm_new(void);
+/* Each VM is built in three steps, BSP, before any vCPU runs, vm0 first: vm_new() names VM `id`
+ * with its resolved configuration; vm_build() gives it vCPUs on its CPUs, RAM, EPT, APIC-access
+ * page, the platform's part and the I/O bitmap (false, said on the console, when it cannot);
+ * vm_ready() ends the build (vCPU 0 has its entry state from the platform) and makes the VM
+ * vm_get(id) (vm0 also vm_current()). */
+struct vm *vm_new(unsigned id, const struct vm_conf *conf);
 bool vm_build(struct vm *vm, const struct vm_platform *pf);
 void vm_ready(struct vm *vm);
 /* The VM's RAM, for the checked accessors of vmx/gmem.h: every access to guest RAM by GPA goes
@@ -196,11 +209,17 @@ static inline struct gmem vm_ram(const struct vm *vm)
  * stop the machine and name the structure and the vCPU, and the report shows vCPU 0's VMCS. */
 void vm_request_design_rule_break(void);
 void vm_break_design_rule(void);
-/* The VM, once vm_ready(); NULL before or without one. */
+/* vm0, once vm_ready(); NULL before or without one. */
 struct vm *vm_current(void);
-/* Run the VM on every vCPU's CPU; returns on the BSP when every vCPU has stopped and the guest
- * did not reset it (a reset starts it again). */
+/* The VMs that are built, and VM `id` of them (NULL past the last). */
+unsigned vm_count(void);
+struct vm *vm_get(unsigned id);
+/* Run every VM, each on its own CPUs (vm0 here, on the BSP); a reset restarts only the VM that
+ * reset. Returns on the BSP when the last VM has ended (then on_exit= applies). */
 void vm_run(void);
+/* The shell's `start`: an ended VM is built again from its modules (RAM zeroed) and runs; false
+ * when it has not ended. CPU 0. */
+bool vm_start(struct vm *vm);
 
 /* Stop the VM (any vCPU, any reason): logs "<vm>: stopped: <reason>" once, or for a guest
  * power-off/reset the line the README documents, and makes every vCPU leave the guest. */

@@ -17,7 +17,7 @@ unsigned vmx_enable_all(void);
  * CPU supports (vmx_invvpid_type); false, after reporting, when the instruction failed. */
 bool vmx_flush_vpid(uint16_t vpid);
 bool vmx_flush_ept(uint64_t eptp);
-/* Whether CPU `cpu` made it into VMX root operation: only those get a vCPU (vmx/vm_cpus.h). */
+/* Whether CPU `cpu` made it into VMX root operation: only those get a vCPU (vmx/vm_config.h). */
 bool vmx_cpu_in_root(unsigned cpu);
 /* crash=vmxon-cpu1: CPU `cpu` takes the VMXON failure path as if the instruction had failed, so
  * the system tests can show that it then runs no vCPU. Before vmx_enable_all(). */

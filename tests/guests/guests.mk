@@ -61,6 +61,7 @@ GUEST_VMTEST_SRCS := \
 	tests/guests/vmtest/pae.c \
 	tests/guests/vmtest/longmode.c \
 	tests/guests/vmtest/destructive.c \
+	tests/guests/vmtest/multivm.c \
 	tests/guests/vmtest/chaos.c \
 	tests/guests/vmtest/chaos_ops.c \
 	tests/guests/vmtest/chaos_apic.c \

@@ -13,7 +13,7 @@
 #include "tests/unit/test.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
-#include "vmx/vm_options.h"
+#include "vmx/vm_config.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx.h"
 
@@ -109,7 +109,7 @@ void vcpu_assert_owner(struct vcpu *v, const char *what)
 	fake_hw.owner_checks++;
 }
 
-struct vm_options vm_options;
+static struct vm_conf fake_conf; /* every option at its default */
 
 /* The virtual APIC's MSRs (vmx/vapic_msr.c) are tested in test_vlapic.c; here only that the MSR
  * table hands them over. */
@@ -189,6 +189,8 @@ struct vcpu *fake_vcpu(unsigned nvcpus, uint64_t ram)
 	struct gmem *g = test_ram_fresh(ram);
 	memset(&vm, 0, sizeof(vm));
 	memcpy(vm.name, "vm0", 4);
+	memset(&fake_conf, 0, sizeof(fake_conf));
+	vm.conf = &fake_conf;
 	vm.ram_hpa = (uint64_t)(uintptr_t)g->base;
 	vm.ram_size = g->size;
 	vm.nvcpus = nvcpus > FAKE_VCPUS ? FAKE_VCPUS : nvcpus;

@@ -43,3 +43,22 @@ TEST(console_mux_help_literal_escape_and_unknown_keys)
 	CHECK_EQ(console_mux_feed(&m, 'q', &out), MUX_DELIVER); /* and the escape is over */
 	CHECK_EQ(m.target, MUX_GUEST);
 }
+
+TEST(console_mux_ctrl_a_c_cycles_through_the_vms_and_the_shell)
+{
+	struct console_mux m = { .nguests = 3 };
+	uint8_t out = 0;
+	const unsigned want_guest[] = { 1, 2, 0, 0, 1 };
+	const enum mux_target want_target[] = { MUX_GUEST, MUX_GUEST, MUX_SHELL, MUX_GUEST,
+						MUX_GUEST };
+
+	CHECK_EQ(m.target, MUX_GUEST);
+	CHECK_EQ(m.guest, 0);
+	for (unsigned i = 0; i < 5; i++) {
+		CHECK_EQ(console_mux_feed(&m, MUX_ESCAPE, &out), MUX_NONE);
+		CHECK_EQ(console_mux_feed(&m, 'c', &out), MUX_SWITCHED);
+		CHECK_EQ(m.target, want_target[i]);
+		if (m.target == MUX_GUEST)
+			CHECK_EQ(m.guest, want_guest[i]);
+	}
+}

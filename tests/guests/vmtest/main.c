@@ -46,6 +46,8 @@ static const struct suite suites[] = {
 	{ "apicstart", suite_apicstart, true },
 	{ "chaos", suite_chaos, true },
 	{ "ioapic", suite_ioapic, true }, /* needs vm.testdev=on */
+	{ "ept-past-ram", suite_ept_past_ram, true }, /* probe=ADDR: its RAM's size */
+	{ "ipi-away", suite_ipi_away, true },
 };
 
 #define NSUITES (ARRAY_SIZE(suites))
@@ -94,7 +96,8 @@ static void run(const char *name)
 	}
 	con_printf("suites: all (every non-destructive one), cpuid, exitcount, msr, ports, vmcall, "
 		   "hlt, hvmem, apic, xsetbv, cpl3, pae, longmode; destructive: triplefault, "
-		   "ept-outside, reset, halt-forever, console, apicstart (with vm.apic=); "
+		   "ept-outside, reset, halt-forever, console, apicstart (with vm.apic=), "
+		   "ept-past-ram probe=ADDR, ipi-away; "
 		   "chaos [seed=N ops=N kinds=msr,io,...]");
 	check_fail("test", "no such suite (got \"%s\", want one of the suites listed)", name);
 }
