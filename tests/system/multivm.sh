@@ -60,4 +60,31 @@ expect_line "$c" '^vm: configuration error: vm1: cpu1 is vm0.s already \(a CPU r
 expect_no_line "$c" 'first VM entry'
 expect_line "$c" '^hv: power off$'
 
+# The console and the shell with two VMs (vmtest's console suite in each, reading lines from its
+# COM1): Ctrl-a c cycles vm0, vm1, the shell; `vms`, `vm 1`, `vcpus`; `stop 1` stops vm1 alone
+# and `start 1` starts it again from its modules while vm0 runs on; then both quit.
+c=multivm-shell
+boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16 vm1.cpus=2-3 vm1.mem=16" \
+	--guest "$vmtest" --guest-args "test=console" --module "$vmtest:vm=1 test=console" \
+	"${bochs[@]}" --serial-script "$HV_ROOT/tests/system/data/multivm-session.txt"
+expect_line "$c" '^vm0: vmtest: console: got "hello vm0"$'
+expect_line "$c" '^vm1: vmtest: console: got "hello vm1"$'
+expect_no_line "$c" '^vm0: vmtest: console: got "hello vm1"'
+expect_count "$c" 'console: got "hello vm' 2
+expect_line "$c" '^hv: console input now goes to vm1.s COM1$'
+expect_line "$c" '^hv: console input now goes to the hypervisor shell$'
+expect_line "$c" '^sh: vms: vm0: cpus 0-1, 2 vCPUs, 16 MiB, xapic, running, 0 restarts, 0 IPIs dropped$'
+expect_line "$c" '^sh: vms: vm1: cpus 2-3, 2 vCPUs, 16 MiB, xapic, running, 0 restarts, 0 IPIs dropped$'
+expect_line "$c" '^sh: vms: vm1: cpus 2-3, 2 vCPUs, 16 MiB, xapic, ended, '
+expect_line "$c" '^sh: the vCPU commands now address vm1 \(vCPUs 0..1\)$'
+expect_line "$c" '^sh: vCPU 0: cpu2, '
+expect_line "$c" '^sh: vCPU 1: cpu3, '
+expect_line "$c" '^vm1: stopped: from the shell \(stop vm1\)$'
+expect_line "$c" '^vm1: starting again from its modules$'
+expect_count "$c" '^vm1: vmtest: console: ready$' 2
+expect_line "$c" '^vm0: vmtest: console: got "quit"$'
+expect_line "$c" '^vm1: vmtest: console: got "quit"$'
+expect_line "$c" '^vm1: powered off$'
+no_fault_lines "$c"
+
 finish_cases
