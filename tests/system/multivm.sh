@@ -62,7 +62,8 @@ expect_line "$c" '^hv: power off$'
 
 # The console and the shell with two VMs (vmtest's console suite in each, reading lines from its
 # COM1): Ctrl-a c cycles vm0, vm1, the shell; `vms`, `vm 1`, `vcpus`; `stop 1` stops vm1 alone
-# and `start 1` starts it again from its modules while vm0 runs on; then both quit.
+# and `start 1` starts it again from its modules, `reset 1` restarts it, while vm0 runs on; then
+# both quit.
 c=multivm-shell
 boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16 vm1.cpus=2-3 vm1.mem=16" \
 	--guest "$vmtest" --guest-args "test=console" --module "$vmtest:vm=1 test=console" \
@@ -81,7 +82,9 @@ expect_line "$c" '^sh: vCPU 0: cpu2, '
 expect_line "$c" '^sh: vCPU 1: cpu3, '
 expect_line "$c" '^vm1: stopped: from the shell \(stop vm1\)$'
 expect_line "$c" '^vm1: starting again from its modules$'
-expect_count "$c" '^vm1: vmtest: console: ready$' 2
+expect_line "$c" '^vm1: reset$'
+expect_line "$c" '^vm1: restarting from its modules \(restart 1\)$'
+expect_count "$c" '^vm1: vmtest: console: ready$' 3
 expect_line "$c" '^vm0: vmtest: console: got "quit"$'
 expect_line "$c" '^vm1: vmtest: console: got "quit"$'
 expect_line "$c" '^vm1: powered off$'

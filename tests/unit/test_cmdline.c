@@ -206,3 +206,31 @@ TEST(cmdline_match_names)
 	CHECK_EQ(cmdline_match("poweroff", names, 1), -1); /* n limits the search */
 	CHECK_EQ(cmdline_match(NULL, names, 2), -1);
 }
+
+/* A family key ("vm*"): every word that starts with "vm" goes to its set() whole; the others
+ * are looked up as before. */
+static bool set_family(const char *word, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->calls++;
+	snprintf(s->last_value + strlen(s->last_value), sizeof(s->last_value) - strlen(s->last_value),
+		 "[%s]", word);
+	return strcmp(word, "vmbad") != 0;
+}
+
+TEST(cmdline_family_key_takes_whole_words)
+{
+	static const struct cmdline_opt fam[] = {
+		{ "console", set_console, "com1..com4" },
+		{ "vm*", set_family, 0 },
+	};
+	struct seen s = { 0 };
+
+	test_log_clear();
+	CHECK_EQ(cmdline_parse("vm1.cpus=2-3 console=com1 vm.mem=64 vm0 vmbad", fam, 2, &s), 1);
+	CHECK_STR(s.last_value, "[vm1.cpus=2-3][vm.mem=64][vm0][vmbad]");
+	CHECK_EQ(s.calls, 4);
+	CHECK_STR(s.console, "com1");
+	CHECK_STR(test_log_text(), ""); /* set() says itself what is wrong */
+}
