@@ -1,5 +1,6 @@
 /* guest/vm_build.c: see guest/vm_build.h. */
 #include "apic/vioapic.h"
+#include "arch/percpu.h"
 #include "guest/acpi_tables.h"
 #include "guest/layout.h"
 #include "guest/loader.h"
@@ -8,13 +9,12 @@
 #include "lib/acpi_rsdp.h"
 #include "lib/guest_abi.h"
 #include "lib/log.h"
+#include "mm/pmm.h"
 #include "vmx/gmem.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
 #include "vmx/vm_config.h"
 #include "vmx/vmx.h"
-#include "mm/pmm.h"
-#include "arch/percpu.h"
 
 #define MIB (1ul << 20)
 

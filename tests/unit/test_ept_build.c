@@ -123,3 +123,29 @@ TEST(ept_tables_allow_all_and_large_pages_split)
 	CHECK_EQ(fl & (7 << 3), EPT_MT_WB);
 	CHECK(!(fl & EPT_LARGE));
 }
+
+/* Two VMs side by side (README, "Several VMs"): each EPT has its own tables and maps its own
+ * RAM, every page of it into that VM's host range, and nothing past it, though there the other
+ * VM's RAM lies in host memory. */
+TEST(ept_two_vms_each_map_only_their_own_ram)
+{
+	struct ept a = fresh(false, true);
+	struct ept b = { 0, &hv_image, 1, false, true };
+	const uint64_t size = 16 * MIB, hpa_a = 0x40000000, hpa_b = hpa_a + size;
+	uint64_t hpa, fl, sz;
+
+	CHECK(ept_init(&b));
+	CHECK(a.root != b.root);
+	CHECK(ept_map(&a, 0, hpa_a, size, EPT_RWX | EPT_MT_WB));
+	CHECK(ept_map(&b, 0, hpa_b, size, EPT_RWX | EPT_MT_WB));
+	for (uint64_t gpa = 0; gpa < size; gpa += 2 * MIB) {
+		CHECK(ept_lookup(&a, gpa + 8, &hpa, &fl, &sz));
+		CHECK(hpa >= hpa_a && hpa < hpa_a + size);
+		CHECK(ept_lookup(&b, gpa + 8, &hpa, &fl, &sz));
+		CHECK(hpa >= hpa_b && hpa < hpa_b + size);
+	}
+	for (uint64_t gpa = size; gpa < 4 * GIB; gpa += 64 * MIB) {
+		CHECK(!ept_lookup(&a, gpa, &hpa, &fl, &sz)); /* vm b's RAM, as host memory goes */
+		CHECK(!ept_lookup(&b, gpa, &hpa, &fl, &sz));
+	}
+}
