@@ -89,6 +89,20 @@ expect_line "$c" 'Kernel panic - not syncing: sysrq triggered crash'
 expect_line "$c" '^vm0: reset$'
 expect_line "$c" '^vm0: not restarted: vm.restarts=0 reached$'
 
+# Linux on vm0's 2 vCPUs (cpu0-1) beside the APIC test guest on vm1's 2 (cpu2-3), each with its
+# own RAM and devices (README, "Several VMs"): both finish, Linux sees 2 CPUs, and its console
+# lines are vm0's while the test guest's are vm1's.
+c=linux-beside-apictest
+boot_case "$c" --hv-args "$hv vm1.cpus=2-3 vm1.mem=16" --guest "$vmlinux" \
+	--guest-args "console=ttyS0 linuxtest=2" "${bochs[@]}" --cpus 4 --module "$initrd" \
+	--module "$HV_BUILD/guests/apictest.elf:vm=1"
+linux_ok "$c" 2
+powered_off "$c"
+expect_line "$c" '^vm1: apictest: [1-9]\d* passed, 0 failed$'
+expect_line "$c" '^vm1: powered off$'
+expect_no_line "$c" '^vm1: stopped'
+expect_line "$c" '^hv: every VM has ended$'
+
 c=linux-pvh-sandy-bridge
 boot_case "$c" --hv-args "$hv" --guest "$vmlinux" --guest-args "console=ttyS0 linuxtest=2" \
 	"${bochs[@]}" --cpus 2 --model corei7_sandy_bridge_2600k --module "$initrd"
