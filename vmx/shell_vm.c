@@ -195,7 +195,8 @@ static void reset_exits(struct vcpu *v, void *arg)
 
 static void show_exits(struct vcpu *v, void *arg)
 {
-	shell_out("exits vCPU %u: %lu in all", v->id, vcpu_exit_total(v));
+	/* the tick (on the vCPU's own CPU) bounds a count (scripts/bench-linux) */
+	shell_out("exits vCPU %u: %lu in all at TSC %lu", v->id, vcpu_exit_total(v), rdtsc());
 	for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
 		if (v->exits[r])
 			shell_out("exits vCPU %u: %-24s %lu", v->id, vmx_exit_reason_name(r),
