@@ -45,6 +45,7 @@ static void power_up_registers(struct vlapic *vl)
 		vlapic_set_reg(vl, vlapic_lvts[i], APIC_LVT_MASKED);
 	vlapic_timer_stop(vl);
 	vl->timer_mode = 0;
+	vl->esr_pending = 0;
 	vl->ipi_ready = false;
 	vl->level_eoi_ready = false;
 	set_identity(vl);
@@ -118,9 +119,12 @@ int vlapic_highest_isr(const struct vlapic *vl)
 	return vec_highest(vl, APIC_ISR);
 }
 
+/* An error is logged, and shows in ESR after the next write to it (SDM Vol. 3A, 11.5.3: "This
+ * write clears any previously logged errors and updates the ESR with any errors detected since
+ * the last write"; Linux writes ESR before it reads it). */
 void vlapic_set_error(struct vlapic *vl, uint32_t bit)
 {
-	vlapic_set_reg(vl, APIC_ESR, vlapic_reg(vl, APIC_ESR) | bit);
+	vl->esr_pending |= bit;
 }
 
 void vlapic_accept(struct vlapic *vl, uint8_t vector, bool level)

@@ -57,6 +57,8 @@ struct vlapic {
 	uint64_t tsc_deadline; /* IA32_TSC_DEADLINE as last written (0: disarmed) */
 	uint64_t timer_fire;   /* TSC of the next timer interrupt; 0 when no timer runs */
 	uint64_t timer_period; /* one-shot/periodic: TSC ticks of one full count */
+	uint32_t esr_pending;  /* errors seen since the last ESR write, which latches them into
+				* ESR (SDM Vol. 3A, 11.5.3 "Error Handling") */
 	uint8_t timer_mode;    /* the LVT timer mode as last emulated: with APIC-register
 				* virtualization the CPU stores a new LVT before the APIC-write
 				* exit, so the old mode is only known here */

@@ -137,8 +137,9 @@ static void do_write(struct vlapic *vl, const struct reg *r, uint64_t value, uin
 	case K_SVR:
 		write_svr(vl, v & r->mask);
 		break;
-	case K_ESR:
-		vlapic_set_reg(vl, APIC_ESR, 0);
+	case K_ESR: /* latches the errors seen since the last write (vlapic_set_error) */
+		vlapic_set_reg(vl, APIC_ESR, vl->esr_pending);
+		vl->esr_pending = 0;
 		break;
 	case K_ICR_HI:
 		vlapic_set_reg(vl, APIC_ICR_HI, v & r->mask);

@@ -9,6 +9,7 @@
 #include "lib/string.h"
 
 #include "apic/apic_base.h"
+#include "apic/vioapic.h"
 #include "arch/bootinfo.h"
 
 /* RAM is GPA [0, ram_size), all of it backed. The map calls [GUEST_LOW_RAM_END, 1 MiB) reserved
@@ -20,13 +21,17 @@
 #define GUEST_ACPI_END 0xf0000ul        /* every ACPI table lies below */
 #define GUEST_APIC_BASE APIC_BASE_DEFAULT_ADDR /* local APIC page, reserved in the map */
 #define GUEST_APIC_SIZE 0x1000ull
+#define GUEST_IOAPIC_BASE VIOAPIC_BASE /* the I/O APIC's page, reserved in the map */
+#define GUEST_IOAPIC_SIZE VIOAPIC_SIZE
 #define GUEST_RAM_MAX (3072ull << 20)   /* the MMIO hole starts at 3 GiB */
 
-#define GUEST_MEMMAP_MAX 4 /* ranges guest_memmap() writes at most */
+#define GUEST_MEMMAP_MAX 5 /* ranges guest_memmap() writes at most */
 
 /* The memory map the guest is told about, sorted by base: [0, 0x9f000) usable, [0x9f000, 1 MiB)
- * reserved, [1 MiB, ram_size) usable, the local APIC page reserved (ranges that would be empty
- * for a tiny ram_size are left out). Returns the number of ranges written, at most max. */
+ * reserved, [1 MiB, ram_size) usable, the I/O APIC's and the local APIC's pages reserved (the
+ * VM's only MMIO devices: ACPI 6.5, 15 "System Address Map Interfaces", reports device memory
+ * as reserved so an OS does not hand it out; ranges that would be empty for a tiny ram_size are
+ * left out). Returns the number of ranges written, at most max. */
 unsigned guest_memmap(uint64_t ram_size, struct mem_range *out, unsigned max);
 /* The same map as entries of `stride` (>= 20) bytes, each base (u64), length (u64) and type
  * (u32) at offsets 0, 8 and 16, the rest of each entry left as it is: the layout e820 (stride 20), PVH's

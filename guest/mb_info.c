@@ -35,6 +35,7 @@ unsigned guest_memmap(uint64_t ram_size, struct mem_range *out, unsigned max)
 	if (ram_size > GUEST_HIGH_RAM_START)
 		map[n++] = (struct mem_range){ GUEST_HIGH_RAM_START,
 					       ram_size - GUEST_HIGH_RAM_START, MEM_USABLE };
+	map[n++] = (struct mem_range){ GUEST_IOAPIC_BASE, GUEST_IOAPIC_SIZE, MEM_RESERVED };
 	map[n++] = (struct mem_range){ GUEST_APIC_BASE, GUEST_APIC_SIZE, MEM_RESERVED };
 	if (n > max)
 		n = max;

@@ -98,13 +98,39 @@ static void update_irq(struct vuart *u)
 		u->irq(u->irq_ctx, line);
 }
 
+/* The part of the line not handed over yet (all of it, or what followed a shown prompt). */
+static void hand_over_rest(struct vuart *u)
+{
+	u->line[u->len] = 0;
+	u->out(u->out_ctx, u->line + u->shown);
+}
+
+/* The line ends: a new one starts, with nothing shown and nothing typed since. */
+static void line_done(struct vuart *u)
+{
+	u->len = 0;
+	u->shown = 0;
+	u->typed_in_line = false;
+}
+
 void vuart_flush(struct vuart *u)
 {
-	if (!u->len)
+	if (u->len > u->shown)
+		hand_over_rest(u);
+	line_done(u);
+}
+
+/* The guest stopped transmitting (it turned its THRE interrupt off: Linux's 8250 driver does when
+ * its transmit buffer is empty, __stop_tx()) with a line begun and nothing typed since the line
+ * began: that is a prompt (a shell's "/ # ") waiting for input, shown now as a line of its own.
+ * What follows on the same line (the echo of what is typed) is handed over when the line ends;
+ * an echo alone is not shown early, or each key would become a line. */
+static void show_prompt(struct vuart *u)
+{
+	if (u->len <= u->shown || u->typed_in_line)
 		return;
-	u->line[u->len] = 0;
-	u->out(u->out_ctx, u->line);
-	u->len = 0;
+	hand_over_rest(u);
+	u->shown = u->len;
 }
 
 /* Printable bytes and tabs are kept; CR and other control bytes are dropped so a guest cannot move
@@ -112,9 +138,10 @@ void vuart_flush(struct vuart *u)
 static void put_byte(struct vuart *u, uint8_t c)
 {
 	if (c == '\n') {
-		u->line[u->len] = 0;
-		u->out(u->out_ctx, u->line);
-		u->len = 0;
+		/* a line that was all prompt, then Enter alone: nothing more to say */
+		if (!u->shown || u->len > u->shown)
+			hand_over_rest(u);
+		line_done(u);
 		return;
 	}
 	if (c != '\t' && (c < 0x20 || c > 0x7e))
@@ -150,6 +177,8 @@ bool vuart_receive(struct vuart *u, uint8_t byte)
 {
 	/* In loopback the receiver hears only the transmitter (the serial input is cut off). */
 	bool taken = !(u->mcr & MCR_LOOP) && rx_push(u, byte);
+
+	u->typed_in_line = true; /* what the line shows next may be its echo (show_prompt) */
 
 	update_irq(u);
 	return taken;
@@ -243,6 +272,8 @@ static void write_reg(struct vuart *u, unsigned reg, uint8_t v)
 		 * note to IER bit 1; Linux's THRE test relies on it). */
 		if ((v & IER_THRE) && !(u->ier & IER_THRE))
 			u->thre_pending = true;
+		if (!(v & IER_THRE) && (u->ier & IER_THRE))
+			show_prompt(u);
 		u->ier = v & 0x0f;
 		break;
 	case IIR_FCR:

@@ -1,8 +1,10 @@
 /* guest/vuart.h: the VM's COM1, a 16550A as Linux's 8250 driver and simple polled drivers use it
  * (PC16550D data sheet, "Registers"): bytes written to THR leave at once and the hypervisor
  * prints them as lines prefixed with the VM's name; bytes typed on the serial line
- * (lib/console_mux.h) wait in a 64-byte receive FIFO for RBR. Registers: IER (received data,
- * THRE, line status and modem status interrupts), IIR with the data sheet's priorities (line
+ * (lib/console_mux.h) wait in a 64-byte receive FIFO for RBR. A line begun when the guest turns
+ * its THRE interrupt off with nothing typed since the line began (a shell's prompt waiting for
+ * input) is handed over at once, and the rest of that line when it ends. Registers: IER
+ * (received data, THRE, line status and modem status interrupts), IIR with the data sheet's priorities (line
  * status, received data or character timeout, THRE, modem status; reading IIR clears a THRE
  * interrupt it reports) and FIFO bits 7:6 once FCR enables the FIFOs, LCR with DLAB and the
  * divisor latch, MCR with loopback (transmitted bytes come back to RBR, the modem inputs follow
@@ -32,6 +34,8 @@ struct vuart {
 	bool irq_line;      /* the interrupt line as last told */
 	char line[VUART_LINE_MAX + 1];
 	unsigned len;
+	unsigned shown;     /* bytes of line[] already handed over: a prompt (vuart.c, show_prompt) */
+	bool typed_in_line; /* a byte was received since the line began */
 	uint8_t rx[VUART_RX_MAX];
 	unsigned rx_head, rx_count, rx_dropped; /* dropped: typed while the FIFO was full */
 	vuart_line_fn out;

@@ -81,7 +81,13 @@ void exit_xsetbv(struct vcpu *v)
 	uint64_t value = ((v->regs.rdx & 0xffffffff) << 32) | (v->regs.rax & 0xffffffff);
 	struct cpuid_result r = exit_cpuid_guest(v, 0xd, 0);
 
-	if (index != 0 || !xcr0_valid(value, ((uint64_t)r.edx << 32) | r.eax)) {
+	const char *why = index ? "not XCR0" : xcr0_refusal(value, ((uint64_t)r.edx << 32) | r.eax);
+
+	if (why) {
+		static unsigned logged; /* a guest that loops on it (the hostile one) says it 32 times */
+		if (logged++ < 32)
+			log_debug("%s: vCPU %u: XSETBV XCR%u 0x%lx refused (%s) -> #GP", v->vm->name,
+				  v->id, index, value, why);
 		vcpu_inject_gp(v);
 		return;
 	}

@@ -7,6 +7,7 @@
 #include "lib/array.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 #include "mm/phys.h"
 #include "vmx/ept_build.h"
 #include "vmx/msr_policy.h"
@@ -203,7 +204,8 @@ static void reset_exits(struct vcpu *v, void *arg)
 
 static void show_exits(struct vcpu *v, void *arg)
 {
-	shell_out("exits vCPU %u: %lu in all", v->id, vcpu_exit_total(v));
+	/* the tick (on the vCPU's own CPU) bounds a count (scripts/bench-linux) */
+	shell_out("exits vCPU %u: %lu in all at TSC %lu", v->id, vcpu_exit_total(v), rdtsc());
 	for (unsigned r = 0; r <= VMX_EXIT_REASON_MAX; r++)
 		if (v->exits[r])
 			shell_out("exits vCPU %u: %-24s %lu", v->id, vmx_exit_reason_name(r),
@@ -226,8 +228,8 @@ static void cmd_exits(int argc, char **argv)
 			continue;
 		ask(v, reset ? reset_exits : show_exits, 0);
 	}
-	if (reset)
-		shell_out("exit counters reset");
+	if (reset) /* the tick says where a count that starts here begins (scripts/bench-linux) */
+		shell_out("exit counters reset at TSC %lu", rdtsc());
 }
 
 static void cmd_mem(int argc, char **argv)

@@ -8,17 +8,24 @@ static bool together(uint64_t value, uint64_t group)
 	return (value & group) == 0 || (value & group) == group;
 }
 
-bool xcr0_valid(uint64_t value, uint64_t supported)
+const char *xcr0_refusal(uint64_t value, uint64_t supported)
 {
 	if (!(value & XCR0_X87))
-		return false;
+		return "x87 clear";
 	if ((value & XCR0_AVX) && !(value & XCR0_SSE))
-		return false;
+		return "AVX without SSE";
 	if (!together(value, XCR0_AVX512) || ((value & XCR0_AVX512) && !(value & XCR0_AVX)))
-		return false;
+		return "AVX-512 bits not all equal, or without AVX";
 	if (!together(value, XCR0_MPX) || !together(value, XCR0_AMX))
-		return false;
+		return "MPX or AMX bits not equal";
 	if (value & XCR0_SUPERVISOR)
-		return false;
-	return !(value & ~supported);
+		return "a supervisor component";
+	if (value & ~supported)
+		return "a component CPUID.(0DH,0) does not show";
+	return 0;
+}
+
+bool xcr0_valid(uint64_t value, uint64_t supported)
+{
+	return !xcr0_refusal(value, supported);
 }

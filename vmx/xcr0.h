@@ -28,5 +28,7 @@
  * three AVX-512 bits not all equal, or set without AVX; the two MPX bits or the two AMX bits not
  * equal; a supervisor component; anything not supported. */
 bool xcr0_valid(uint64_t value, uint64_t supported);
+/* Why xcr0_valid() is false, in a few words; NULL when it is true. */
+const char *xcr0_refusal(uint64_t value, uint64_t supported);
 
 #endif

@@ -26,14 +26,21 @@ hv="on_exit=poweroff vm.mem=192"
 # clocksource, KVM's signature found, no #GP on an MSR it
 # reads unchecked, and its own checks passed.
 linux_ok() {
-	local c=$1 n=$2
+	local c=$1 n=$2 x2apic=${3:-switched}
 	expect_line "$c" 'vm0: \[ *[0-9.]+\] Hypervisor detected: KVM$'
 	# Linux prints "Detected X MHz TSC" only where it differs from the processor's MHz (0x16)
 	expect_line "$c" 'vm0: \[ *[0-9.]+\] tsc: Detected [0-9.]+ MHz processor$'
 	expect_line "$c" 'vm0: \[ *[0-9.]+\] clocksource: Switched to clocksource tsc$'
 	expect_line "$c" 'vm0: \[ *[0-9.]+\] TSC deadline timer available$'
 	expect_line "$c" "vm0: \\[ *[0-9.]+\\] smp: Brought up 1 node, $n CPUs?\$"
-	expect_line "$c" 'vm0: \[ *[0-9.]+\] x2apic enabled$'
+	if [[ $x2apic == firmware ]]; then
+		# vm.apic=x2apic: the firmware's x2APIC kept, never switched (nor turned off)
+		expect_line "$c" 'vm0: \[ *[0-9.]+\] x2apic: enabled by BIOS, switching to x2apic ops$'
+		expect_no_line "$c" 'vm0: \[ *[0-9.]+\] (x2apic enabled|x2apic: IRQ remapping|x2apic disabled)'
+		expect_line "$c" 'linuxtest: dmesg: .*Switched APIC routing to (physical|cluster) x2apic\.$'
+	else
+		expect_line "$c" 'vm0: \[ *[0-9.]+\] x2apic enabled$'
+	fi
 	expect_no_line "$c" '(PIT calibration|Fast TSC calibration|Refined TSC clocksource calibration|against PIT|tsc_early_khz|unchecked MSR access)'
 	expect_no_line "$c" '(PANIC|EXCEPTION|design rule|vm0: stopped: (?!every vCPU halted))'
 	expect_count "$c" "linuxtest: ok: nproc is $n\$" 1
@@ -41,6 +48,9 @@ linux_ok() {
 	expect_no_line "$c" 'linuxtest: FAILED'
 	# the platform's devices as Linux found them
 	expect_line "$c" 'vm0: \[ *[0-9.]+\] ACPI: Interpreter enabled$'
+	# the VM's MMIO devices reserved in its memory map (e820 or PVH's, as Linux prints it)
+	expect_line "$c" 'BIOS-e820: \[mem 0x00000000fec00000-0x00000000fec00fff\] reserved$'
+	expect_line "$c" 'BIOS-e820: \[mem 0x00000000fee00000-0x00000000fee00fff\] reserved$'
 	expect_line "$c" 'vm0: \[ *[0-9.]+\] ACPI: Using IOAPIC for interrupt routing$'
 	expect_line "$c" 'vm0: \[ *[0-9.]+\] serial8250: ttyS0 at I/O 0x3f8 \(irq = 4, base_baud = 115200\) is a 16550A$'
 	expect_line "$c" 'vm0: \[ *[0-9.]+\] rtc_cmos rtc_cmos: setting system clock to 2026-'
@@ -72,6 +82,9 @@ boot_case "$c" --hv-args "$hv loglevel=debug" --guest "$vmlinux" \
 linux_ok "$c" 4
 switched_each "$c" 4
 powered_off "$c"
+# /init's prompt (no newline after it) showed before anything was typed: the serial script
+# waited for it
+expect_line "$c" '^vm0: linuxtest> $'
 # the typed line reached the shell through the tty, and the shell's answer came back: only
 # the shell computes 42 (the tty's echo shows the line as typed)
 expect_line "$c" 'vm0: \[ *[0-9.]+\] linuxtest: typed: echo typed\$\(\(6\*7\)\)back$'
@@ -103,10 +116,16 @@ expect_line "$c" '^vm1: powered off$'
 expect_no_line "$c" '^vm1: stopped'
 expect_line "$c" '^hv: every VM has ended$'
 
+# vm.apic=x2apic-locked: every vCPU starts in x2APIC mode, reported locked; Linux finds it
+# enabled by firmware and keeps it on each CPU (no vCPU leaves it: the hypervisor's debug line
+# for each mode change, and its #GP for a locked one, never appear)
 c=linux-pvh-sandy-bridge
-boot_case "$c" --hv-args "$hv" --guest "$vmlinux" --guest-args "console=ttyS0 linuxtest=2" \
-	"${bochs[@]}" --cpus 2 --model corei7_sandy_bridge_2600k --module "$initrd"
-linux_ok "$c" 2
+boot_case "$c" --hv-args "$hv vm.apic=x2apic-locked loglevel=debug" --guest "$vmlinux" \
+	--guest-args "console=ttyS0 linuxtest=2" "${bochs[@]}" --cpus 2 \
+	--model corei7_sandy_bridge_2600k --module "$initrd"
+linux_ok "$c" 2 firmware
+expect_no_line "$c" 'vm0: vCPU [0-9]+: APIC x2APIC ->'
+expect_no_line "$c" 'vm0: vCPU [0-9]+: WRMSR IA32_APIC_BASE .* refused'
 powered_off "$c"
 
 finish_cases

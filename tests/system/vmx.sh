@@ -68,10 +68,16 @@ vmtest_case() { # NAME CPUS SUITE [HV-ARGS...]
 	expect_line "$c" '^vm0: powered off$'
 	no_fault_lines "$c"
 }
-vmtest_case bochs-vmtest-xsetbv 4 xsetbv
+# At loglevel=debug the hypervisor says why each impossible XCR0 was refused (the guest got #GP).
+vmtest_case bochs-vmtest-xsetbv 4 xsetbv loglevel=debug
+expect_line bochs-vmtest-xsetbv '^vm0: vCPU [0-3]: XSETBV XCR0 0x[0-9a-f]+ refused \(x87 clear\) -> #GP$'
+expect_line bochs-vmtest-xsetbv '^vm0: vCPU [0-3]: XSETBV XCR0 0x[0-9a-f]+ refused \(AVX without SSE\) -> #GP$'
 # The I/O APIC end to end (level delivery, remote IRR, EOI), with and without virtual-interrupt
-# delivery (the EOI-exit bitmap, or EOI exits).
-vmtest_case bochs-vmtest-ioapic 2 ioapic vm.testdev=on
+# delivery (the EOI-exit bitmap, or EOI exits); its bad entries (a reserved delivery mode, a
+# vector below 16) get what the hardware does, and at loglevel=debug the hypervisor says so.
+vmtest_case bochs-vmtest-ioapic 2 ioapic vm.testdev=on loglevel=debug
+expect_line bochs-vmtest-ioapic '^ioapic: pin 14: reserved delivery mode 3: nothing is sent$'
+expect_line bochs-vmtest-ioapic '^ioapic: pin 14: vector 5 is below 16: the local APIC will report an illegal vector$'
 vmtest_case bochs-vmtest-ioapic-apicv-off 2 ioapic vm.testdev=on apicv=off
 vmtest_case bochs-vmtest-xsetbv-apicv-off 4 xsetbv apicv=off
 vmtest_case bochs-vmtest-cpl3 4 cpl3

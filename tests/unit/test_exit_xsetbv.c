@@ -5,6 +5,7 @@
 #include "lib/array.h"
 #include "tests/unit/fake_hw.h"
 #include "tests/unit/fake_vmcs.h"
+#include "tests/unit/log_capture.h"
 #include "tests/unit/test.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs_fields.h"
@@ -98,4 +99,21 @@ TEST(exit_xsetbv_follows_the_guests_cpuid)
 	v->regs.rax = 7;
 	exit_xsetbv(v);
 	check_gp();
+}
+
+/* At loglevel=debug the hypervisor says why (a kernel that tries an impossible XCR0 finds it in
+ * the log): the reason is the rule the value broke. */
+TEST(exit_xsetbv_says_why_it_refused)
+{
+	CHECK_STR(xcr0_refusal(XCR0_SSE, ALL_USER), "x87 clear");
+	CHECK_STR(xcr0_refusal(XCR0_X87 | XCR0_AVX, ALL_USER), "AVX without SSE");
+	CHECK_STR(xcr0_refusal(XCR0_X87 | XCR0_SSE | XCR0_AVX, XCR0_X87 | XCR0_SSE),
+		  "a component CPUID.(0DH,0) does not show");
+	CHECK(!xcr0_refusal(XCR0_X87 | XCR0_SSE, ALL_USER));
+	test_log_clear();
+	xsetbv_vcpu(0, 1 | (1ull << 8));
+	check_gp();
+	CHECK(test_log_find("vCPU 0: XSETBV XCR0 0x101 refused (a supervisor component) -> #GP"));
+	xsetbv_vcpu(1, 7);
+	CHECK(test_log_find("XSETBV XCR1 0x7 refused (not XCR0) -> #GP"));
 }

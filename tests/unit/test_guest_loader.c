@@ -214,13 +214,13 @@ TEST(loader_mb1_info_fields_memory_map_and_modules)
 	CHECK(!memcmp(test_ram_at(0x104000, 3), "env", 3));
 
 	/* the memory map, entry by entry: size 20, base, length, type */
-	static const uint64_t want[4][3] = {
+	static const uint64_t want[5][3] = {
 		{ 0, 0x9f000, 1 }, { 0x9f000, 0x61000, 2 }, { 0x100000, RAM - MIB, 1 },
-		{ 0xfee00000, 0x1000, 2 },
+		{ 0xfec00000, 0x1000, 2 }, { 0xfee00000, 0x1000, 2 },
 	};
-	CHECK_EQ(test_ram_u32(i + 44), 4 * 24);
+	CHECK_EQ(test_ram_u32(i + 44), 5 * 24);
 	uint64_t mm = test_ram_u32(i + 48);
-	for (unsigned n = 0; n < 4; n++, mm += 24) {
+	for (unsigned n = 0; n < 5; n++, mm += 24) {
 		CHECK_EQ(test_ram_u32(mm), 20);
 		CHECK_EQ(test_ram_u64(mm + 4), want[n][0]);
 		CHECK_EQ(test_ram_u64(mm + 12), want[n][1]);
@@ -230,7 +230,7 @@ TEST(loader_mb1_info_fields_memory_map_and_modules)
 	CHECK(test_ram_u32(i + 16) > 0x104003 && test_ram_u32(i + 24) > 0x104003 &&
 	      test_ram_u32(i + 48) > 0x104003);
 	CHECK(e.info_gpa + e.info_len <= RAM);
-	CHECK(test_ram_u32(i + 48) + 96 <= e.info_gpa);
+	CHECK(test_ram_u32(i + 48) + 5 * 24 <= e.info_gpa);
 }
 
 TEST(loader_mb1_without_modules_or_cmdline)
@@ -280,13 +280,14 @@ static void check_mb2_tags(const struct guest_entry *e)
 		uint32_t type = test_ram_u32(t), size = test_ram_u32(t + 4);
 		CHECK_EQ(type, types[n]);
 		if (type == 6) {
-			CHECK_EQ(size, 16 + 4 * 24);
+			CHECK_EQ(size, 16 + 5 * 24);
 			CHECK_EQ(test_ram_u32(t + 8), 24);
 			CHECK_EQ(test_ram_u32(t + 12), 0);
 			CHECK_EQ(test_ram_u64(t + 16 + 2 * 24), 0x100000);
 			CHECK_EQ(test_ram_u64(t + 16 + 2 * 24 + 8), RAM - MIB);
 			CHECK_EQ(test_ram_u32(t + 16 + 2 * 24 + 16), 1);
-			CHECK_EQ(test_ram_u64(t + 16 + 3 * 24), 0xfee00000);
+			CHECK_EQ(test_ram_u64(t + 16 + 3 * 24), 0xfec00000);
+			CHECK_EQ(test_ram_u64(t + 16 + 4 * 24), 0xfee00000);
 		}
 		if (type == 4) {
 			CHECK_EQ(test_ram_u32(t + 8), 636);
@@ -311,7 +312,8 @@ static void check_mb2_parse(const struct guest_entry *e)
 	static struct boot_info bi;
 	static const struct mem_range want[] = {
 		{ 0, 0x9f000, MEM_USABLE }, { 0x9f000, 0x61000, MEM_RESERVED },
-		{ 0x100000, RAM - MIB, MEM_USABLE }, { 0xfee00000, 0x1000, MEM_RESERVED },
+		{ 0x100000, RAM - MIB, MEM_USABLE }, { 0xfec00000, 0x1000, MEM_RESERVED },
+		{ 0xfee00000, 0x1000, MEM_RESERVED },
 	};
 
 	memset(&bi, 0, sizeof(bi));
@@ -329,8 +331,8 @@ static void check_mb2_parse(const struct guest_entry *e)
 	CHECK_STR(bi.mods[1].cmdline, "");
 	CHECK_EQ(bi.basic_mem_lower_kib, 636);
 	CHECK_EQ(bi.basic_mem_upper_kib, (RAM - MIB) / 1024);
-	CHECK_EQ(bi.mem_count, 4);
-	for (unsigned i = 0; i < 4 && i < bi.mem_count; i++) {
+	CHECK_EQ(bi.mem_count, 5);
+	for (unsigned i = 0; i < 5 && i < bi.mem_count; i++) {
 		CHECK_EQ(bi.mem[i].base, want[i].base);
 		CHECK_EQ(bi.mem[i].len, want[i].len);
 		CHECK_EQ(bi.mem[i].type, want[i].type);
@@ -755,16 +757,18 @@ TEST(loader_guest_memmap)
 {
 	struct mem_range r[GUEST_MEMMAP_MAX];
 
-	CHECK_EQ(guest_memmap(64 * MIB, r, GUEST_MEMMAP_MAX), 4);
+	CHECK_EQ(guest_memmap(64 * MIB, r, GUEST_MEMMAP_MAX), 5);
 	CHECK(range_is(&r[0], 0, 0x9f000, MEM_USABLE));
 	CHECK(range_is(&r[1], 0x9f000, 0x61000, MEM_RESERVED));
 	CHECK(range_is(&r[2], 0x100000, 63 * MIB, MEM_USABLE));
-	CHECK(range_is(&r[3], 0xfee00000, 0x1000, MEM_RESERVED));
-	CHECK_EQ(guest_memmap(3ull << 30, r, GUEST_MEMMAP_MAX), 4);
+	CHECK(range_is(&r[3], 0xfec00000, 0x1000, MEM_RESERVED)); /* the I/O APIC */
+	CHECK(range_is(&r[4], 0xfee00000, 0x1000, MEM_RESERVED)); /* the local APIC */
+	CHECK_EQ(guest_memmap(3ull << 30, r, GUEST_MEMMAP_MAX), 5);
 	CHECK(range_is(&r[2], 0x100000, (3ull << 30) - MIB, MEM_USABLE));
 	CHECK_EQ(guest_memmap(64 * MIB, r, 2), 2); /* never more than asked for */
 	CHECK(range_is(&r[1], 0x9f000, 0x61000, MEM_RESERVED));
-	CHECK_EQ(guest_memmap(0x80000, r, GUEST_MEMMAP_MAX), 3); /* no RAM above 1 MiB */
+	CHECK_EQ(guest_memmap(0x80000, r, GUEST_MEMMAP_MAX), 4); /* no RAM above 1 MiB */
 	CHECK(range_is(&r[0], 0, 0x80000, MEM_USABLE));
-	CHECK(range_is(&r[2], 0xfee00000, 0x1000, MEM_RESERVED));
+	CHECK(range_is(&r[2], 0xfec00000, 0x1000, MEM_RESERVED));
+	CHECK(range_is(&r[3], 0xfee00000, 0x1000, MEM_RESERVED));
 }

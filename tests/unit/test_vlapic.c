@@ -389,10 +389,12 @@ TEST(vlapic_mmio_reserved_sets_esr_illegal_register)
 	setup_xapic(&vl, 1);
 	CHECK_EQ(vlapic_reg(&vl, APIC_ESR), 0);
 	CHECK_EQ(vlapic_mmio_read(&vl, 0x040, 0, &v), VLAPIC_IGNORED);
+	wr(&vl, APIC_ESR, 0, 0); /* the write latches the error */
 	CHECK(vlapic_reg(&vl, APIC_ESR) & (1u << 7));
 	wr(&vl, APIC_ESR, 0, 0);
 	CHECK_EQ(vlapic_reg(&vl, APIC_ESR), 0);
 	CHECK_EQ(vlapic_mmio_write(&vl, 0x3a0, 1, 0), VLAPIC_IGNORED);
+	wr(&vl, APIC_ESR, 0, 0);
 	CHECK(vlapic_reg(&vl, APIC_ESR) & (1u << 7));
 }
 
@@ -525,18 +527,20 @@ TEST(vlapic_svr_software_disable_masks_lvts)
 	CHECK_EQ(rd(&vl, APIC_LVT_TIMER, 0), 0x00020041);
 }
 
-TEST(vlapic_esr_write_clears)
+TEST(vlapic_esr_write_latches_the_errors_seen_since_the_last)
 {
 	struct vlapic vl;
 
 	setup_xapic(&vl, 1);
 	vlapic_accept(&vl, 7, false);
-	CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 6);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0); /* logged, not shown before a write (SDM 11.5.3) */
 	wr(&vl, APIC_ESR, 0xffffffff, 0);
-	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 6); /* the write latched it */
+	wr(&vl, APIC_ESR, 0, 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0); /* and the next one clears it */
 	vlapic_accept(&vl, 15, false);
 	wr(&vl, APIC_ESR, 0, 0);
-	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 6);
 }
 
 TEST(vlapic_mmio_eoi_nested)
@@ -671,19 +675,21 @@ TEST(vlapic_icr_illegal_vector)
 	for (unsigned v = 0; v < 16; v++) {
 		send_mmio(&vl, 0x4000 | v);
 		CHECK(!vl.ipi_ready);
+		wr(&vl, APIC_ESR, 0, 0); /* latches what was logged (SDM 11.5.3) */
 		CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 5);
-		wr(&vl, APIC_ESR, 0, 0);
 		send_mmio(&vl, 0x4000 | (VLAPIC_DM_LOWEST << 8) | v);
 		CHECK(!vl.ipi_ready);
-		CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 5);
 		wr(&vl, APIC_ESR, 0, 0);
+		CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 5);
 	}
 	send_mmio(&vl, 0x4000 | 16);
 	CHECK(vl.ipi_ready);
 	CHECK_EQ(vl.ipi.vector, 16);
+	wr(&vl, APIC_ESR, 0, 0);
 	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
 	send_mmio(&vl, 0x4000 | (VLAPIC_DM_INIT << 8)); /* INIT's vector is ignored */
 	CHECK(vl.ipi_ready);
+	wr(&vl, APIC_ESR, 0, 0);
 	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
 }
 
@@ -787,8 +793,10 @@ TEST(vlapic_x2apic_msr_writes_and_reserved_bits)
 
 	/* ESR: only 0 */
 	vlapic_accept(&vl, 2, false);
-	CHECK_EQ(msr_rd(&vl, 0x828, 0), 1u << 6);
+	CHECK_EQ(msr_rd(&vl, 0x828, 0), 0); /* logged, shown after a write */
 	CHECK_EQ(vlapic_msr_write(&vl, 0x828, 1, 0), VLAPIC_GP);
+	CHECK_EQ(msr_rd(&vl, 0x828, 0), 0); /* a refused write latches nothing */
+	CHECK_EQ(vlapic_msr_write(&vl, 0x828, 0, 0), VLAPIC_OK);
 	CHECK_EQ(msr_rd(&vl, 0x828, 0), 1u << 6);
 	CHECK_EQ(vlapic_msr_write(&vl, 0x828, 0, 0), VLAPIC_OK);
 	CHECK_EQ(msr_rd(&vl, 0x828, 0), 0);
@@ -878,6 +886,7 @@ TEST(vlapic_x2apic_icr_and_self_ipi)
 	CHECK(vl.ipi.level_deassert);
 	CHECK_EQ(send_msr(&vl, 0x830, 0x0000000200004005ull), VLAPIC_OK);
 	CHECK(!vl.ipi_ready);
+	CHECK_EQ(vlapic_msr_write(&vl, 0x828, 0, 0), VLAPIC_OK);
 	CHECK_EQ(msr_rd(&vl, 0x828, 0), 1u << 5);
 
 	/* SELF IPI */
@@ -1052,7 +1061,7 @@ TEST(vlapic_accept_illegal_vectors)
 		vlapic_accept(&vl, (uint8_t)v, v & 1);
 		CHECK(reg256_empty(&vl, APIC_IRR));
 		CHECK(reg256_empty(&vl, APIC_TMR));
-		CHECK_EQ(vlapic_reg(&vl, APIC_ESR), 1u << 6);
+		CHECK_EQ(vl.esr_pending, 1u << 6);
 		CHECK_EQ(vlapic_deliverable(&vl), -1);
 	}
 	setup_xapic(&vl, 0);
@@ -1349,6 +1358,8 @@ TEST(vlapic_apic_write_emulation_registers)
 	apic_write(&vl, APIC_LVT_LINT0, 0xffffffff, 0);
 	CHECK_EQ(rd(&vl, APIC_LVT_LINT0, 0), 0x1a7ff);
 	vlapic_accept(&vl, 4, false);
+	apic_write(&vl, APIC_ESR, 0x40, 0); /* the write latches the logged error, whatever it wrote */
+	CHECK_EQ(rd(&vl, APIC_ESR, 0), 1u << 6);
 	apic_write(&vl, APIC_ESR, 0x40, 0);
 	CHECK_EQ(rd(&vl, APIC_ESR, 0), 0);
 	apic_write(&vl, APIC_LVT_LINT0, 0x700, 0);

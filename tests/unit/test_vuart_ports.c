@@ -171,3 +171,55 @@ TEST(vuart_receive_fifo)
 	io_ports_write(&t, 0x3fb, 1, 0x03, &claimed);
 	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 0); /* the FIFO's first byte */
 }
+
+/* A shell's prompt: the guest writes it, then turns its THRE interrupt off (Linux's 8250 driver
+ * with an empty transmit buffer) and waits for input. The prompt is shown then, without its
+ * line's end; the echo of what is typed after it comes with the line's end, once. */
+TEST(vuart_shows_a_prompt_when_the_guest_stops_sending)
+{
+	struct io_ports t = { .count = 0 };
+	struct vuart u;
+	struct lines l = { 0, "" };
+	bool claimed;
+
+	vuart_init(&u, take_line, &l);
+	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
+	io_ports_register(&t, &r);
+	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed); /* IER: received data, THRE */
+	send(&t, "/ # ");
+	CHECK_EQ(l.n, 0);
+	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed); /* THRE off: nothing more to send */
+	CHECK_EQ(l.n, 1);
+	CHECK_STR(l.last, "/ # ");
+	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed); /* no THRE change: nothing again */
+	CHECK_EQ(l.n, 1);
+	/* typed "ls": each key's echo goes out and THRE goes off again, but an echo is no prompt */
+	CHECK(vuart_receive(&u, 'l'));
+	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed);
+	send(&t, "l");
+	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed);
+	CHECK(vuart_receive(&u, 's'));
+	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed);
+	send(&t, "s");
+	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed);
+	CHECK_EQ(l.n, 1);
+	send(&t, "\r\n");
+	CHECK_EQ(l.n, 2);
+	CHECK_STR(l.last, "ls");
+	/* the next prompt is a new line: shown again; Enter alone then adds nothing */
+	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed);
+	send(&t, "/ # ");
+	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed);
+	CHECK_EQ(l.n, 3);
+	CHECK_STR(l.last, "/ # ");
+	CHECK(vuart_receive(&u, '\r'));
+	send(&t, "\r\n");
+	CHECK_EQ(l.n, 3);
+	/* a shown prompt is not shown again when the VM stops */
+	send(&t, "/ # ");
+	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed);
+	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed);
+	CHECK_EQ(l.n, 4);
+	vuart_flush(&u);
+	CHECK_EQ(l.n, 4);
+}

@@ -1,7 +1,8 @@
 /* tests/guests/vmtest/ioapic.c: the VM's I/O APIC end to end (apic/vioapic.c, vmx/vm_ioapic.c), its
  * input line driven through vm.testdev=on's port 0x2000 + pin: a level-triggered entry delivers,
  * holds remote IRR while the handler runs, and the local APIC's EOI clears it; a line still
- * asserted at the EOI delivers again; a masked entry delivers nothing until unmasked. vCPU 0,
+ * asserted at the EOI delivers again; a masked entry delivers nothing until unmasked; a reserved
+ * delivery mode sends nothing and a vector below 16 is an illegal vector at the APIC. vCPU 0,
  * xAPIC mode; needs vm.testdev=on, so `all` does not run it. */
 #include "tests/guests/lib/apic.h"
 #include "tests/guests/lib/check.h"
@@ -81,6 +82,23 @@ void suite_ioapic(void)
 		;
 	irq_disable();
 	check_hex("ioapic.unmasked", "deliveries after unmasking the asserted line", hits, 1);
+	outb(LINE_PORT, 0);
+
+	/* Bad entries get what the hardware does (the hypervisor says so at loglevel=debug): a
+	 * reserved delivery mode (3) sends nothing; a fixed vector below 16 reaches the local APIC,
+	 * which takes no interrupt and sets ESR's "received illegal vector" (SDM Vol. 3A, 11.5.3). */
+	ioapic_write(RTE_LO, (3u << 8) | VEC);
+	hits = 0, lower_after = 1;
+	raise_line();
+	outb(LINE_PORT, 0);
+	check_hex("ioapic.reserved_mode", "deliveries with delivery mode 3 (reserved)", hits, 0);
+	apic_write(APIC_ESR, 0);
+	ioapic_write(RTE_LO, 5); /* fixed, edge, vector 5 (#BR's): a fault here fails the suite */
+	raise_line();
+	outb(LINE_PORT, 0);
+	apic_write(APIC_ESR, 0); /* a write latches the errors seen since the last one */
+	check_hex("ioapic.illegal_vector", "ESR after vector 5 from the I/O APIC",
+		  apic_read(APIC_ESR) & 0x40, 0x40);
 	ioapic_write(RTE_LO, RTE_MASKED);
 	trap_set_hook(VEC, 0);
 }
