@@ -117,6 +117,8 @@ KERNEL_C_SRCS := \
 	vmx/vapic_msr.c \
 	vmx/exit_apic.c \
 	vmx/shell_vm.c \
+	vmx/gdb_vm.c \
+	vmx/gdb_vcpu.c \
 	vmx/exit.c \
 	vmx/ept.c \
 	vmx/vm.c \

@@ -12,6 +12,11 @@ void gdb_rx_init(struct gdb_rx *rx)
 	rx->buf[0] = 0;
 }
 
+bool gdb_rx_busy(const struct gdb_rx *rx)
+{
+	return rx->state != RX_IDLE;
+}
+
 int gdb_hexval(char c)
 {
 	if (c >= '0' && c <= '9')

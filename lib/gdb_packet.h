@@ -40,6 +40,9 @@ void gdb_rx_init(struct gdb_rx *rx);
  * dropped; a '$' inside a packet starts a new one (GDB resent after a lost byte). */
 enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t c);
 
+/* Whether a packet has begun and not yet ended (the caller may wait for the rest of it). */
+bool gdb_rx_busy(const struct gdb_rx *rx);
+
 /* Frames `payload` (n bytes) as `$...#cc` into out (size bytes): '$', '#', '}' and '*' escaped,
  * runs of 4 or more equal bytes run-length encoded (never with the counts that would make '#'
  * or '$', GDB manual E.1). The framed length, or 0 when out is too small. */
