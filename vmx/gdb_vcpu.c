@@ -12,6 +12,7 @@
 
 #define VEC_DB 1
 #define VEC_BP 3
+#define RFLAGS_TF (1ul << 8)
 #define RFLAGS_RF (1ul << 16)
 #define DR6_B0_3 0xfull
 #define DR6_BS (1ull << 14)
@@ -125,15 +126,24 @@ void gdb_vcpu_long_mode(struct vcpu *v, void *arg)
 	r->ok = v->launched && exit_code_bits() == 64;
 }
 
+static void end_step(struct vcpu *v)
+{
+	v->gdb_step = false;
+	if (v->gdb_step_tf)
+		vmcs_write_natural(VMCS_GUEST_RFLAGS,
+				   vmcs_read_natural(VMCS_GUEST_RFLAGS) & ~RFLAGS_TF);
+	else
+		vcpu_set_proc_controls(v, v->proc_ctl & ~PROC_MONITOR_TRAP);
+	v->gdb_step_tf = false;
+}
+
 void gdb_vcpu_intercept(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
 	vmcs_write32(VMCS_EXCEPTION_BITMAP, r->ok ? (1u << VEC_DB) | (1u << VEC_BP) : 0);
-	if (!r->ok && v->gdb_step) {
-		v->gdb_step = false;
-		vcpu_set_proc_controls(v, v->proc_ctl & ~PROC_MONITOR_TRAP);
-	}
+	if (!r->ok && v->gdb_step)
+		end_step(v);
 }
 
 /* DR0-3 are not in the VMCS: VM entries and exits leave them alone, so the values written here
@@ -152,34 +162,53 @@ void gdb_vcpu_set_hw(struct vcpu *v, void *arg)
 	r->ok = true;
 }
 
+static bool cpu_has_mtf(void)
+{
+	const struct vmx_caps *c = vmx_host_caps();
+	uint64_t allowed1 = (c->has_true ? c->true_proc : c->procbased) >> 32;
+
+	return allowed1 & PROC_MONITOR_TRAP;
+}
+
+/* Without the monitor trap flag (Bochs' Skylake-X, Haswell and Sandy Bridge models offer none)
+ * the step is the guest's own trap flag with #DB intercepted: the instruction traps after it
+ * ran (SDM Vol. 3B, 18.3.1.4 "Single-Step Exception Condition"). */
 void gdb_vcpu_arm_step(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
-	const struct vmx_caps *c = vmx_host_caps();
-	uint64_t allowed = (c->has_true ? c->true_proc : c->procbased) >> 32;
 
-	r->ok = allowed & PROC_MONITOR_TRAP;
-	if (!r->ok)
-		return;
+	r->ok = true;
 	v->gdb_step = true;
-	vcpu_set_proc_controls(v, v->proc_ctl | PROC_MONITOR_TRAP);
+	v->gdb_step_tf = !cpu_has_mtf();
+	if (!v->gdb_step_tf) {
+		vcpu_set_proc_controls(v, v->proc_ctl | PROC_MONITOR_TRAP);
+		return;
+	}
+	vmcs_write_natural(VMCS_GUEST_RFLAGS, vmcs_read_natural(VMCS_GUEST_RFLAGS) | RFLAGS_TF);
+	/* An entry with blocking by STI or MOV SS and TF set must have BS pending (SDM Vol. 3C,
+	 * 27.3.1.5 "Checks on Guest Non-Register State"): the step then ends where it began. */
+	if (vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) & (BLOCKING_STI | BLOCKING_MOVSS))
+		vmcs_write_natural(VMCS_GUEST_PENDING_DBG,
+				   vmcs_read_natural(VMCS_GUEST_PENDING_DBG) | DR6_BS);
 }
 
+/* Only with MTF: with TF, blocking by STI would need BS pending (above), which ends the step
+ * before it begins. */
 void gdb_vcpu_before_step(struct vcpu *v)
 {
 	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 
-	if ((vmcs_read_natural(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+	if (!v->gdb_step_tf && (vmcs_read_natural(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
 	    !(intr & (BLOCKING_STI | BLOCKING_MOVSS)))
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr | BLOCKING_STI);
 }
+
 
 void gdb_vcpu_exit_mtf(struct vcpu *v)
 {
 	if (!v->gdb_step)
 		return; /* a step that detach cancelled: nothing to report */
-	v->gdb_step = false;
-	vcpu_set_proc_controls(v, v->proc_ctl & ~PROC_MONITOR_TRAP);
+	end_step(v);
 	gdb_vm_vcpu_stopped(v, &(struct gdb_stop){ GDB_STOP_STEP, v->id, 0, false });
 }
 
@@ -225,6 +254,11 @@ static void debug_exception(struct vcpu *v)
 	uint64_t q = vmcs_read_natural(VMCS_EXIT_QUALIFICATION);
 	struct gdb_stop st = { GDB_STOP_HWBREAK, v->id, 0, false };
 
+	if (v->gdb_step && v->gdb_step_tf && (q & DR6_BS)) {
+		end_step(v);
+		gdb_vm_vcpu_stopped(v, &(struct gdb_stop){ GDB_STOP_STEP, v->id, 0, false });
+		return;
+	}
 	if (gdb_vm_hw_hit(v->vm, q & DR6_B0_3, &st)) {
 		if (st.kind == GDB_STOP_HWBREAK)
 			vmcs_write_natural(VMCS_GUEST_RFLAGS,

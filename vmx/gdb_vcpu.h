@@ -37,17 +37,17 @@ void gdb_vcpu_intercept(struct vcpu *v, void *req);
 /* DR0-3 and the guest's DR7 from req->bps. */
 void gdb_vcpu_set_hw(struct vcpu *v, void *req);
 /* Arms one instruction's step with the monitor trap flag (SDM Vol. 3C, 26.5.2 "Monitor Trap
- * Flag"); req->ok false when the CPU has no MTF. */
+ * Flag"), or RFLAGS.TF where the CPU has no MTF. */
 void gdb_vcpu_arm_step(struct vcpu *v, void *req);
 
 /* Exit handlers (vmx/exit.c). An exception exit for vector 1 or 3: true when it was handled
  * here (a stop for GDB, or the guest's own #BP/#DB given back to it). */
 bool gdb_vcpu_exception(struct vcpu *v, uint32_t intr_info);
 void gdb_vcpu_exit_mtf(struct vcpu *v);
-/* Before the VM entry of a step (vmx/vcpu.c): interrupts are held off for that instruction by
- * "blocking by STI" when RFLAGS.IF is set, so the step does not land in an interrupt handler
- * (SDM Vol. 3C, 25.4.2 "Guest Non-Register State"; the entry checks of 27.3.1.5 allow it only
- * with IF set). */
+/* Before the VM entry of a step (vmx/vcpu.c): with MTF, interrupts are held off for that
+ * instruction by "blocking by STI" when RFLAGS.IF is set, so the step does not land in an
+ * interrupt handler (SDM Vol. 3C, 25.4.2 "Guest Non-Register State"; the entry checks of
+ * 27.3.1.5 allow it only with IF set). */
 void gdb_vcpu_before_step(struct vcpu *v);
 
 #endif

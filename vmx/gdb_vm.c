@@ -35,7 +35,6 @@ struct gdb_vm {
 	struct gdb_stop stop;
 	struct vcpu_host_work chained; /* the console's work, which runs first */
 	int byte;                      /* read ahead by waiting(), or -1 */
-	bool step_warned;
 };
 
 static struct console_spec spec;
@@ -140,9 +139,7 @@ static void op_resume(void *ctx, unsigned vcpu, bool step)
 			unpause(g.vm->vcpus[vcpu]);
 			return;
 		}
-		if (!g.step_warned)
-			log_warn("gdb: this CPU has no monitor trap flag: a step runs on freely");
-		g.step_warned = true;
+		log_warn("gdb: vCPU %u did not answer: it runs on without a step", vcpu);
 	}
 	for (unsigned i = 0; i < g.vm->nvcpus; i++)
 		unpause(g.vm->vcpus[i]);
