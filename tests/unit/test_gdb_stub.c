@@ -295,3 +295,35 @@ TEST(gdb_stub_acks_retransmit_and_malformed)
 	CHECK_STR(ask(&s, &f, "Zx"), "E01");
 	CHECK_STR(ask(&s, &f, "!"), "");
 }
+
+TEST(gdb_bp_slots_and_dr7)
+{
+	struct gdb_bps b;
+	unsigned slot;
+
+	memset(&b, 0, sizeof(b));
+	CHECK_EQ(gdb_hw_dr7(&b), 0x400);
+	CHECK(gdb_hw_add(&b, GDB_BP_HW, 0x1003, 1, &slot) && slot == 0);     /* execution: any byte */
+	CHECK(gdb_hw_add(&b, GDB_WATCH_WRITE, 0x2002, 2, &slot) && slot == 1);
+	CHECK(gdb_hw_add(&b, GDB_WATCH_ACCESS, 0x3000, 8, &slot) && slot == 2);
+	CHECK(gdb_hw_add(&b, GDB_WATCH_WRITE, 0x2002, 2, &slot) && slot == 1); /* the same: no slot */
+	CHECK(!gdb_hw_add(&b, GDB_WATCH_WRITE, 0x4004, 8, &slot));          /* misaligned */
+	CHECK(!gdb_hw_add(&b, GDB_WATCH_READ, 0x4000, 4, &slot));           /* x86 has none */
+	CHECK(gdb_hw_add(&b, GDB_WATCH_WRITE, 0x4000, 4, &slot) && slot == 3);
+	CHECK(!gdb_hw_add(&b, GDB_WATCH_WRITE, 0x5000, 4, &slot));          /* all four taken */
+	/* L0..L3, R/W 00 01 11 01, LEN 00 01 10 11, LE|GE, bit 10 */
+	CHECK_EQ(gdb_hw_dr7(&b), 0x755 | (0x0ull << 16) | (0x5ull << 20) | (0xbull << 24) |
+				 (0xdull << 28));
+	CHECK_EQ(gdb_hw_hit(&b, 1u << 2), 2);
+	CHECK_EQ(gdb_hw_hit(&b, 0), -1);
+	CHECK(gdb_hw_remove(&b, GDB_WATCH_ACCESS, 0x3000, 8));
+	CHECK(!gdb_hw_remove(&b, GDB_WATCH_ACCESS, 0x3000, 8));
+	CHECK_EQ(gdb_hw_hit(&b, 1u << 2), -1);
+	CHECK_EQ(gdb_hw_dr7(&b) & (3u << 4), 0); /* L2 off */
+	/* software breakpoints: one entry per address, a full table refuses */
+	for (unsigned i = 0; i < GDB_SW_BP_MAX; i++)
+		CHECK(gdb_sw_add(&b, 0x100000 + i) != 0);
+	CHECK(gdb_sw_add(&b, 0x200000) == 0);
+	CHECK(gdb_sw_add(&b, 0x100000) == 0);
+	CHECK(gdb_sw_find(&b, 0x100003) != 0);
+}
