@@ -16,6 +16,10 @@ PURE_SRCS := \
 	lib/line_edit.c \
 	lib/console_mux.c \
 	lib/ratelimit.c \
+	lib/gdb_packet.c \
+	lib/gdb_regs.c \
+	lib/gdb_bp.c \
+	lib/gdb_stub.c \
 	arch/console_spec.c \
 	boot/mb2.c \
 	arch/acpi.c \
@@ -113,6 +117,8 @@ KERNEL_C_SRCS := \
 	vmx/vapic_msr.c \
 	vmx/exit_apic.c \
 	vmx/shell_vm.c \
+	vmx/gdb_vm.c \
+	vmx/gdb_vcpu.c \
 	vmx/exit.c \
 	vmx/ept.c \
 	vmx/vm.c \

@@ -23,6 +23,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/mm.h"
+#include "vmx/gdb_vm.h"
 #include "vmx/shell_vm.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
@@ -58,6 +59,8 @@ static const struct cmdline_opt boot_options[] = {
 	{ "apicv", vmx_apicv_option,
 	  "comma list of nopi, novid, noreg, nox2v, notpr, noapic, nopreempt; or off" },
 	{ "host_timer", host_timer_option, "auto, deadline or periodic" },
+	{ "gdb", gdb_option,
+	  "com1..com4, io:0xPORT, mmio:0xADDR or pci:BB:DD.F, optionally ,BAUD: GDB's own line" },
 	{ "crash", crash_option, "ud, pf, stack, panic or design-rule: fault on purpose (tests)" },
 };
 
@@ -138,6 +141,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		if (vmx_enable_all() && guest_vm_create(&boot_info)) {
 			if (design_rule_test)
 				vm_request_design_rule_break();
+			gdb_vm_start(vm_current()); /* after the console's CPU 0 work: it chains it */
 			vm_run();
 		}
 	}

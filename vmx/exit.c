@@ -8,6 +8,7 @@
 #include "arch/trap.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
+#include "vmx/gdb_vcpu.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm_ioapic.h"
@@ -48,8 +49,8 @@ static void exit_external_interrupt(struct vcpu *v)
 			 v->id, vector);
 }
 
-/* Exceptions are not intercepted (the bitmap is 0), so this is an NMI: the host's. The fault
- * path stops every CPU with one. */
+/* An NMI is the host's: the fault path stops every CPU with one. Exceptions are intercepted
+ * only while GDB is attached (#BP and #DB, vmx/gdb_vcpu.c); any other is unexpected. */
 static void exit_exception_nmi(struct vcpu *v)
 {
 	uint32_t info = vmcs_read32(VMCS_EXIT_INTR_INFO);
@@ -58,6 +59,8 @@ static void exit_exception_nmi(struct vcpu *v)
 		trap_host_nmi(guest_rip());
 		return;
 	}
+	if (gdb_vcpu_exception(v, info))
+		return;
 	vm_stop(v->vm, "vCPU %u: unexpected exception exit, vector %u, at RIP 0x%lx", v->id,
 		info & 0xff, guest_rip());
 }
@@ -146,6 +149,7 @@ static const exit_handler_fn exit_handlers[VMX_EXIT_REASON_MAX + 1] = {
 	[VMX_EXIT_ENTRY_FAIL_GUEST] = exit_entry_failed,
 	[VMX_EXIT_ENTRY_FAIL_MSR] = exit_entry_failed,
 	[VMX_EXIT_MWAIT] = exit_undefined,
+	[VMX_EXIT_MONITOR_TRAP] = gdb_vcpu_exit_mtf,
 	[VMX_EXIT_MONITOR] = exit_undefined,
 	[VMX_EXIT_ENTRY_FAIL_MCE] = exit_entry_failed,
 	[VMX_EXIT_TPR_BELOW_THRESHOLD] = exit_apic_recheck,

@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "lib/printf.h"
 #include "vmx/exit.h"
+#include "vmx/gdb_vcpu.h"
 #include "vmx/msr_policy.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
@@ -280,6 +281,8 @@ void vcpu_run(void *arg)
 			vcpu_sleep(v);
 			continue;
 		}
+		if (v->gdb_step)
+			gdb_vcpu_before_step(v); /* interrupts held off for the step */
 		vapic_before_entry(v);
 		if (!v->launched)
 			log_info("%s: vCPU %u: first VM entry %lu TSC ticks after the first instruction",

@@ -105,6 +105,9 @@ struct vcpu {
 	void (*volatile debug_fn)(struct vcpu *v, void *arg);
 	void *volatile debug_arg;
 	volatile bool paused;
+	/* GDB's single step (vmx/gdb_vcpu.c): armed for one instruction, by the monitor trap flag
+	 * or, on a CPU without it, by RFLAGS.TF (gdb_step_tf). Its own CPU only. */
+	bool gdb_step, gdb_step_tf;
 	uint64_t cr0_shadow, cr4_shadow, cr0_mask, cr4_mask;
 	uint64_t mtrr_def_type;
 	uint64_t misc_enable; /* IA32_MISC_ENABLE as the guest wrote it (msr_misc_enable_write) */

@@ -68,6 +68,9 @@ GUEST_VMTEST_SRCS := \
 	tests/guests/lib/apic.c \
 	apic/apic_base.c
 
+GUEST_GDBTEST_SRCS := \
+	tests/guests/gdbtest/main.c
+
 GUEST_BENCH_SRCS := \
 	tests/guests/bench/main.c \
 	tests/guests/bench/roundtrip.c \
@@ -118,8 +121,9 @@ GUEST_APICTEST_OBJS := $(GUEST_APICTEST_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \
                        $(GUEST_APICLIB_C_SRCS:%.c=$(GUEST_OBJDIR)/%.o) \
                        $(GUEST_APICLIB_ASM_SRCS:%.asm=$(GUEST_OBJDIR)/%.o)
 GUEST_BENCH_OBJS  := $(GUEST_BENCH_SRCS:%.c=$(GUEST_OBJDIR)/%.o)
+GUEST_GDBTEST_OBJS := $(GUEST_GDBTEST_SRCS:%.c=$(GUEST_OBJDIR)/%.o)
 GUEST_ELFS        := $(GUEST_BUILD)/hello.elf $(GUEST_BUILD)/vmtest.elf $(GUEST_BUILD)/bench.elf \
-                     $(GUEST_BUILD)/apictest.elf
+                     $(GUEST_BUILD)/apictest.elf $(GUEST_BUILD)/gdbtest.elf
 
 # Freestanding 32-bit, no SSE (the guests never enable it in CR4) and no unwind tables or CET
 # notes (nothing reads them).
@@ -140,6 +144,9 @@ guests: $(GUEST_ELFS)
 # l-modified argument as 64 bits, so the output is still right: only that check is turned off.
 $(GUEST_OBJDIR)/arch/acpi.o: GUEST_CFLAGS += -Wno-format
 
+# The guest GDB debugs: with its variables and arguments in the debug information.
+$(GUEST_GDBTEST_OBJS): GUEST_CFLAGS += -g -Og
+
 $(GUEST_OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
@@ -157,11 +164,14 @@ $(GUEST_BUILD)/vmtest.elf: $(GUEST_VMTEST_OBJS) $(GUEST_LIB_OBJS) tests/guests/l
 $(GUEST_BUILD)/apictest.elf: $(GUEST_APICTEST_OBJS) $(GUEST_LIB_OBJS) tests/guests/lib/guest.ld
 	$(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_APICTEST_OBJS) $(GUEST_LIB_OBJS)
 
+$(GUEST_BUILD)/gdbtest.elf: $(GUEST_GDBTEST_OBJS) $(GUEST_LIB_OBJS) tests/guests/lib/guest.ld
+	$(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_GDBTEST_OBJS) $(GUEST_LIB_OBJS)
+
 $(GUEST_BUILD)/bench.elf: $(GUEST_BENCH_OBJS) $(GUEST_LIB_OBJS) tests/guests/lib/guest.ld
 	$(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_BENCH_OBJS) $(GUEST_LIB_OBJS)
 
 -include $(GUEST_BENCH_OBJS:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(GUEST_HELLO_OBJS:.o=.d) $(GUEST_VMTEST_OBJS:.o=.d)
--include $(GUEST_APICTEST_OBJS:.o=.d)
+-include $(GUEST_APICTEST_OBJS:.o=.d) $(GUEST_GDBTEST_OBJS:.o=.d)
 
 # Included from the top Makefile: leave its default goal alone (clearing .DEFAULT_GOAL makes make
 # pick the next target it reads, when this file comes before `all`). On its own: `guests`.

@@ -1,0 +1,26 @@
+# tests/system/data/gdb-session.gdb: what tests/system/gdb.sh has Debian's gdb do against the
+# gdbtest guest (scripts/boot --gdb-script; the connection is made before this file runs).
+# Each check prints a "check:" line that the test looks for in the log.
+set pagination off
+set confirm off
+info threads
+printf "check: threads %d\n", $_inferior_thread_count
+printf "check: armed before %d\n", gdbt_armed
+info registers eip cr0
+break gdbt_target
+set var gdbt_value = 21
+set var gdbt_armed = 1
+continue
+printf "check: stopped in thread %d\n", $_thread
+printf "check: index %d value %d\n", index, gdbt_value
+info registers eip eflags cs
+backtrace
+set $before = $pc
+stepi
+printf "check: stepi moved %d\n", $pc != $before
+delete
+watch gdbt_watched
+continue
+printf "check: watched now %d in thread %d\n", gdbt_watched, $_thread
+delete
+detach

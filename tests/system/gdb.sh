@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# tests/system/gdb.sh: Debian's gdb against the hypervisor's GDB stub (gdb=com2) in Bochs, over
+# COM2 on a local socket (scripts/boot --gdb-script): it attaches to the gdbtest guest's 2 vCPUs,
+# lists them as threads, sets a breakpoint at a function from the guest's ELF symbols, writes
+# two variables the guest waits for, continues to the breakpoint on vCPU 1 (thread 2), reads
+# registers, an argument and a variable, backtraces, steps one instruction, sets a watchpoint
+# that vCPU 1's write hits, and detaches; the guest then finishes its run and powers off.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+
+elf=$HV_BUILD/guests/gdbtest.elf
+c=bochs-gdb
+boot_case "$c" --hv-args "gdb=com2 on_exit=poweroff vm.mem=16" --guest "$elf" \
+	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
+	--gdb-script "$HV_ROOT/tests/system/data/gdb-session.gdb" --gdb-elf "$elf"
+expect_line "$c" '^gdb: waiting for GDB on port 0x2f8, 115200 baud, for vm0 \(2 vCPUs\)$'
+expect_line "$c" '^gdb: attached to vm0 \(2 vCPUs\)$'
+expect_line "$c" '^gdb\| check: threads 2$'
+expect_line "$c" '^gdb\| +2 +Thread 2 \(vCPU 1\)'
+expect_line "$c" '^gdb\| check: armed before 0$'
+expect_line "$c" '^gdb\| eip +0x[0-9a-f]+'
+expect_line "$c" '^gdb\| cr0 +0x[0-9a-f]*1 '
+expect_line "$c" '^gdb\| Breakpoint 1 at 0x[0-9a-f]+: file tests/guests/gdbtest/main.c'
+expect_line "$c" '^gdb\| Thread 2 hit Breakpoint 1, gdbt_target \(index=1\) at tests/guests/gdbtest/main.c:[0-9]+$'
+expect_line "$c" '^gdb\| check: stopped in thread 2$'
+expect_line "$c" '^gdb\| check: index 1 value 21$'
+expect_line "$c" '^gdb\| cs +0x8 '
+expect_line "$c" '^gdb\| #0 +gdbt_target \(index=1\)'
+expect_line "$c" '^gdb\| #1 +0x[0-9a-f]+ in guest_ap_main \(index=1\)'
+expect_line "$c" '^gdb\| check: stepi moved 1$'
+expect_line "$c" '^gdb\| Hardware watchpoint 2: gdbt_watched$'
+expect_line "$c" '^gdb\| Thread 2 hit Hardware watchpoint 2: gdbt_watched$'
+expect_line "$c" '^gdb\| Old value = 0$'
+expect_line "$c" '^gdb\| New value = 42$'
+expect_line "$c" '^gdb\| check: watched now 42 in thread 2$'
+expect_line "$c" '^gdb: detached from vm0 \(2 vCPUs\)$'
+expect_line "$c" '^vm0: gdbtest: vCPU 1 got value 21$'
+expect_line "$c" '^vm0: gdbtest: armed by GDB; gdbt_watched 42$'
+expect_line "$c" '^vm0: powered off$'
+expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: )'
+expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|not responding|error|Error)'
+
+finish_cases

@@ -1,0 +1,329 @@
+/* tests/unit/test_gdb_stub.c: lib/gdb_stub.c, lib/gdb_regs.c and lib/gdb_bp.c against a fake
+ * two-vCPU target: packets in as GDB frames them, replies out unframed and checked. */
+#include "lib/gdb_stub.h"
+#include "tests/unit/test.h"
+
+struct fake {
+	uint64_t regs[2][GDB_SRC_COUNT];
+	uint8_t mem[0x100]; /* guest-virtual 0x1000..0x10ff, the same for both vCPUs */
+	bool long_mode, stopped, stepping, attached;
+	unsigned resumed_vcpu, stops, kills;
+	uint64_t dr7;
+	char out[8192];
+	size_t out_len;
+};
+
+static struct fake *F(void *c) { return c; }
+static unsigned f_threads(void *c) { return 2; }
+static bool f_long(void *c) { return F(c)->long_mode; }
+static bool f_read_regs(void *c, unsigned v, uint64_t *vals)
+{
+	memcpy(vals, F(c)->regs[v], sizeof(F(c)->regs[v]));
+	return true;
+}
+static bool f_write_reg(void *c, unsigned v, enum gdb_src src, uint64_t value)
+{
+	F(c)->regs[v][src] = value;
+	return true;
+}
+static size_t f_read_mem(void *c, unsigned v, uint64_t a, uint8_t *buf, size_t len)
+{
+	size_t n = 0;
+	for (; n < len && a + n >= 0x1000 && a + n < 0x1100; n++)
+		buf[n] = F(c)->mem[a + n - 0x1000];
+	return n;
+}
+static size_t f_write_mem(void *c, unsigned v, uint64_t a, const uint8_t *buf, size_t len)
+{
+	size_t n = 0;
+	for (; n < len && a + n >= 0x1000 && a + n < 0x1100; n++)
+		F(c)->mem[a + n - 0x1000] = buf[n];
+	return n;
+}
+static void f_stop(void *c) { F(c)->stopped = true; F(c)->stops++; }
+static void f_resume(void *c, unsigned v, bool step)
+{
+	F(c)->stopped = false;
+	F(c)->stepping = step;
+	F(c)->resumed_vcpu = v;
+}
+static bool f_set_hw(void *c, const struct gdb_bps *b) { F(c)->dr7 = gdb_hw_dr7(b); return true; }
+static void f_attach(void *c, bool on) { F(c)->attached = on; }
+static void f_kill(void *c) { F(c)->kills++; }
+static void f_send(void *c, const char *b, size_t n)
+{
+	memcpy(F(c)->out + F(c)->out_len, b, n);
+	F(c)->out_len += n;
+}
+
+static const struct gdb_target_ops ops = { f_threads, f_long, f_read_regs, f_write_reg,
+					   f_read_mem, f_write_mem, f_stop, f_resume, f_set_hw,
+					   f_attach, f_kill, f_send };
+
+/* Sends `payload` framed; returns the reply's payload (acks stripped), or "<none>". */
+static const char *ask(struct gdb_stub *s, struct fake *f, const char *payload)
+{
+	static char frame[4 * GDB_PACKET_MAX], answer[GDB_PACKET_MAX + 1];
+	size_t n = gdb_frame(payload, strlen(payload), frame, sizeof(frame));
+
+	f->out_len = 0;
+	for (size_t i = 0; i < n; i++)
+		gdb_stub_feed(s, (uint8_t)frame[i]);
+	/* decode what came back with the receiver itself */
+	struct gdb_rx rx;
+	gdb_rx_init(&rx);
+	for (size_t i = 0; i < f->out_len; i++)
+		if (gdb_rx_feed(&rx, (uint8_t)f->out[i]) == GDB_RX_PACKET) {
+			memcpy(answer, rx.buf, rx.len + 1);
+			return answer;
+		}
+	return "<none>";
+}
+
+static void setup(struct gdb_stub *s, struct fake *f, bool long_mode)
+{
+	memset(f, 0, sizeof(*f));
+	f->long_mode = long_mode;
+	gdb_stub_init(s, &ops, f);
+}
+
+TEST(gdb_stub_attach_handshake_and_threads)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+
+	setup(&s, &f, false);
+	const char *r = ask(&s, &f, "qSupported:multiprocess+;swbreak+;xmlRegisters=i386");
+	CHECK(strstr(r, "PacketSize=800") != 0);
+	CHECK(strstr(r, "qXfer:features:read+") != 0);
+	CHECK(f.stopped && f.attached); /* attaching stops the VM */
+	CHECK_EQ(f.out[0], '+');
+	CHECK_STR(ask(&s, &f, "?"), "T02thread:1;");
+	CHECK_STR(ask(&s, &f, "qfThreadInfo"), "m1,2");
+	CHECK_STR(ask(&s, &f, "qsThreadInfo"), "l");
+	CHECK_STR(ask(&s, &f, "Hg2"), "OK");
+	CHECK_STR(ask(&s, &f, "qC"), "QC2");
+	CHECK_STR(ask(&s, &f, "Hg3"), "E01");
+	CHECK_STR(ask(&s, &f, "T2"), "OK");
+	CHECK_STR(ask(&s, &f, "T5"), "E01");
+	CHECK_STR(ask(&s, &f, "qThreadExtraInfo,2"), "764350552031"); /* "vCPU 1" */
+	CHECK_STR(ask(&s, &f, "vCont?"), "");
+	CHECK_STR(ask(&s, &f, "vMustReplyEmpty"), "");
+	CHECK_STR(ask(&s, &f, "QStartNoAckMode"), "OK");
+	ask(&s, &f, "qC");
+	CHECK(f.out[0] == '$'); /* no '+' any more */
+}
+
+TEST(gdb_stub_target_xml_is_the_register_table)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+	static char xml[16384];
+	size_t at = 0;
+
+	setup(&s, &f, true);
+	ask(&s, &f, "qSupported");
+	for (;;) {
+		char q[64];
+		snprintf(q, sizeof(q), "qXfer:features:read:target.xml:%zx,100", at);
+		const char *r = ask(&s, &f, q);
+		CHECK(r[0] == 'm' || r[0] == 'l');
+		memcpy(xml + at, r + 1, strlen(r + 1));
+		at += strlen(r + 1);
+		if (r[0] != 'm' || at > 15000)
+			break;
+	}
+	xml[at] = 0;
+	CHECK(strstr(xml, "<architecture>i386:x86-64</architecture>") != 0);
+	CHECK(strstr(xml, "<feature name=\"org.gnu.gdb.i386.core\"><reg name=\"rax\" bitsize=\"64\"") != 0);
+	CHECK(strstr(xml, "name=\"cr3\"") != 0 && strstr(xml, "name=\"efer\"") != 0);
+	CHECK(strstr(xml, "</feature></target>") != 0);
+	CHECK_STR(ask(&s, &f, "qXfer:features:read:other.xml:0,10"), "E00");
+}
+
+TEST(gdb_stub_registers_in_gdbs_order)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+
+	setup(&s, &f, false);
+	f.regs[0][0] = 0x11223344;  /* EAX */
+	f.regs[0][3] = 0xaabbccdd;  /* EBX: fourth in i386's order */
+	f.regs[0][GDB_SRC_RIP] = 0x100000;
+	f.regs[0][GDB_SRC_CR3] = 0x5000;
+	ask(&s, &f, "qSupported");
+	const char *g = ask(&s, &f, "g");
+	CHECK_EQ(strlen(g), 2 * gdb_layout_bytes(gdb_layout_for(false)));
+	CHECK(!strncmp(g, "44332211" "00000000" "00000000" "ddccbbaa", 32));
+	CHECK(!strncmp(g + 8 * 8, "00001000", 8)); /* eip, little-endian */
+	CHECK_STR(ask(&s, &f, "p8"), "00001000");
+	/* cr3 by number: the table's index */
+	const struct gdb_layout *l = gdb_layout_for(false);
+	unsigned cr3 = 0;
+	while (strcmp(l->regs[cr3].name, "cr3"))
+		cr3++;
+	char q[32];
+	snprintf(q, sizeof(q), "p%x", cr3);
+	CHECK_STR(ask(&s, &f, q), "00500000");
+	CHECK_STR(ask(&s, &f, "P8=78563412"), "OK");
+	CHECK_EQ(f.regs[0][GDB_SRC_RIP], 0x12345678);
+	CHECK_STR(ask(&s, &f, "P8=785634"), "E01");
+	CHECK_STR(ask(&s, &f, "p999"), "E01");
+	/* G with the g just read, EBX changed */
+	char G[2048] = "G";
+	strcat(G, ask(&s, &f, "g"));
+	memcpy(G + 1 + 24, "01000000", 8);
+	CHECK_STR(ask(&s, &f, G), "OK");
+	CHECK_EQ(f.regs[0][3], 1);
+	CHECK_EQ(f.regs[0][0], 0x11223344);
+	CHECK_STR(ask(&s, &f, "G0011"), "E01");
+	/* amd64: RBX second */
+	setup(&s, &f, true);
+	f.regs[0][3] = 0x0102030405060708;
+	ask(&s, &f, "qSupported");
+	CHECK(!strncmp(ask(&s, &f, "g") + 16, "0807060504030201", 16));
+}
+
+TEST(gdb_stub_memory_reads_writes_and_faults)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+
+	setup(&s, &f, false);
+	f.mem[0] = 0xde;
+	f.mem[1] = 0xad;
+	ask(&s, &f, "qSupported");
+	CHECK_STR(ask(&s, &f, "m1000,2"), "dead");
+	CHECK_STR(ask(&s, &f, "m10fe,4"), "0000"); /* the readable part */
+	CHECK_STR(ask(&s, &f, "m2000,4"), "E0e");
+	CHECK_STR(ask(&s, &f, "m1000"), "E01");
+	CHECK_STR(ask(&s, &f, "M1004,2:beef"), "OK");
+	CHECK_EQ(f.mem[4], 0xbe);
+	CHECK_STR(ask(&s, &f, "M2000,1:00"), "E0e");
+	CHECK_STR(ask(&s, &f, "M1004,2:be"), "E01");
+	CHECK_STR(ask(&s, &f, "X1008,0:"), "OK");
+	CHECK_STR(ask(&s, &f, "X1008,2:#*"), "OK"); /* framing escapes them */
+	CHECK_EQ(f.mem[8], '#');
+	CHECK_EQ(f.mem[9], '*');
+}
+
+TEST(gdb_stub_breakpoints_step_continue_detach)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+
+	setup(&s, &f, false);
+	f.mem[0x10] = 0x55;
+	ask(&s, &f, "qSupported");
+	CHECK_STR(ask(&s, &f, "Z0,1010,1"), "OK");
+	CHECK_EQ(f.mem[0x10], GDB_INT3);
+	CHECK(gdb_stub_owns_int3(&s, 0x1010));
+	CHECK(!gdb_stub_owns_int3(&s, 0x1011));
+	CHECK_STR(ask(&s, &f, "Z0,1010,1"), "OK"); /* again: no second entry */
+	CHECK_STR(ask(&s, &f, "Z0,3000,1"), "E0e");
+	CHECK_STR(ask(&s, &f, "Hc2"), "OK");
+	CHECK_STR(ask(&s, &f, "c"), "<none>"); /* no reply while it runs */
+	CHECK(!f.stopped && !f.stepping);
+	gdb_stub_stopped(&s, &(struct gdb_stop){ GDB_STOP_BREAK, 1, 0, false });
+	CHECK(f.stopped);
+	CHECK(strstr(f.out, "T05thread:2;swbreak:;") != 0);
+	CHECK_STR(ask(&s, &f, "qC"), "QC2"); /* the stopped vCPU is the current thread */
+	CHECK_STR(ask(&s, &f, "z0,1010,1"), "OK");
+	CHECK_EQ(f.mem[0x10], 0x55);
+	CHECK_STR(ask(&s, &f, "s"), "<none>");
+	CHECK(f.stepping && f.resumed_vcpu == 1);
+	gdb_stub_stopped(&s, &(struct gdb_stop){ GDB_STOP_STEP, 1, 0, false });
+	CHECK(strstr(f.out, "T05thread:2;") != 0);
+	/* watchpoints: DR7 follows; read-only ones are refused as unsupported */
+	CHECK_STR(ask(&s, &f, "Z2,2000,4"), "OK");
+	CHECK_EQ(f.dr7, 0x400 | 0x300 | 1 | (1ull << 16) | (3ull << 18));
+	CHECK_STR(ask(&s, &f, "Z3,2000,4"), "");
+	CHECK_STR(ask(&s, &f, "Z2,2001,4"), "E1c"); /* misaligned */
+	CHECK_STR(ask(&s, &f, "c"), "<none>");
+	f.out_len = 0;
+	gdb_stub_stopped(&s, &(struct gdb_stop){ GDB_STOP_WATCH, 0, 0x2000, false });
+	f.out[f.out_len] = 0;
+	CHECK(strstr(f.out, "T05thread:1;watch:2000;") != 0);
+	/* Ctrl-C while running */
+	ask(&s, &f, "c");
+	f.out_len = 0;
+	gdb_stub_feed(&s, 0x03);
+	f.out[f.out_len] = 0;
+	CHECK(f.stopped && strstr(f.out, "T02thread:") != 0);
+	/* detach: breakpoints out, DR7 cleared, running, interception off */
+	ask(&s, &f, "Z0,1010,1");
+	CHECK_STR(ask(&s, &f, "D"), "OK");
+	CHECK_EQ(f.mem[0x10], 0x55);
+	CHECK_EQ(f.dr7, 0x400);
+	CHECK(!f.stopped && !f.attached);
+	ask(&s, &f, "k");
+	CHECK_EQ(f.kills, 1);
+}
+
+TEST(gdb_stub_acks_retransmit_and_malformed)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+	char first[64];
+
+	setup(&s, &f, false);
+	ask(&s, &f, "qC");
+	size_t n = f.out_len;
+	memcpy(first, f.out, n);
+	f.out_len = 0;
+	gdb_stub_feed(&s, '-'); /* GDB did not get it: the same packet again */
+	CHECK_EQ(f.out_len, n - 1);
+	CHECK(!memcmp(f.out, first + 1, n - 1));
+	gdb_stub_feed(&s, '+');
+	f.out_len = 0;
+	gdb_stub_feed(&s, '-'); /* acked: nothing to resend */
+	CHECK_EQ(f.out_len, 0);
+	/* a bad checksum gets '-' and nothing else */
+	const char *bad = "$g#00";
+	f.out_len = 0;
+	for (const char *p = bad; *p; p++)
+		gdb_stub_feed(&s, (uint8_t)*p);
+	CHECK_EQ(f.out_len, 1);
+	CHECK_EQ(f.out[0], '-');
+	/* malformed (a run with nothing to repeat) gets '+' and an error, never silence */
+	static const char run_alone[] = "$* #4a";
+	f.out_len = 0;
+	for (const char *p = run_alone; *p; p++)
+		gdb_stub_feed(&s, (uint8_t)*p);
+	CHECK(f.out_len > 1 && f.out[0] == '+' && !memcmp(f.out + 1, "$E01#", 5));
+	CHECK_STR(ask(&s, &f, "m1000,zz"), "E01");
+	CHECK_STR(ask(&s, &f, "Zx"), "E01");
+	CHECK_STR(ask(&s, &f, "!"), "");
+}
+
+TEST(gdb_bp_slots_and_dr7)
+{
+	struct gdb_bps b;
+	unsigned slot;
+
+	memset(&b, 0, sizeof(b));
+	CHECK_EQ(gdb_hw_dr7(&b), 0x400);
+	CHECK(gdb_hw_add(&b, GDB_BP_HW, 0x1003, 1, &slot) && slot == 0);     /* execution: any byte */
+	CHECK(gdb_hw_add(&b, GDB_WATCH_WRITE, 0x2002, 2, &slot) && slot == 1);
+	CHECK(gdb_hw_add(&b, GDB_WATCH_ACCESS, 0x3000, 8, &slot) && slot == 2);
+	CHECK(gdb_hw_add(&b, GDB_WATCH_WRITE, 0x2002, 2, &slot) && slot == 1); /* the same: no slot */
+	CHECK(!gdb_hw_add(&b, GDB_WATCH_WRITE, 0x4004, 8, &slot));          /* misaligned */
+	CHECK(!gdb_hw_add(&b, GDB_WATCH_READ, 0x4000, 4, &slot));           /* x86 has none */
+	CHECK(gdb_hw_add(&b, GDB_WATCH_WRITE, 0x4000, 4, &slot) && slot == 3);
+	CHECK(!gdb_hw_add(&b, GDB_WATCH_WRITE, 0x5000, 4, &slot));          /* all four taken */
+	/* L0..L3, R/W 00 01 11 01, LEN 00 01 10 11, LE|GE, bit 10 */
+	CHECK_EQ(gdb_hw_dr7(&b), 0x755 | (0x0ull << 16) | (0x5ull << 20) | (0xbull << 24) |
+				 (0xdull << 28));
+	CHECK_EQ(gdb_hw_hit(&b, 1u << 2), 2);
+	CHECK_EQ(gdb_hw_hit(&b, 0), -1);
+	CHECK(gdb_hw_remove(&b, GDB_WATCH_ACCESS, 0x3000, 8));
+	CHECK(!gdb_hw_remove(&b, GDB_WATCH_ACCESS, 0x3000, 8));
+	CHECK_EQ(gdb_hw_hit(&b, 1u << 2), -1);
+	CHECK_EQ(gdb_hw_dr7(&b) & (3u << 4), 0); /* L2 off */
+	/* software breakpoints: one entry per address, a full table refuses */
+	for (unsigned i = 0; i < GDB_SW_BP_MAX; i++)
+		CHECK(gdb_sw_add(&b, 0x100000 + i) != 0);
+	CHECK(gdb_sw_add(&b, 0x200000) == 0);
+	CHECK(gdb_sw_add(&b, 0x100000) == 0);
+	CHECK(gdb_sw_find(&b, 0x100003) != 0);
+}
