@@ -16,6 +16,7 @@ PURE_SRCS := \
 	lib/line_edit.c \
 	lib/console_mux.c \
 	lib/ratelimit.c \
+	lib/logbuf.c \
 	arch/console_spec.c \
 	boot/mb2.c \
 	arch/acpi.c \

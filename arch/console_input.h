@@ -17,6 +17,11 @@ void console_tick(void);
 bool console_input_waiting(void);
 void console_service(void);
 
+/* CPU 0's console work in its vCPU loop (vmx/vcpu.h's hook): due when input waits or output
+ * waits for the UART; does both. */
+bool console_cpu0_waiting(void);
+void console_cpu0_service(void);
+
 /* Where bytes for the guest go (its virtual COM1); false when it could not take one. */
 typedef bool (*console_sink_fn)(void *ctx, uint8_t byte);
 void console_set_guest_sink(console_sink_fn fn, void *ctx);
