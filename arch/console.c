@@ -1,6 +1,13 @@
 /* arch/console.c: log_printf() and the console lock. A line is formatted on the caller's stack,
- * then written whole while holding the lock with interrupts off, so lines from different CPUs
- * never interleave and an interrupt handler that logs cannot deadlock against its own CPU. */
+ * then put whole into the output buffer (lib/logbuf.h) while holding the lock with interrupts
+ * off, so lines from different CPUs never interleave and an interrupt handler that logs cannot
+ * deadlock against its own CPU. The UART takes the buffer's bytes as it can: whatever its
+ * transmitter holds (one FIFO's worth) each time a line goes in and at the drain points
+ * (console_drain(): CPU 0's tick and vCPU loop, idle CPUs, busy waits), so no CPU waits for the
+ * serial line while it logs. A panic, a fault report, the shell's answers and the end (arch/power.c)
+ * flush it, waiting, so the last words are never lost. The framebuffer mirror stays synchronous:
+ * drawing is CPU work, not a wait for a device, and the screen then shows the last line even when
+ * the machine stops without a word. */
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -14,6 +21,7 @@
 #include "lib/array.h"
 #include "arch/bootinfo.h"
 #include "lib/cmdline.h"
+#include "lib/logbuf.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -26,6 +34,7 @@ static enum log_level console_level = LOG_INFO;
 static struct spinlock console_lock;
 static volatile int console_owner = -1; /* CPU holding console_lock, or -1 */
 static volatile bool panic_mode;
+static unsigned tx_fifo = 1;  /* bytes the UART takes when its THR is empty */
 
 /* Set by the option handlers, applied by console_apply_options() once every option is read. */
 static struct console_spec requested;
@@ -35,8 +44,10 @@ static char requested_bad[32]; /* a copy: the parser's value does not outlive th
 void console_init_early(void)
 {
 	console_present = serial_probe(&console_uart);
-	if (console_present)
+	if (console_present) {
 		serial_init(&console_uart, SERIAL_DEFAULT_BAUD);
+		tx_fifo = serial_tx_fifo(&console_uart);
+	}
 }
 
 static uint64_t lock(void)
@@ -74,17 +85,17 @@ static struct fb_text screen;
 static bool screen_on;
 static enum { FBCON_AUTO, FBCON_ON, FBCON_OFF } fbcon_mode;
 
-static void write_raw(const char *s)
+/* The output buffer: 32 KiB, about 3 s of a 115200-baud line; a whole boot's log fits. Before
+ * there is any UART (a machine without COM1, before the SPCR or PCI one is found) it keeps what
+ * is said until one appears: the first lines say the most, so a full buffer drops new lines. */
+static char out_mem[32768];
+static struct logbuf out = { out_mem, sizeof(out_mem), 0, 0, 0, 0 };
+static bool cr_sent;          /* a newline goes out as CR LF: the CR went, the LF not yet */
+
+static void screen_write(const char *s)
 {
 	if (screen_on)
 		fb_text_write(&screen, s);
-	if (!console_present)
-		return;
-	for (; *s; s++) {
-		if (*s == '\n')
-			serial_putc(&console_uart, '\r');
-		serial_putc(&console_uart, *s);
-	}
 }
 
 /* "[    1.234567 cpu0] " once the TSC is calibrated, "[tsc 123456789 cpu0] " before. */
@@ -98,24 +109,35 @@ static size_t format_prefix(char *buf, size_t size)
 	return fmt_snprintf(buf, size, "[tsc %lu cpu%u] ", time_ticks_since_boot(), cpu_id());
 }
 
-/* Lines logged while there is no UART yet (a machine without COM1, before the SPCR or PCI one is
- * found) are kept here and written once a console appears: the first lines say the most. */
-static char early[8192];
-static size_t early_len;
-static unsigned early_lost;
-
-static void keep_early(const char *prefix, const char *text)
+/* Under the lock: what the transmitter takes now, without waiting. False when it was busy. */
+static bool send_burst(void)
 {
-	size_t a = strlen(prefix), b = strlen(text);
+	unsigned room = tx_fifo;
+	const char *p;
 
-	if (early_len + a + b + 1 >= sizeof(early)) {
-		early_lost++;
-		return;
+	if (!console_present || !serial_tx_empty(&console_uart))
+		return false;
+	while (room && logbuf_pending(&out)) {
+		size_t n = logbuf_peek(&out, &p), i;
+		for (i = 0; i < n && room; i++) {
+			if (p[i] == '\n' && !cr_sent) {
+				serial_write(&console_uart, '\r');
+				cr_sent = true;
+				if (!--room)
+					break;
+			}
+			serial_write(&console_uart, p[i]);
+			cr_sent = false;
+			room--;
+		}
+		logbuf_take(&out, i);
 	}
-	memcpy(early + early_len, prefix, a);
-	memcpy(early + early_len + a, text, b);
-	early[early_len + a + b] = '\n';
-	early_len += a + b + 1;
+	if (out.dropped) {
+		char prefix[48];
+		format_prefix(prefix, sizeof(prefix));
+		logbuf_note_drops(&out, prefix);
+	}
+	return true;
 }
 
 static void write_line(const char *text)
@@ -123,25 +145,82 @@ static void write_line(const char *text)
 	char prefix[48];
 
 	format_prefix(prefix, sizeof(prefix));
-	if (!console_present && !screen_on) {
-		keep_early(prefix, text);
-		return;
+	if (screen_on) {
+		screen_write(prefix);
+		screen_write(text);
+		screen_write("\n");
 	}
-	write_raw(prefix);
-	write_raw(text);
-	write_raw("\n");
+	if (console_present || !screen_on) /* the screen alone: nothing to keep for later */
+		logbuf_put_line(&out, prefix, text);
+	send_burst();
 }
 
-/* Under the lock, right after a UART became the console. */
-static void replay_early(void)
+/* Waits until every byte in the buffer when it was called has gone to the UART (bounded: a UART
+ * that takes nothing for a million polls is given up and its bytes dropped). The lock is taken
+ * per burst, so other CPUs may log meanwhile. */
+static void flush(void)
 {
-	if (!early_len)
+	uint64_t flags = lock(), until = out.head;
+	unsigned stuck = 0;
+
+	while (console_present && out.tail < until) {
+		if (send_burst())
+			stuck = 0;
+		else if (++stuck == 1000000)
+			logbuf_take(&out, logbuf_pending(&out));
+		unlock(flags);
+		cpu_relax();
+		flags = lock();
+	}
+	unlock(flags);
+}
+
+void console_flush(void)
+{
+	flush();
+}
+
+void console_drain(void)
+{
+	uint64_t flags;
+
+	if (!console_present || !logbuf_pending(&out) || panic_mode)
 		return;
-	early[early_len] = 0;
-	write_raw(early);
-	if (early_lost)
-		write_raw("console: (more early lines did not fit and are lost)\n");
-	early_len = 0;
+	flags = read_rflags();
+	irq_disable();
+	if (spin_trylock(&console_lock)) { /* another CPU that holds it sends as well */
+		console_owner = (int)cpu_id();
+		send_burst();
+		unlock(flags);
+	} else if (flags & RFLAGS_IF) {
+		irq_enable();
+	}
+}
+
+bool console_output_pending(void)
+{
+	return console_present && logbuf_pending(&out);
+}
+
+size_t console_output_room(void)
+{
+	return logbuf_room(&out);
+}
+
+/* Under the lock, when a screen appears and there is no UART: what the buffer kept since boot. */
+static void replay_to_screen(void)
+{
+	const char *p;
+	char chunk[129];
+	size_t n;
+
+	while ((n = logbuf_peek(&out, &p))) {
+		n = n < sizeof(chunk) - 1 ? n : sizeof(chunk) - 1;
+		memcpy(chunk, p, n);
+		chunk[n] = 0;
+		screen_write(chunk);
+		logbuf_take(&out, n);
+	}
 }
 
 bool log_enabled(enum log_level level)
@@ -163,8 +242,11 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	flags = lock();
 	write_line(line);
 	unlock(flags);
+	if (panic_mode)
+		flush();
 }
 
+/* The shell's answers: someone waits for them at the line, so they go out before it returns. */
 void console_printf(const char *fmt, ...)
 {
 	char line[LINE_MAX];
@@ -176,15 +258,17 @@ void console_printf(const char *fmt, ...)
 	uint64_t flags = lock();
 	write_line(line);
 	unlock(flags);
+	flush();
 }
 
 void console_write_bytes(const char *s)
 {
 	uint64_t flags = lock();
 
-	for (; console_present && *s; s++)
-		serial_putc(&console_uart, *s);
+	if (console_present)
+		logbuf_put_bytes(&out, s);
 	unlock(flags);
+	flush();
 }
 
 int console_getc(void)
@@ -192,9 +276,11 @@ int console_getc(void)
 	return console_present ? serial_getc(&console_uart) : -1;
 }
 
+/* What was buffered goes out first, then each line of the report as it is made. */
 void console_enter_panic_mode(void)
 {
 	panic_mode = true;
+	flush();
 }
 
 void console_emergency_line(const char *text)
@@ -203,6 +289,7 @@ void console_emergency_line(const char *text)
 
 	write_line(text);
 	unlock(flags);
+	flush();
 }
 
 bool console_option(const char *value, void *ctx)
@@ -246,7 +333,8 @@ void console_attach_framebuffer(const struct boot_framebuffer *bfb)
 	uint64_t flags = lock();
 	if (!why && fb_text_init(&screen, &fb, &why)) {
 		screen_on = true;
-		replay_early(); /* what was said before there was anywhere to say it */
+		if (!console_present)
+			replay_to_screen(); /* what was said before there was anywhere to say it */
 	}
 	unlock(flags);
 	if (screen_on)
@@ -292,11 +380,13 @@ static bool switch_to(const struct uart *u, uint32_t baud, const char *how)
 		return false;
 	}
 	log_info("console: switching to %s (%s)", where, how);
+	flush(); /* what was said goes out where it was said (or waits for this UART) */
 	uint64_t flags = lock();
 	console_uart = *u;
 	serial_init(&console_uart, baud);
+	tx_fifo = serial_tx_fifo(&console_uart);
+	cr_sent = false;
 	console_present = true;
-	replay_early();
 	unlock(flags);
 	log_info("console: now on %s (%s), %s", where, how, baud ? "rate set" : "rate as it was");
 	return true;

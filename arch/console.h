@@ -1,9 +1,12 @@
 /* arch/console.h: the hypervisor's console: the serial line, with log lines prefixed by time and
- * CPU and never interleaved between CPUs. Implements lib/log.h. Any CPU, any context. */
+ * CPU and never interleaved between CPUs. Implements lib/log.h. Lines go into a buffer the UART
+ * drains as it can (arch/console.c); nothing waits for the line but a flush. Any CPU, any
+ * context. */
 #ifndef ARCH_CONSOLE_H
 #define ARCH_CONSOLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/log.h"
@@ -35,6 +38,15 @@ bool console_use_uart(const struct uart *u, uint32_t baud, const char *how);
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Bytes as they are, under the console lock (the shell's echo). */
 void console_write_bytes(const char *s);
+/* Without waiting: hand the UART what its transmitter takes now. For the drain points: CPU 0's
+ * tick and vCPU loop, idle CPUs before HLT, busy waits. Cheap when nothing waits. */
+void console_drain(void);
+/* Whether buffered bytes wait for the UART, and how many more bytes the buffer takes (the guest's
+ * COM1 holds off a polling guest when it runs low, guest/vm_devices.c). */
+bool console_output_pending(void);
+size_t console_output_room(void);
+/* Waits until what is buffered has gone to the UART: the end (arch/power.c), a panic. */
+void console_flush(void);
 /* A byte typed on the console's UART, or -1. */
 int console_getc(void);
 

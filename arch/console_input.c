@@ -59,6 +59,7 @@ void console_tick(void)
 {
 	int c;
 
+	console_drain();
 	while ((c = console_getc()) >= 0) {
 		if (ring_head - ring_tail == RING) {
 			overruns++;
@@ -83,6 +84,17 @@ bool console_input_waiting(void)
 		console_tick();
 	}
 	return ring_head != ring_tail;
+}
+
+bool console_cpu0_waiting(void)
+{
+	return console_input_waiting() || console_output_pending();
+}
+
+void console_cpu0_service(void)
+{
+	console_drain();
+	console_service();
 }
 
 static void help(void)

@@ -17,6 +17,11 @@ void console_tick(void);
 bool console_input_waiting(void);
 void console_service(void);
 
+/* CPU 0's console work in its vCPU loop (vmx/vcpu.h's hook): due when input waits or output
+ * waits for the UART; does both. */
+bool console_cpu0_waiting(void);
+void console_cpu0_service(void);
+
 /* Where bytes for a guest go (its virtual COM1); false when it could not take one. One per VM,
  * `index` its number (0..CONSOLE_SINKS-1) and `name` its console name ("vm1"); with more than
  * one, Ctrl-a c cycles through them and the shell. BSP, while the VMs are built. */

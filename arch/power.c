@@ -3,6 +3,7 @@
  * hardware first: ACPI S5 through the FADT's PM1 control blocks (ACPI 6.5, 7.4.2 "\_Sx (System
  * States)" and 4.8.3.2 "PM1 Control Registers"), then the emulators' own exits: Bochs' shutdown
  * port 0x8900 and QEMU's isa-debug-exit at 0xf4 (only when CPUID says QEMU/KVM). */
+#include "arch/console.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/lapic.h"
@@ -78,6 +79,7 @@ static void try_emulator_exits(void)
 void hv_reboot(void)
 {
 	log_info("hv: reboot");
+	console_flush();
 	irq_disable();
 	udelay(2000);
 	outb(0xcf9, 0x02);
@@ -93,6 +95,7 @@ void hv_reboot(void)
 void hv_power_off(void)
 {
 	log_info("hv: power off");
+	console_flush(); /* the last words: every buffered line goes out first */
 	irq_disable();
 	udelay(2000); /* let the UART's FIFO drain */
 	try_acpi_s5();
@@ -105,11 +108,13 @@ void hv_power_off(void)
 void hv_halt(void)
 {
 	log_info("hv: halted");
+	console_flush();
 	if (cpu_id() != 0 || !lapic_ready())
 		cpu_halt_forever();
 	for (;;) {
 		irq_enable_and_halt();
 		irq_disable();
+		console_drain();
 		if (console_input_waiting())
 			console_service();
 	}
@@ -129,5 +134,6 @@ void hv_stop_after_fault(void)
 	if (poweroff_on_exit)
 		hv_power_off();
 	log_info("hv: halted");
+	console_flush();
 	cpu_halt_forever();
 }

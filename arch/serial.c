@@ -5,7 +5,7 @@
 enum {
 	UART_DATA = 0, /* THR/RBR, or divisor low with DLAB */
 	UART_IER = 1,  /* or divisor high with DLAB */
-	UART_FCR = 2,
+	UART_FCR = 2,  /* IIR when read */
 	UART_LCR = 3,
 	UART_MCR = 4,
 	UART_LSR = 5,
@@ -77,4 +77,21 @@ int serial_getc(const struct uart *u)
 	if (!(rd(u, UART_LSR) & LSR_DATA_READY))
 		return -1;
 	return rd(u, UART_DATA);
+}
+
+bool serial_tx_empty(const struct uart *u)
+{
+	return rd(u, UART_LSR) & LSR_THR_EMPTY;
+}
+
+/* IIR bits 7:6 read 11 when the FIFOs are on (PC16550D data sheet, "FIFO Interrupt Mode
+ * Operation"); THRE then means the whole 16-byte transmit FIFO is empty. A 16450 has none. */
+unsigned serial_tx_fifo(const struct uart *u)
+{
+	return (rd(u, UART_FCR) & 0xc0) == 0xc0 ? 16 : 1;
+}
+
+void serial_write(const struct uart *u, char c)
+{
+	wr(u, UART_DATA, (uint8_t)c);
 }

@@ -20,6 +20,12 @@ struct uart {
 bool serial_probe(const struct uart *u);
 void serial_init(const struct uart *u, uint32_t baud);
 void serial_putc(const struct uart *u, char c);
+/* Without waiting: whether the transmitter is empty (LSR.THRE), how many bytes it then takes
+ * (16 once serial_init() turned a 16550's FIFO on, 1 on a UART without one), and one byte into
+ * THR. */
+bool serial_tx_empty(const struct uart *u);
+unsigned serial_tx_fifo(const struct uart *u);
+void serial_write(const struct uart *u, char c);
 /* A received byte, or -1 when none is waiting. */
 int serial_getc(const struct uart *u);
 

@@ -1,6 +1,7 @@
 /* arch/smp.c: AP start-up with INIT-SIPI-SIPI (Intel SDM Vol. 3A, 9.4.4.1 "Typical BSP
  * Initialization Sequence" and 9.4.3 "MP Initialization Protocol Algorithm"). BSP only; APs are
  * started one at a time, so one trampoline parameter block serves them all. */
+#include "arch/console.h"
 #include "arch/cpu.h"
 #include "arch/host_timer.h"
 #include "arch/lapic.h"
@@ -187,6 +188,7 @@ void smp_idle(void)
 		}
 		/* STI;HLT: a kick that arrives between the check and the HLT still wakes us. Idle
 		 * CPUs halt: spinning ones slow emulators down for everyone. */
+		console_drain();
 		irq_enable_and_halt();
 	}
 }

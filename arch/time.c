@@ -1,6 +1,7 @@
 /* arch/time.c: TSC calibration and delays. BSP calibrates once at boot; any CPU reads. The TSC is
  * the clock because it needs no device and, in Bochs, advances with executed instructions, which
  * makes boot timings reproducible. */
+#include "arch/console.h"
 #include "arch/cpu.h"
 #include "arch/time.h"
 #include "lib/log.h"
@@ -97,6 +98,8 @@ void udelay(uint64_t us)
 	uint64_t hz = tsc_hz ? tsc_hz : 1000000000ull;
 	uint64_t end = rdtsc() + us * (hz / 1000000);
 
-	while ((int64_t)(rdtsc() - end) < 0)
+	while ((int64_t)(rdtsc() - end) < 0) {
+		console_drain(); /* a busy wait is time the serial line can have */
 		cpu_relax();
+	}
 }

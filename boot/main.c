@@ -128,7 +128,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	console_input_start();
 	/* CPU 0 serves the console from its vCPU's loop while the VM runs (README, "Serial
 	 * console"). */
-	vcpu_set_cpu0_work(&(struct vcpu_host_work){ console_input_waiting, console_service,
+	vcpu_set_cpu0_work(&(struct vcpu_host_work){ console_cpu0_waiting, console_cpu0_service,
 						     console_tick });
 
 	bool design_rule_test = crash_request && !strcmp(crash_request, "design-rule");

@@ -1,5 +1,6 @@
 /* guest/vm_devices.c: the VM's power and reset devices and the hookup of its COM1. Port handlers run
  * on the CPU of the vCPU that accessed the port, with the VM's device lock held by the caller. */
+#include "arch/console.h"
 #include "arch/console_input.h"
 #include "arch/cpu.h"
 #include "arch/time.h"
@@ -49,6 +50,17 @@ static void com1_line(void *ctx, const char *line)
 		log_warn("%s: %lu lines of the guest's COM1 dropped: it writes faster than the "
 			 "console takes them", vm->name, dropped);
 	log_info("%s: %s", vm->name, line);
+}
+
+/* A polling guest waits (LSR.THRE reads 0) while the console's buffer has less than this room,
+ * so its output stays complete: it goes on at once while the buffer takes its lines, and at the
+ * serial line's pace once the buffer is nearly full; the hypervisor's own lines keep the rest. */
+#define COM1_CONSOLE_ROOM_MIN 4096
+
+static bool com1_tx_room(void *ctx)
+{
+	console_drain(); /* a guest that waits polls: each look is a chance for the line */
+	return console_output_room() >= COM1_CONSOLE_ROOM_MIN;
 }
 
 /* PM1 control (ACPI 6.5, 4.8.3.2.1 "PM1 Control Registers"): SCI_EN reads as 1 because the FADT
@@ -160,6 +172,7 @@ static void devices_power_on(struct vm *vm)
 {
 	vuart_init(&vm->devices->com1, com1_line, vm);
 	vuart_set_irq(&vm->devices->com1, com1_irq, vm);
+	vuart_set_tx_room(&vm->devices->com1, com1_tx_room, vm);
 	vrtc_init(&vm->devices->rtc, rtc_clock, vm);
 	vpm1_evt_init(&vm->devices->pm1a_evt, GUEST_PORT_PM1A_EVT);
 	vm->devices->pci = (struct vpci_absent){ 0 };

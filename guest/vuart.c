@@ -50,6 +50,18 @@ void vuart_set_irq(struct vuart *u, vuart_irq_fn irq, void *ctx)
 	u->irq_ctx = ctx;
 }
 
+void vuart_set_tx_room(struct vuart *u, vuart_tx_room_fn room, void *ctx)
+{
+	u->tx_room = room;
+	u->tx_ctx = ctx;
+}
+
+/* LSR's THRE and TEMT (vuart.h says when the console holds a polling guest off). */
+static bool tx_empty(const struct vuart *u)
+{
+	return !u->tx_room || (u->ier & IER_THRE) || (u->mcr & MCR_LOOP) || u->tx_room(u->tx_ctx);
+}
+
 /* The modem inputs: in loopback MCR's outputs, else a terminal that is always there. */
 static uint8_t modem_inputs(const struct vuart *u)
 {
@@ -210,7 +222,8 @@ static uint8_t read_reg(struct vuart *u, unsigned reg)
 	case MCR:
 		return u->mcr;
 	case LSR:
-		v = (uint8_t)(LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0) | (u->overrun ? LSR_OE : 0));
+		v = (uint8_t)((tx_empty(u) ? LSR_THRE | LSR_TEMT : 0) | (u->rx_count ? LSR_DR : 0) |
+			      (u->overrun ? LSR_OE : 0));
 		u->overrun = false;
 		return v;
 	case MSR:

@@ -25,6 +25,7 @@
 
 typedef void (*vuart_line_fn)(void *ctx, const char *line);
 typedef void (*vuart_irq_fn)(void *ctx, bool asserted);
+typedef bool (*vuart_tx_room_fn)(void *ctx);
 
 struct vuart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
@@ -42,11 +43,19 @@ struct vuart {
 	void *out_ctx;
 	vuart_irq_fn irq;
 	void *irq_ctx;
+	vuart_tx_room_fn tx_room;
+	void *tx_ctx;
 };
 
 void vuart_init(struct vuart *u, vuart_line_fn out, void *ctx);
 /* Where its interrupt line goes (none: polled only). */
 void vuart_set_irq(struct vuart *u, vuart_irq_fn irq, void *ctx);
+/* Back-pressure for a guest that polls: while its THRE interrupt is off (IER bit 1) and outside
+ * loopback, LSR's THRE and TEMT read as `room` says (false: the console cannot take more yet),
+ * so a driver that waits for THRE before each byte waits for the console. Bytes written anyway
+ * are taken as always; with the THRE interrupt on, THR is always empty again at once (an
+ * interrupt-driven driver is never left waiting for an interrupt that would not come). */
+void vuart_set_tx_room(struct vuart *u, vuart_tx_room_fn room, void *ctx);
 /* Hand over a partial line (the VM stops, or the hypervisor wants the console). */
 void vuart_flush(struct vuart *u);
 /* A byte typed for the guest; false (and counted, and LSR.OE set) when its FIFO is full. */

@@ -107,6 +107,11 @@ const char *mm_init(const struct mm_boot_map *m)
 	return build_page_tables(m);
 }
 
+uint64_t mm_image_bytes(void)
+{
+	return (uint64_t)(__image_end - __image_start);
+}
+
 uint64_t mm_kernel_cr3(void)
 {
 	return kernel_cr3;

@@ -29,6 +29,8 @@ uint64_t mm_kernel_cr3(void);
 /* A zeroed kernel stack of `bytes` with an unmapped guard page below it; returns its lowest usable
  * address and sets *top. 0 when memory is short. */
 uint64_t mm_alloc_stack(uint64_t bytes, uint64_t *top);
+/* The image's bytes in memory (code, data, bss), which the allocator never hands out. */
+uint64_t mm_image_bytes(void);
 /* Zeroed pages for a structure; physical == virtual. 0 when memory is short. */
 void *mm_alloc(uint64_t bytes);
 

@@ -236,6 +236,14 @@ expect_guest_passed() {
 	(($# == 2)) || hv_die "usage: expect_guest_passed NAME GUEST"
 	_hv_expect expect_line "$1" "^vm0: $2: [1-9]\\d* passed, 0 failed\$"
 }
+# Lines matching each REGEX, in this order (other lines may come between them).
+expect_in_order() {
+	(($# >= 3)) || hv_die "usage: expect_in_order NAME REGEX REGEX..."
+	local name=$1
+	shift
+	local IFS=$'\x1f'
+	_hv_expect expect_in_order "$name" "$*"
+}
 expect_number_between() {
 	(($# == 4)) || hv_die "usage: expect_number_between NAME REGEX LO HI"
 	_hv_expect expect_number_between "$@"
@@ -246,6 +254,18 @@ expect_number_between() {
 _hv_check() {
 	perl -e '
 		my ($log, $kind, $re, $y, $z) = @ARGV;
+		if ($kind eq "expect_in_order") {
+			my @want = split /\x1f/, $re;
+			open(my $fh, "<", $log) or do { print "no serial log\n"; exit; };
+			my $i = 0;
+			while (<$fh>) {
+				s/\r//g; s/\e\[[0-9;=?]*[A-Za-z]//g; chomp; s/^\[[^\]]*\] //;
+				$i++ if $i < @want && $_ =~ qr/$want[$i]/;
+			}
+			print "no line matches /$want[$i]/ after the one matching /" .
+			      ($i ? $want[$i - 1] : "") . "/\n" if $i < @want;
+			exit;
+		}
 		my $rx = eval { qr/$re/ };
 		if (!$rx) { print "bad regex /$re/: $@"; exit; }
 		open(my $fh, "<", $log) or do { print "no serial log\n"; exit; };

@@ -225,6 +225,7 @@ static void vcpu_sleep(struct vcpu *v)
 		return;
 	}
 	v->sleeps++;
+	console_drain(); /* the serial line's share of the idle time */
 	irq_enable_and_halt();
 	if (wake) {
 		irq_disable();

@@ -108,17 +108,6 @@ void vm_log_msr_bitmap(const struct vcpu *v)
 		msr_bitmap_describe(v->msr_bitmap, log_run, (void *)v);
 }
 
-/* What one vCPU takes, each structure in whole pages as mm_alloc() and the page allocator give
- * them. */
-static uint64_t vcpu_memory_bytes(const struct vcpu *v)
-{
-	uint64_t pages = 3 + (sizeof(*v) + 4095) / 4096; /* VMCS, MSR bitmap, virtual-APIC page */
-
-	if (v->pi)
-		pages += (sizeof(*v->pi) + 4095) / 4096;
-	return pages * 4096;
-}
-
 /* The power-on state of a vCPU whose pages are allocated: its APIC after RESET, its bitmap as
  * built, waiting for a start (vCPU 0 too: the platform gives it its entry state). Before its
  * first launch, or with the vCPU stopped and launched cleared (a restart). */
@@ -177,16 +166,74 @@ static void vcpu_restart(struct vcpu *v)
 	vcpu_power_on(v);
 }
 
+/* What building the VM takes, measured, not computed: the TSC and what the page allocator has
+ * handed out, at each step (README, "Performance"). */
+struct build_mark {
+	uint64_t tsc, used;
+};
+
+static struct build_mark mark(void)
+{
+	return (struct build_mark){ rdtsc(), pmm_total_bytes() - pmm_free_bytes() };
+}
+
+static struct {
+	struct build_mark start, ram, ept, platform, vcpus;
+} built;
+
+static uint64_t kib(uint64_t bytes)
+{
+	return (bytes + 1023) / 1024;
+}
+
+/* The hypervisor's own memory before any VM: its image (code, data, bss with the console buffer
+ * and the boot stack) and what the page allocator has handed out (page tables, per-CPU data and
+ * stacks, VMXON regions). */
+static void log_host_memory(void)
+{
+	uint64_t image = mm_image_bytes(), alloc = pmm_total_bytes() - pmm_free_bytes();
+
+	log_info("mem: the hypervisor takes %lu KiB: image %lu KiB, %lu KiB from the page "
+		 "allocator (page tables, per-CPU data and stacks, VMXON regions)",
+		 kib(image + alloc), kib(image), kib(alloc));
+}
+
+static void log_build_cost(const struct vm *vm)
+{
+	uint64_t vcpus = built.vcpus.used - built.platform.used;
+
+	log_info("%s: built in %lu TSC ticks: %lu MiB of RAM zeroed in %lu, EPT in %lu, the guest "
+		 "loaded and its devices in %lu, %u vCPUs in %lu", vm->name,
+		 built.vcpus.tsc - built.start.tsc, vm->ram_size / MIB,
+		 built.ram.tsc - built.start.tsc, built.ept.tsc - built.ram.tsc,
+		 built.platform.tsc - built.ept.tsc, vm->nvcpus, built.vcpus.tsc - built.platform.tsc);
+	log_info("%s: memory: %lu KiB for the VM (EPT %lu KiB, APIC-access page, I/O bitmap and "
+		 "the platform's %lu KiB) and %lu KiB per vCPU, besides its %lu MiB of RAM",
+		 vm->name, kib(built.vcpus.used - built.start.used - vm->ram_size - vcpus),
+		 kib(built.ept.used - built.ram.used),
+		 kib(built.platform.used - built.ept.used + built.vcpus.used - built.platform.used -
+		     vcpus),
+		 kib(vcpus / vm->nvcpus), vm->ram_size / MIB);
+}
+
 static bool build_vm(struct vm *vm, const struct vm_platform *pf, const unsigned *cpu_of)
 {
-	if (!alloc_ram(vm, pf->ram_max) || !ept_build_vm(vm) || !vapic_vm_create(vm))
+	if (vm->id == 0) /* before any VM: what the later ones take is theirs */
+		log_host_memory();
+	built.start = mark();
+	if (!alloc_ram(vm, pf->ram_max))
 		return false;
-	if (!pf->build(vm, pf->ctx))
+	built.ram = mark();
+	if (!ept_build_vm(vm))
+		return false;
+	built.ept = mark();
+	if (!vapic_vm_create(vm) || !pf->build(vm, pf->ctx))
 		return false;
 	vm->io_bitmap = mm_alloc(2 * 4096);
 	if (!vm->io_bitmap)
 		return false;
 	memset(vm->io_bitmap, 0xff, 2 * 4096); /* every port exits to the port table */
+	built.platform = mark();
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		vm->vcpus[i] = vcpu_create(vm, i, cpu_of[i]);
 		if (!vm->vcpus[i]) {
@@ -194,6 +241,8 @@ static bool build_vm(struct vm *vm, const struct vm_platform *pf, const unsigned
 			return false;
 		}
 	}
+	built.vcpus = mark();
+	log_build_cost(vm);
 	return true;
 }
 
@@ -251,8 +300,10 @@ void vm_ready(struct vm *vm)
 {
 	end_building(vm);
 	vms_ready = vm->id + 1; /* built in order, vm0 first */
-	log_info("%s: %lu KiB per vCPU (VMCS, MSR bitmap, virtual-APIC page%s, state)", vm->name,
-		 vcpu_memory_bytes(vm->vcpus[0]) / 1024, vm->vcpus[0]->pi ? ", posted-interrupt descriptor" : "");
+	log_info("%s: %lu KiB per vCPU (VMCS, MSR bitmap, virtual-APIC page%s, state), as the page "
+		 "allocator handed them out", vm->name,
+		 kib((built.vcpus.used - built.platform.used) / vm->nvcpus),
+		 vm->vcpus[0]->pi ? ", posted-interrupt descriptor" : "");
 }
 
 void vm_request_design_rule_break(void)
