@@ -33,14 +33,21 @@
 #define USER_PORT 0x600u /* no in-kernel device: KVM_EXIT_IO to this program */
 #define DONE_PORT 0xf4u
 
-/* The guest. Flat 32-bit protected mode, CPL 0, interrupts off. LOOP is roundtrip.c's LOOP;
- * MEASURE stores the exiting and the plain loop's (NOP, or a store to RAM below 640 KiB where the
- * exiting instruction is a store) TSC deltas (low
- * 32 bits: a delta is far below 2^32 here) in result slot \slot. The APIC set-up mirrors roundtrip.c's icr_writes(): the
+/* The guest. Flat 32-bit protected mode, CPL 0 (a GDT at GUEST_GDT for the interrupt gate's CS,
+ * an IDT at GUEST_IDT with the self-IPI's vector). LOOP is roundtrip.c's LOOP; MEASURE stores
+ * the exiting and the plain loop's TSC deltas (low 32 bits: far below 2^32 here) in result slot
+ * \slot; the plain loop has a NOP, or a store to RAM below 640 KiB where the exiting instruction
+ * is a store. COUNT is apic_exits.c's exits_of(): BENCH_N accesses between two marks. A mark is
+ * an OUT to MARK_BEGIN or MARK_END with the slot in AL, outside the timed window: this program
+ * reads KVM's exit counters there. The APIC set-up mirrors roundtrip.c's icr_writes(): the
  * destination 0x80 has no vCPU, so an ICR write is the cost of sending alone. */
 __asm__(".pushsection .rodata.kvm_guest, \"a\"\n"
 	".code32\n"
-	".globl kvm_guest_start, kvm_guest_end\n"
+	".globl kvm_guest_start, kvm_guest_end, kvm_guest_self_ipi\n"
+	".macro MARK port, slot\n"
+	"	mov $\\slot, %al\n"
+	"	out %al, $\\port\n"
+	".endm\n"
 	".macro LOOP setup, insn\n"
 	"	rdtsc\n"
 	"	mov %eax, %edi\n"
@@ -53,10 +60,21 @@ __asm__(".pushsection .rodata.kvm_guest, \"a\"\n"
 	"	sub %edi, %eax\n"
 	".endm\n"
 	".macro MEASURE slot, setup, insn, plain=nop\n"
+	"	MARK 0xf0, \\slot\n"
 	"	LOOP \"\\setup\", \"\\insn\"\n"
 	"	mov %eax, 0x8000 + 8 * \\slot\n" /* GUEST_RESULTS */
+	"	MARK 0xf1, \\slot\n"
 	"	LOOP \"\\setup\", \"\\plain\"\n"
 	"	mov %eax, 0x8000 + 8 * \\slot + 4\n"
+	".endm\n"
+	".macro COUNT slot, insn\n"
+	"	MARK 0xf0, \\slot\n"
+	"	mov $1000, %esi\n"
+	"1:	\\insn\n"
+	"	dec %esi\n"
+	"	jnz 1b\n"
+	"	cli\n"
+	"	MARK 0xf1, \\slot\n"
 	".endm\n"
 	"kvm_guest_start:\n"
 	"	MEASURE 0, \"xor %eax, %eax\", cpuid\n"
@@ -71,24 +89,55 @@ __asm__(".pushsection .rodata.kvm_guest, \"a\"\n"
 	"	movl $0x1ff, 0xfee000f0\n"
 	"	movl $0x80000000, 0xfee00310\n"
 	"	MEASURE 5, \"mov $0xf0, %eax\", \"movl %eax, 0xfee00300\", \"movl %eax, 0x9e000\"\n"
+	"	COUNT 7, \"movl $0, 0xfee00080\"\n"  /* TPR */
+	"	COUNT 8, \"movl $0, 0xfee000b0\"\n"  /* EOI */
+	"	COUNT 9, \"mov 0xfee00020, %eax\"\n" /* ID */
 	/* x2APIC on (IA32_APIC_BASE.EXTD, SDM Vol. 3A, 11.12.1), then ICR by WRMSR to 0x830 */
 	"	mov $0x1b, %ecx\n"
 	"	rdmsr\n"
 	"	or $0x400, %eax\n"
 	"	wrmsr\n"
 	"	MEASURE 6, \"mov $0x830, %ecx; mov $0xf0, %eax; mov $0x80, %edx\", wrmsr\n"
+	"	COUNT 10, \"mov $0x808, %ecx; xor %eax, %eax; xor %edx, %edx; wrmsr\"\n" /* TPR */
+	"	COUNT 11, \"mov $0x80b, %ecx; xor %eax, %eax; xor %edx, %edx; wrmsr\"\n" /* EOI */
+	"	COUNT 12, \"mov $0x802, %ecx; rdmsr\"\n"                                  /* ID */
+	/* SELF IPI, vector 0x70, taken (interrupts on) by kvm_guest_self_ipi */
+	"	sti\n"
+	"	COUNT 13, \"mov $0x83f, %ecx; mov $0x70, %eax; xor %edx, %edx; wrmsr\"\n"
 	"	mov $0xf4, %dx\n" /* DONE_PORT */
 	"	out %al, %dx\n"
 	"	hlt\n"
+	"kvm_guest_self_ipi:\n"
+	"	push %eax\n"
+	"	push %ecx\n"
+	"	push %edx\n"
+	"	incl 0x8100\n" /* GUEST_SELF_IPIS */
+	"	mov $0x80b, %ecx\n"
+	"	xor %eax, %eax\n"
+	"	xor %edx, %edx\n"
+	"	wrmsr\n"
+	"	pop %edx\n"
+	"	pop %ecx\n"
+	"	pop %eax\n"
+	"	iret\n"
 	"kvm_guest_end:\n"
+	".purgem MARK\n"
 	".purgem LOOP\n"
 	".purgem MEASURE\n"
+	".purgem COUNT\n"
 	".code64\n"
 	".popsection\n");
-extern const unsigned char kvm_guest_start[], kvm_guest_end[];
+extern const unsigned char kvm_guest_start[], kvm_guest_end[], kvm_guest_self_ipi[];
 
-/* Result slot i and its key; keys shared with tests/guests/bench/roundtrip.c are spelt as there
- * so that scripts/bench puts them in the same row. */
+#define GUEST_GDT 0x2000u
+#define GUEST_IDT 0x3000u
+#define GUEST_SELF_IPIS 0x8100u
+#define MARK_BEGIN 0xf0u
+#define MARK_END 0xf1u
+#define SELF_IPI_VECTOR 0x70u
+
+/* Slot i's key; keys shared with tests/guests/bench are spelt as there so that scripts/bench puts
+ * them in the same row. Slots below NTICKS are MEASUREs, the rest COUNTs. */
 static const char *const keys[] = {
 	"ticks per CPUID exit",
 	"ticks per VMCALL exit",
@@ -97,8 +146,16 @@ static const char *const keys[] = {
 	"ticks per port read exit, user space",
 	"ticks per xAPIC ICR write exit",
 	"ticks per x2APIC ICR write exit",
+	"exits per 1000 xAPIC TPR writes",
+	"exits per 1000 xAPIC EOIs",
+	"exits per 1000 xAPIC register reads",
+	"exits per 1000 x2APIC TPR writes",
+	"exits per 1000 x2APIC EOIs",
+	"exits per 1000 x2APIC register reads",
+	"exits per 1000 x2APIC self-IPIs (handled, with EOI)",
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+#define NTICKS 7u
 
 static void fail(const char *what)
 {
@@ -131,23 +188,54 @@ static void set_cpuid(int kvm, int vcpu)
 }
 
 /* Flat 4 GiB segments and CR0.PE: protected mode without paging. KVM takes the hidden parts of
- * the segment registers from here; the guest never loads a selector, so it needs no GDT. */
-static void set_protected_mode(int vcpu)
+ * the segment registers from here; the GDT in guest RAM (the same descriptors) is for the
+ * self-IPI's interrupt gate and its IRET, which load CS. The IDT has that one gate. */
+static void set_protected_mode(int vcpu, unsigned char *ram)
 {
+	static const uint64_t gdt[] = { 0, 0x00cf9b000000ffffull, 0x00cf93000000ffffull };
+	uint32_t handler = GUEST_CODE + (uint32_t)(kvm_guest_self_ipi - kvm_guest_start);
+	/* a 32-bit interrupt gate, present, DPL 0, selector 8 (SDM Vol. 3A, 6.11) */
+	uint64_t gate = (handler & 0xffffu) | 8u << 16 | 0x8eull << 40 |
+			(uint64_t)(handler >> 16) << 48;
 	struct kvm_sregs s;
 	struct kvm_segment code = { .base = 0, .limit = 0xffffffff, .selector = 8, .type = 11,
 				    .present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1 };
 	struct kvm_segment data = code;
 	struct kvm_regs r = { .rip = GUEST_CODE, .rsp = GUEST_CODE, .rflags = 2 };
 
+	memcpy(ram + GUEST_GDT, gdt, sizeof gdt);
+	memcpy(ram + GUEST_IDT + 8 * SELF_IPI_VECTOR, &gate, sizeof gate);
 	data.selector = 16;
 	data.type = 3;
 	xioctl(vcpu, KVM_GET_SREGS, &s, "KVM_GET_SREGS");
 	s.cs = code;
 	s.ds = s.es = s.fs = s.gs = s.ss = data;
+	s.gdt.base = GUEST_GDT;
+	s.gdt.limit = sizeof gdt - 1;
+	s.idt.base = GUEST_IDT;
+	s.idt.limit = 256 * 8 - 1;
 	s.cr0 = 0x31; /* PE, ET, NE */
 	xioctl(vcpu, KVM_SET_SREGS, &s, "KVM_SET_SREGS");
 	xioctl(vcpu, KVM_SET_REGS, &r, "KVM_SET_REGS");
+}
+
+/* KVM's counter NAME of this VM (the sum over its one vCPU), from debugfs
+ * (/sys/kernel/debug/kvm/PID-VMFD/NAME, which linux-init mounts): "exits" counts every VM exit,
+ * "irq_exits" those for the host's own interrupts. -1 without debugfs. */
+static long long kvm_stat(int vm, const char *name)
+{
+	char path[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/sys/kernel/debug/kvm/%d-%d/%s", (int)getpid(), vm, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
 }
 
 int main(void)
@@ -156,7 +244,9 @@ int main(void)
 	long run_size;
 	struct kvm_run *run;
 	unsigned char *ram;
-	uint32_t res[2 * NKEYS];
+	uint32_t res[2 * NTICKS], self_ipis;
+	long long exits0[NKEYS] = { 0 }, irqs0[NKEYS] = { 0 };
+	long long exits[NKEYS] = { 0 }, irqs[NKEYS] = { 0 };
 	unsigned long user_reads = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -183,9 +273,12 @@ int main(void)
 	if (run == MAP_FAILED)
 		fail("mmap kvm_run");
 	set_cpuid(kvm, vcpu);
-	set_protected_mode(vcpu);
+	set_protected_mode(vcpu, ram);
 	printf("kvm-bench: guest code: %zu bytes at 0x%x\n",
 	       (size_t)(kvm_guest_end - kvm_guest_start), GUEST_CODE);
+	if (kvm_stat(vm, "exits") < 0)
+		printf("kvm-bench: no /sys/kernel/debug/kvm/%d-%d/exits: no exit counts\n",
+		       (int)getpid(), vm);
 
 	for (;;) {
 		xioctl(vcpu, KVM_RUN, 0, "KVM_RUN");
@@ -194,6 +287,24 @@ int main(void)
 			memset((char *)run + run->io.data_offset, 0xff,
 			       (size_t)run->io.size * run->io.count);
 			user_reads++;
+			continue;
+		}
+		if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
+		    (run->io.port == MARK_BEGIN || run->io.port == MARK_END)) {
+			unsigned slot = *((unsigned char *)run + run->io.data_offset);
+
+			if (slot >= NKEYS) {
+				printf("kvm-bench: FAILED: mark of slot %u\n", slot);
+				return 1;
+			}
+			/* the END mark's own exit is counted at once: it is not the loop's */
+			if (run->io.port == MARK_BEGIN) {
+				exits0[slot] = kvm_stat(vm, "exits");
+				irqs0[slot] = kvm_stat(vm, "irq_exits");
+			} else {
+				exits[slot] = kvm_stat(vm, "exits") - exits0[slot] - 1;
+				irqs[slot] = kvm_stat(vm, "irq_exits") - irqs0[slot];
+			}
 			continue;
 		}
 		if (run->exit_reason == KVM_EXIT_IO && run->io.port == DONE_PORT)
@@ -210,10 +321,21 @@ int main(void)
 		return 1;
 	}
 	memcpy(res, ram + GUEST_RESULTS, sizeof res);
-	for (unsigned i = 0; i < NKEYS; i++) {
+	memcpy(&self_ipis, ram + GUEST_SELF_IPIS, sizeof self_ipis);
+	for (unsigned i = 0; i < NTICKS; i++) {
 		uint32_t exiting = res[2 * i], plain = res[2 * i + 1];
+
 		printf("kvm-bench: %s: %u\n", keys[i], exiting > plain ? (exiting - plain) / BENCH_N : 0);
 	}
+	if (exits0[0] >= 0) {
+		for (unsigned i = NTICKS; i < NKEYS; i++)
+			printf("kvm-bench: %s: %lld\n", keys[i], exits[i]);
+		/* what the timed loops held besides their own exits: the host's timer interrupts */
+		for (unsigned i = 0; i < NTICKS; i++)
+			printf("kvm-bench: exits in the loop of \"%s\": %lld, of them for host "
+			       "interrupts: %lld\n", keys[i], exits[i], irqs[i]);
+	}
+	printf("kvm-bench: x2APIC self-IPIs handled: %u\n", self_ipis);
 	printf("kvm-bench: done\n");
 	return 0;
 }
