@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define BENCH_N 1000u /* as tests/guests/bench/bench.h */
@@ -180,6 +181,14 @@ static int is_ticks(unsigned slot)
 	return slot < 7 || slot == 14;
 }
 
+/* At exit: wait until the console (the serial line) has sent every line, before /init powers
+ * the machine off; the tty driver drains it at 115200 baud, long after write() returned. */
+static void drain_console(void)
+{
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+}
+
 static void fail(const char *what)
 {
 	printf("kvm-bench: FAILED: %s%s%s\n", what, errno ? ": " : "", errno ? strerror(errno) : "");
@@ -274,6 +283,7 @@ int main(void)
 	unsigned long user_reads = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	atexit(drain_console);
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
 		fail("open /dev/kvm");
