@@ -160,7 +160,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -DHOST_TEST -I. -Wall -Wextra -Werror -Wno-unused
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 
 .PHONY: all iso run test unit systest bench chaos clean deps guests
-all: $(BUILD)/hypervisor.elf $(BUILD)/hypervisor.iso guests
+all: $(BUILD)/hypervisor.elf $(BUILD)/hypervisor.iso guests $(BUILD)/kvm/kvm-bench
 
 iso: $(BUILD)/hypervisor.iso
 
@@ -221,6 +221,12 @@ $(BUILD)/host/%.o: %.c
 $(BUILD)/unit-tests: $(PURE_SRCS:%.c=$(BUILD)/host/%.o) $(SEAM_SRCS:%.c=$(BUILD)/host/%.o) \
 		$(UNIT_SRCS:%.c=$(BUILD)/host/%.o)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
+
+# The KVM column's program (scripts/bench-kvm): a static Linux program against /dev/kvm, run in the
+# initramfs of Debian's kernel booted bare in Bochs (static: the initramfs has no libc).
+$(BUILD)/kvm/kvm-bench: tests/kvm/kvm_bench.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -O2 -static -Wall -Wextra -Werror -o $@ $<
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
