@@ -24,67 +24,70 @@ static void send(const struct io_ports *t, const char *s)
 		io_ports_write(t, 0x3f8, 1, (uint8_t)*s, &claimed);
 }
 
+/* COM1 at 0x3f8 in a port table of its own, its lines taken by take_line(). */
+struct com1 {
+	struct io_ports t;
+	struct vuart u;
+	struct lines l;
+};
+
+static bool com1_init(struct com1 *c)
+{
+	memset(c, 0, sizeof(*c));
+	vuart_init(&c->u, take_line, &c->l);
+	struct port_range r = vuart_ports(&c->u, 0x3f8, "com1");
+	return io_ports_register(&c->t, &r);
+}
+
 TEST(vuart_prints_whole_lines)
 {
-	struct io_ports t = { .count = 0 };
-	struct vuart u;
-	struct lines l = { 0, "" };
+	struct com1 c;
 
-	vuart_init(&u, take_line, &l);
-	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
-	CHECK(io_ports_register(&t, &r));
-	send(&t, "hello\r\n");
-	CHECK_EQ(l.n, 1);
-	CHECK_STR(l.last, "hello");
-	send(&t, "a\x1b[2Jb\n"); /* escape sequences cannot reach the console */
-	CHECK_STR(l.last, "a[2Jb");
-	send(&t, "partial");
-	CHECK_EQ(l.n, 2);
-	vuart_flush(&u);
-	CHECK_EQ(l.n, 3);
-	CHECK_STR(l.last, "partial");
+	CHECK(com1_init(&c));
+	send(&c.t, "hello\r\n");
+	CHECK_EQ(c.l.n, 1);
+	CHECK_STR(c.l.last, "hello");
+	send(&c.t, "a\x1b[2Jb\n"); /* escape sequences cannot reach the console */
+	CHECK_STR(c.l.last, "a[2Jb");
+	send(&c.t, "partial");
+	CHECK_EQ(c.l.n, 2);
+	vuart_flush(&c.u);
+	CHECK_EQ(c.l.n, 3);
+	CHECK_STR(c.l.last, "partial");
 }
 
 TEST(vuart_splits_long_lines)
 {
-	struct io_ports t = { .count = 0 };
-	struct vuart u;
-	struct lines l = { 0, "" };
+	struct com1 c;
 	char longline[VUART_LINE_MAX + 11];
 
-	vuart_init(&u, take_line, &l);
-	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
-	io_ports_register(&t, &r);
+	CHECK(com1_init(&c));
 	memset(longline, 'x', sizeof(longline) - 1);
 	longline[sizeof(longline) - 1] = 0;
-	send(&t, longline);
-	CHECK_EQ(l.n, 1);
-	CHECK_EQ(strlen(l.last), VUART_LINE_MAX);
+	send(&c.t, longline);
+	CHECK_EQ(c.l.n, 1);
+	CHECK_EQ(strlen(c.l.last), VUART_LINE_MAX);
 }
 
 TEST(vuart_registers)
 {
-	struct io_ports t = { .count = 0 };
-	struct vuart u;
-	struct lines l = { 0, "" };
+	struct com1 c;
 	bool claimed;
 
-	vuart_init(&u, take_line, &l);
-	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
-	io_ports_register(&t, &r);
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 0x60, 0x60); /* LSR: ready to send */
+	CHECK(com1_init(&c));
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 0x60, 0x60); /* LSR: ready to send */
 	CHECK(claimed);
-	io_ports_write(&t, 0x3ff, 1, 0x5a, &claimed);
-	CHECK_EQ(io_ports_read(&t, 0x3ff, 1, &claimed), 0x5a);
+	io_ports_write(&c.t, 0x3ff, 1, 0x5a, &claimed);
+	CHECK_EQ(io_ports_read(&c.t, 0x3ff, 1, &claimed), 0x5a);
 	/* divisor latch: DLAB routes ports 0/1 to the divisor, and THR writes print nothing */
-	io_ports_write(&t, 0x3fb, 1, 0x83, &claimed);
-	io_ports_write(&t, 0x3f8, 1, 0x01, &claimed);
-	io_ports_write(&t, 0x3f9, 1, 0x00, &claimed);
-	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 0x01);
-	io_ports_write(&t, 0x3fb, 1, 0x03, &claimed);
-	CHECK_EQ(io_ports_read(&t, 0x3fb, 1, &claimed), 0x03);
-	CHECK_EQ(l.n, 0);
-	CHECK_EQ(u.len, 0);
+	io_ports_write(&c.t, 0x3fb, 1, 0x83, &claimed);
+	io_ports_write(&c.t, 0x3f8, 1, 0x01, &claimed);
+	io_ports_write(&c.t, 0x3f9, 1, 0x00, &claimed);
+	CHECK_EQ(io_ports_read(&c.t, 0x3f8, 1, &claimed), 0x01);
+	io_ports_write(&c.t, 0x3fb, 1, 0x03, &claimed);
+	CHECK_EQ(io_ports_read(&c.t, 0x3fb, 1, &claimed), 0x03);
+	CHECK_EQ(c.l.n, 0);
+	CHECK_EQ(c.u.len, 0);
 }
 
 TEST(io_ports_unclaimed_read_all_ones)
@@ -146,30 +149,26 @@ TEST(io_ports_find_each_range_in_any_order)
  * counts, and the divisor latch still wins over RBR. */
 TEST(vuart_receive_fifo)
 {
-	struct io_ports t = { .count = 0 };
-	struct vuart u;
-	struct lines l = { 0, "" };
+	struct com1 c;
 	bool claimed;
 
-	vuart_init(&u, take_line, &l);
-	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
-	io_ports_register(&t, &r);
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 1, 0);
-	CHECK(vuart_receive(&u, 'a'));
-	CHECK(vuart_receive(&u, 'b'));
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 1, 1);
-	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 'a');
-	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 'b');
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 1, 0);
+	CHECK(com1_init(&c));
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 1, 0);
+	CHECK(vuart_receive(&c.u, 'a'));
+	CHECK(vuart_receive(&c.u, 'b'));
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 1, 1);
+	CHECK_EQ(io_ports_read(&c.t, 0x3f8, 1, &claimed), 'a');
+	CHECK_EQ(io_ports_read(&c.t, 0x3f8, 1, &claimed), 'b');
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 1, 0);
 	for (unsigned i = 0; i < VUART_RX_MAX; i++)
-		CHECK(vuart_receive(&u, (uint8_t)i));
-	CHECK(!vuart_receive(&u, 'x'));
-	CHECK_EQ(u.rx_dropped, 1);
-	io_ports_write(&t, 0x3fb, 1, 0x83, &claimed); /* DLAB */
-	io_ports_write(&t, 0x3f8, 1, 0x07, &claimed);
-	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 0x07);
-	io_ports_write(&t, 0x3fb, 1, 0x03, &claimed);
-	CHECK_EQ(io_ports_read(&t, 0x3f8, 1, &claimed), 0); /* the FIFO's first byte */
+		CHECK(vuart_receive(&c.u, (uint8_t)i));
+	CHECK(!vuart_receive(&c.u, 'x'));
+	CHECK_EQ(c.u.rx_dropped, 1);
+	io_ports_write(&c.t, 0x3fb, 1, 0x83, &claimed); /* DLAB */
+	io_ports_write(&c.t, 0x3f8, 1, 0x07, &claimed);
+	CHECK_EQ(io_ports_read(&c.t, 0x3f8, 1, &claimed), 0x07);
+	io_ports_write(&c.t, 0x3fb, 1, 0x03, &claimed);
+	CHECK_EQ(io_ports_read(&c.t, 0x3f8, 1, &claimed), 0); /* the FIFO's first byte */
 }
 
 /* A shell's prompt: the guest writes it, then turns its THRE interrupt off (Linux's 8250 driver
@@ -177,51 +176,47 @@ TEST(vuart_receive_fifo)
  * line's end; the echo of what is typed after it comes with the line's end, once. */
 TEST(vuart_shows_a_prompt_when_the_guest_stops_sending)
 {
-	struct io_ports t = { .count = 0 };
-	struct vuart u;
-	struct lines l = { 0, "" };
+	struct com1 c;
 	bool claimed;
 
-	vuart_init(&u, take_line, &l);
-	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
-	io_ports_register(&t, &r);
-	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed); /* IER: received data, THRE */
-	send(&t, "/ # ");
-	CHECK_EQ(l.n, 0);
-	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed); /* THRE off: nothing more to send */
-	CHECK_EQ(l.n, 1);
-	CHECK_STR(l.last, "/ # ");
-	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed); /* no THRE change: nothing again */
-	CHECK_EQ(l.n, 1);
+	CHECK(com1_init(&c));
+	io_ports_write(&c.t, 0x3f9, 1, 0x03, &claimed); /* IER: received data, THRE */
+	send(&c.t, "/ # ");
+	CHECK_EQ(c.l.n, 0);
+	io_ports_write(&c.t, 0x3f9, 1, 0x01, &claimed); /* THRE off: nothing more to send */
+	CHECK_EQ(c.l.n, 1);
+	CHECK_STR(c.l.last, "/ # ");
+	io_ports_write(&c.t, 0x3f9, 1, 0x01, &claimed); /* no THRE change: nothing again */
+	CHECK_EQ(c.l.n, 1);
 	/* typed "ls": each key's echo goes out and THRE goes off again, but an echo is no prompt */
-	CHECK(vuart_receive(&u, 'l'));
-	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed);
-	send(&t, "l");
-	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed);
-	CHECK(vuart_receive(&u, 's'));
-	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed);
-	send(&t, "s");
-	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed);
-	CHECK_EQ(l.n, 1);
-	send(&t, "\r\n");
-	CHECK_EQ(l.n, 2);
-	CHECK_STR(l.last, "ls");
+	CHECK(vuart_receive(&c.u, 'l'));
+	io_ports_write(&c.t, 0x3f9, 1, 0x03, &claimed);
+	send(&c.t, "l");
+	io_ports_write(&c.t, 0x3f9, 1, 0x01, &claimed);
+	CHECK(vuart_receive(&c.u, 's'));
+	io_ports_write(&c.t, 0x3f9, 1, 0x03, &claimed);
+	send(&c.t, "s");
+	io_ports_write(&c.t, 0x3f9, 1, 0x01, &claimed);
+	CHECK_EQ(c.l.n, 1);
+	send(&c.t, "\r\n");
+	CHECK_EQ(c.l.n, 2);
+	CHECK_STR(c.l.last, "ls");
 	/* the next prompt is a new line: shown again; Enter alone then adds nothing */
-	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed);
-	send(&t, "/ # ");
-	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed);
-	CHECK_EQ(l.n, 3);
-	CHECK_STR(l.last, "/ # ");
-	CHECK(vuart_receive(&u, '\r'));
-	send(&t, "\r\n");
-	CHECK_EQ(l.n, 3);
+	io_ports_write(&c.t, 0x3f9, 1, 0x03, &claimed);
+	send(&c.t, "/ # ");
+	io_ports_write(&c.t, 0x3f9, 1, 0x01, &claimed);
+	CHECK_EQ(c.l.n, 3);
+	CHECK_STR(c.l.last, "/ # ");
+	CHECK(vuart_receive(&c.u, '\r'));
+	send(&c.t, "\r\n");
+	CHECK_EQ(c.l.n, 3);
 	/* a shown prompt is not shown again when the VM stops */
-	send(&t, "/ # ");
-	io_ports_write(&t, 0x3f9, 1, 0x03, &claimed);
-	io_ports_write(&t, 0x3f9, 1, 0x01, &claimed);
-	CHECK_EQ(l.n, 4);
-	vuart_flush(&u);
-	CHECK_EQ(l.n, 4);
+	send(&c.t, "/ # ");
+	io_ports_write(&c.t, 0x3f9, 1, 0x03, &claimed);
+	io_ports_write(&c.t, 0x3f9, 1, 0x01, &claimed);
+	CHECK_EQ(c.l.n, 4);
+	vuart_flush(&c.u);
+	CHECK_EQ(c.l.n, 4);
 }
 
 static bool room_answer;
@@ -237,30 +232,26 @@ static bool console_room(void *ctx)
  * the THRE interrupt on, or in loopback, THR reads empty whatever the console says. */
 TEST(vuart_lsr_holds_a_polling_guest_off_while_the_console_is_full)
 {
-	struct io_ports t = { .count = 0 };
-	struct vuart u;
-	struct lines l = { 0, "" };
+	struct com1 c;
 	bool claimed;
 
-	vuart_init(&u, take_line, &l);
-	struct port_range r = vuart_ports(&u, 0x3f8, "com1");
-	io_ports_register(&t, &r);
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 0x60, 0x60); /* no callback: empty */
-	vuart_set_tx_room(&u, console_room, 0);
+	CHECK(com1_init(&c));
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 0x60, 0x60); /* no callback: empty */
+	vuart_set_tx_room(&c.u, console_room, 0);
 	room_answer = true;
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 0x60, 0x60);
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 0x60, 0x60);
 	room_answer = false;
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 0x60, 0);
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 0x60, 0);
 	CHECK_EQ(room_asked, 2);
-	send(&t, "still taken\n"); /* a guest that writes without looking loses nothing here */
-	CHECK_STR(l.last, "still taken");
-	io_ports_write(&t, 0x3f9, 1, 0x02, &claimed); /* IER: THRE interrupt on */
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 0x60, 0x60);
-	io_ports_write(&t, 0x3f9, 1, 0x00, &claimed);
-	io_ports_write(&t, 0x3fc, 1, 0x10, &claimed); /* MCR: loopback */
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 0x60, 0x60);
-	io_ports_write(&t, 0x3fc, 1, 0x00, &claimed);
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 0x60, 0);
+	send(&c.t, "still taken\n"); /* a guest that writes without looking loses nothing here */
+	CHECK_STR(c.l.last, "still taken");
+	io_ports_write(&c.t, 0x3f9, 1, 0x02, &claimed); /* IER: THRE interrupt on */
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 0x60, 0x60);
+	io_ports_write(&c.t, 0x3f9, 1, 0x00, &claimed);
+	io_ports_write(&c.t, 0x3fc, 1, 0x10, &claimed); /* MCR: loopback */
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 0x60, 0x60);
+	io_ports_write(&c.t, 0x3fc, 1, 0x00, &claimed);
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 0x60, 0);
 	room_answer = true;
-	CHECK_EQ(io_ports_read(&t, 0x3fd, 1, &claimed) & 0x60, 0x60);
+	CHECK_EQ(io_ports_read(&c.t, 0x3fd, 1, &claimed) & 0x60, 0x60);
 }
