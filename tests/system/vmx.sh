@@ -137,13 +137,16 @@ boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=ept-outside"
 expect_line "$c" '^vm0: stopped: EPT violation: vCPU 0 read at guest-physical 0xc0000000 '
 no_fault_lines "$c"
 
-# A reset starts the VM again from its modules (the guest resets again; vm.restarts=1 stops it
+# A reset starts the VM again from its modules, its RAM cleared (the guest marks a word before it
+# resets, and must not find it in its next life; it resets again and vm.restarts=1 stops it
 # after the second), on 2 vCPUs (vCPU 1 waits for a start in both runs).
 c=bochs-guest-reset
 boot_case "$c" --hv-args "$hv vm.restarts=1" --guest "$vmtest" --guest-args "test=reset" \
 	"${bochs[@]}" --cpus 2
 expect_count "$c" '^vm0: reset$' 2
 expect_count "$c" 'writing 0x6 to port 0xcf9 \(reset\) next$' 2
+expect_count "$c" 'no mark of a previous life at 0xa00000$' 2 # its RAM cleared by the reset
+expect_no_line "$c" 'FAIL'
 expect_count "$c" '^vm0: vCPU 0: first VM entry ' 2
 expect_line "$c" '^vm0: restarting from its modules \(restart 1\)$'
 expect_line "$c" '^vm0: not restarted: vm.restarts=1 reached$'

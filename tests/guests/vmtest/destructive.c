@@ -10,6 +10,11 @@
 #define OUTSIDE_RAM 0xc0000000u /* above any guest RAM (at most 3 GiB), below the APIC */
 #define CF9_RESET 0x06          /* full reset (bit 2) of the CPU, hard (bit 1) */
 #define SURVIVE_POLLS 10000000u
+/* A word of guest RAM that neither the guest's image nor its boot information uses (at 10 MiB,
+ * inside the 16 MiB the tests give), marked before the reset: a reset must clear the VM's RAM
+ * (README, "Several VMs"), so the next life never finds the mark. */
+#define LIFE_MARK_ADDR 0xa00000u
+#define LIFE_MARK 0x4c494645u /* "LIFE" */
 
 /* INT3 with an IDT limit of 0: the #BP gate is beyond the limit, so #GP; its gate is too, so #DF;
  * and a fault delivering #DF is a triple fault (Intel SDM Vol. 3A, 6.15, "Interrupt 8 - Double
@@ -39,6 +44,14 @@ void suite_ept_outside(void)
 
 void suite_reset(void)
 {
+	volatile uint32_t *mark = (volatile uint32_t *)(uintptr_t)LIFE_MARK_ADDR;
+
+	if (*mark == LIFE_MARK)
+		check_fail("reset", "the mark of the VM's previous life is still at 0x%x (want its RAM "
+			   "cleared by the reset)", LIFE_MARK_ADDR);
+	else
+		con_printf("no mark of a previous life at 0x%x", LIFE_MARK_ADDR);
+	*mark = LIFE_MARK;
 	con_printf("writing 0x%x to port 0x%x (reset) next", CF9_RESET, GUEST_PORT_RESET);
 	outb(GUEST_PORT_RESET, CF9_RESET);
 	vmtest_delay(SURVIVE_POLLS);
