@@ -104,12 +104,14 @@ expect_line "$c" '^vm0: not restarted: vm.restarts=0 reached$'
 
 # Linux on vm0's 2 vCPUs (cpu0-1) beside the APIC test guest on vm1's 2 (cpu2-3), each with its
 # own RAM and devices (README, "Several VMs"): both finish, Linux sees 2 CPUs, and its console
-# lines are vm0's while the test guest's are vm1's.
+# lines are vm0's while the test guest's are vm1's. vm0 starts in x2APIC mode (vm.apic=x2apic,
+# not locked): Linux finds it enabled by firmware and keeps it, while vm1's APICs start in xAPIC
+# mode as the apictest guest wants (each VM's own APIC mode).
 c=linux-beside-apictest
-boot_case "$c" --hv-args "$hv vm1.cpus=2-3 vm1.mem=16" --guest "$vmlinux" \
+boot_case "$c" --hv-args "$hv vm.apic=x2apic vm1.cpus=2-3 vm1.mem=16" --guest "$vmlinux" \
 	--guest-args "console=ttyS0 linuxtest=2" "${bochs[@]}" --cpus 4 --module "$initrd" \
 	--module "$HV_BUILD/guests/apictest.elf:vm=1"
-linux_ok "$c" 2
+linux_ok "$c" 2 firmware
 powered_off "$c"
 expect_line "$c" '^vm1: apictest: [1-9]\d* passed, 0 failed$'
 expect_line "$c" '^vm1: powered off$'
