@@ -16,19 +16,6 @@
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
-static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
-{
-	const struct gmem ram = vm_ram(ctx);
-	const void *p8 = gmem_ptr(&ram, gpa, 8), *p4 = gmem_ptr(&ram, gpa, 4);
-
-	/* 32-bit paging reads 4-byte entries through this 8-byte reader: the last one in RAM is
-	 * read as 4 bytes. */
-	if (!p4)
-		return false;
-	*value = p8 ? *(const uint64_t *)p8 : *(const uint32_t *)p4;
-	return true;
-}
-
 unsigned exit_code_bits(void)
 {
 	uint32_t ar = vmcs_read32(VMCS_GUEST_CS_AR);
@@ -50,7 +37,7 @@ unsigned exit_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits)
 	while (n < 15) {
 		uint64_t a = bits == 64 ? lin + n : (uint32_t)(lin + n), gpa;
 		const uint8_t *byte;
-		if (guest_walk(&r, a, read_guest64, v->vm, &gpa) != GW_OK ||
+		if (guest_walk(&r, a, vm_read_pte, v->vm, &gpa) != GW_OK ||
 		    !(byte = gmem_ptr(&ram, gpa, 1)))
 			break;
 		buf[n++] = *byte;

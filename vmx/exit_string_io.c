@@ -37,19 +37,6 @@ struct sio_ctx {
 	uint64_t seg_base;
 };
 
-static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
-{
-	const struct vm *vm = ctx;
-	struct gmem ram = vm_ram(vm);
-	const void *p8 = gmem_ptr(&ram, gpa, 8), *p4 = p8 ? p8 : gmem_ptr(&ram, gpa, 4);
-
-	if (!p4)
-		return false;
-	*value = 0; /* 4-byte aligned only (32-bit paging's entries): copied, not loaded */
-	memcpy(value, p4, p8 ? 8 : 4);
-	return true;
-}
-
 /* The host address of each byte of the element at offset `reg` (pages may differ); false when
  * it faulted (the #PF is injected) or the VM was stopped. */
 static bool translate(struct sio_ctx *c, uint64_t reg, uint8_t *host[4])
@@ -59,7 +46,7 @@ static bool translate(struct sio_ctx *c, uint64_t reg, uint8_t *host[4])
 
 	for (unsigned i = 0; i < c->op.size; i++) {
 		uint64_t a = c->long_mode ? lin + i : (uint32_t)(lin + i), gpa = 0;
-		enum gw_result r = guest_walk(&c->gw, a, read_guest64, v->vm, &gpa);
+		enum gw_result r = guest_walk(&c->gw, a, vm_read_pte, v->vm, &gpa);
 		if (r == GW_NOT_PRESENT || r == GW_RESERVED) {
 			uint32_t err = (c->op.in ? PF_WRITE : 0) |
 				       ((vmcs_read32(VMCS_GUEST_SS_AR) >> 5 & 3) == 3 ? PF_USER : 0) |

@@ -70,17 +70,6 @@ void gdb_vcpu_write_reg(struct vcpu *v, void *arg)
 		r->ok = false;
 }
 
-static bool read_guest64(void *ctx, uint64_t gpa, uint64_t *value)
-{
-	const struct gmem ram = vm_ram(ctx);
-	const void *p8 = gmem_ptr(&ram, gpa, 8), *p4 = gmem_ptr(&ram, gpa, 4);
-
-	if (!p4) /* 32-bit paging's last 4-byte entry in RAM is read as 4 bytes */
-		return false;
-	*value = p8 ? *(const uint64_t *)p8 : *(const uint32_t *)p4;
-	return true;
-}
-
 /* Page by page: each page through the guest's tables, then the checked RAM access (vmx/gmem.h):
  * an unmapped page or one outside the VM's RAM ends the transfer there. Linear addresses are
  * GDB's: segment bases are taken as 0 (flat code, as GDB assumes), and outside 64-bit mode
@@ -106,7 +95,7 @@ void gdb_vcpu_mem(struct vcpu *v, void *arg)
 		size_t chunk = 4096 - (lin & 4095);
 		if (chunk > r->len - r->done)
 			chunk = r->len - r->done;
-		if (guest_walk(&gw, lin, read_guest64, v->vm, &gpa) != GW_OK)
+		if (guest_walk(&gw, lin, vm_read_pte, v->vm, &gpa) != GW_OK)
 			break;
 		uint8_t *p = gmem_ptr(&ram, gpa, chunk);
 		if (!p)

@@ -207,6 +207,21 @@ static inline struct gmem vm_ram(const struct vm *vm)
 {
 	return (struct gmem){ (uint8_t *)(uintptr_t)vm->ram_hpa, vm->ram_size };
 }
+/* guest_walk()'s entry reader (vmx/guest_walk.h) over a VM's RAM, `ctx` the struct vm: the walks
+ * of instruction fetch, string I/O and the GDB stub all read the guest's tables through it. 32-bit
+ * paging reads its 4-byte entries through this 8-byte reader, so the last entry in RAM is read as
+ * 4 bytes (copied, not loaded: entries are only 4-byte aligned there). */
+static inline bool vm_read_pte(void *ctx, uint64_t gpa, uint64_t *value)
+{
+	const struct gmem ram = vm_ram(ctx);
+	const void *p8 = gmem_ptr(&ram, gpa, 8), *p4 = p8 ? p8 : gmem_ptr(&ram, gpa, 4);
+
+	if (!p4)
+		return false;
+	*value = 0;
+	__builtin_memcpy(value, p4, p8 ? 8 : 4);
+	return true;
+}
 /* crash=design-rule: vm_request_design_rule_break() asks vCPU 0 to write vCPU 1's MSR bitmap
  * after an exit (vm_break_design_rule()), which only CPU 1 may do; the checked writer must
  * stop the machine and name the structure and the vCPU, and the report shows vCPU 0's VMCS. */
