@@ -13,7 +13,7 @@ bochs=(--emulator bochs --mem 128 --timeout 120 --cpus 2)
 
 count() { expect_line "$1" "^vm0: bench: $2: $3\$"; }
 
-c=bench-smoke-full
+c='bench-smoke-full'
 boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$bench" "${bochs[@]}"
 count "$c" 'exits per 1000 x2APIC TPR writes' 0
 count "$c" 'exits per 1000 x2APIC EOIs' 0
@@ -26,7 +26,7 @@ count "$c" 'target exits per 1000 IPIs, target running' 1000
 expect_line "$c" '^vm0: powered off$'
 expect_no_line "$c" '(PANIC|design rule|stopped:)'
 
-c=bench-smoke-novid
+c='bench-smoke-novid'
 boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16 apicv=novid" --guest "$bench" "${bochs[@]}"
 count "$c" 'exits per 1000 x2APIC TPR writes' 0
 count "$c" 'exits per 1000 x2APIC EOIs' 1000

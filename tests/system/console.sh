@@ -11,7 +11,7 @@ set -euo pipefail
 
 qemu=(--emulator qemu --firmware bios --machine q35 --cpus 2 --mem 256 --timeout 60)
 
-c=qemu-pci-serial-found
+c='qemu-pci-serial-found'
 boot_case "$c" --hv-args "on_exit=poweroff" "${qemu[@]}" --pci-serial
 expect_line "$c" '^hv: microhypervisor starting$'
 expect_line "$c" '^console: SPCR: no SPCR table$'
@@ -19,31 +19,31 @@ expect_line "$c" '^console: now on I/O port 0x[0-9a-f]+ \(PCI 00:02\.0 1b36:0002
 expect_line "$c" '^cpus: 2 of 2 online$'
 expect_line "$c" '^hv: power off$'
 
-c=qemu-pci-serial-named
+c='qemu-pci-serial-named'
 boot_case "$c" --hv-args "on_exit=poweroff console=pci:00:02.0,115200" "${qemu[@]}" --pci-serial
 expect_line "$c" '^console: now on I/O port 0x[0-9a-f]+ \(PCI 00:02\.0 1b36:0002\), rate set$'
 expect_no_line "$c" 'SPCR'
 expect_line "$c" '^hv: power off$'
 
-c=qemu-console-names-nothing
+c='qemu-console-names-nothing'
 boot_case "$c" --hv-args "on_exit=poweroff console=pci:00:1f.7" "${qemu[@]}"
 expect_line "$c" '^console: PCI serial controller: '
 expect_no_line "$c" '^console: now on'
 expect_line "$c" '^hv: power off$'
 
-c=qemu-console-mmio-nothing
+c='qemu-console-mmio-nothing'
 boot_case "$c" --hv-args "on_exit=poweroff console=mmio:0xfe030000" "${qemu[@]}"
 expect_line "$c" '^console: no UART answers at MMIO 0xfe030000 .*\(console=\); staying on I/O port 0x3f8$'
 expect_line "$c" '^hv: power off$'
 
 # The log on the screen: OVMF's GRUB hands over a direct-color framebuffer, SeaBIOS's GRUB an EGA
 # text one, which the renderer does not draw on (and says so).
-c=qemu-uefi-fbcon
+c='qemu-uefi-fbcon'
 boot_case "$c" --hv-args "on_exit=poweroff fbcon=on" --emulator qemu --firmware uefi --machine q35 \
 	--cpus 1 --mem 256 --timeout 90
 expect_line "$c" '^console: mirrored on the \d+x\d+x(16|24|32) framebuffer at 0x[0-9a-f]+$'
 expect_line "$c" '^hv: power off$'
-c=qemu-bios-fbcon-text
+c='qemu-bios-fbcon-text'
 boot_case "$c" --hv-args "on_exit=poweroff fbcon=on" "${qemu[@]}"
 expect_line "$c" '^console: not mirrored on the framebuffer: it is not a direct-color \(RGB\) framebuffer$'
 expect_line "$c" '^hv: power off$'
@@ -52,7 +52,7 @@ expect_line "$c" '^hv: power off$'
 # dropped, although no CPU waits for the line while it logs; and a panic's report, which comes
 # after the buffered lines and before the power-off, whose flush writes it to the last line.
 bochs=(--emulator bochs --mem 128 --timeout 120 --cpus 4)
-c=bochs-console-order-4cpu
+c='bochs-console-order-4cpu'
 boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$HV_BUILD/guests/hello.elf" "${bochs[@]}"
 expect_in_order "$c" '^hv: microhypervisor starting$' '^boot: loaded by ' '^time: TSC runs at' \
 	'^mem: usable RAM' '^acpi: MADT: 4 usable CPUs' '^smp: cpu1 online' '^smp: cpu3 online' \
@@ -62,7 +62,7 @@ expect_in_order "$c" '^hv: microhypervisor starting$' '^boot: loaded by ' '^time
 expect_count "$c" '^vm0: vCPU \d: first VM entry \d+ TSC ticks after the first instruction$' 4
 expect_count "$c" '^vm0: hello: vCPU \d of 4 \(APIC id \d\)$' 4
 expect_no_line "$c" 'lines dropped'
-c=bochs-console-panic-4cpu
+c='bochs-console-panic-4cpu'
 boot_case "$c" --hv-args "on_exit=poweroff crash=panic" "${bochs[@]}"
 expect_in_order "$c" '^cpus: 4 of 4 online$' '^hv: crash=panic requested: faulting on purpose$' \
 	'^PANIC on cpu0: crash=panic requested$' '^  backtrace: 0x[0-9a-f]+ trap_selftest\+' \

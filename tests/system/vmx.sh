@@ -29,7 +29,7 @@ for n in 1 4; do
 done
 
 # vm.cpus= takes fewer vCPUs than CPUs: the VM and its MADT have 2, the machine 4.
-c=bochs-vm-cpus-2-of-4
+c='bochs-vm-cpus-2-of-4'
 boot_case "$c" --hv-args "$hv vm.cpus=2" --guest "$hello" "${bochs[@]}" --cpus 4
 expect_count "$c" '^vmx: root mode on cpu \d+$' 4
 expect_line "$c" '^vm0: 2 vCPUs, 16 MiB RAM'
@@ -38,7 +38,7 @@ no_fault_lines "$c"
 
 # A CPU that failed VMXON gets no vCPU (crash=vmxon-cpu1 takes VMXON's failure path on CPU 1):
 # the VM's three vCPUs run on CPUs 0, 2 and 3, and the guest sees three.
-c=bochs-vmxon-failed-cpu1
+c='bochs-vmxon-failed-cpu1'
 boot_case "$c" --hv-args "$hv crash=vmxon-cpu1" --guest "$hello" "${bochs[@]}" --cpus 4
 expect_count "$c" '^vmx: root mode on cpu \d+$' 3
 expect_no_line "$c" '^vmx: root mode on cpu 1$'
@@ -49,7 +49,7 @@ expect_line "$c" '^vm0: 3 vCPUs, 16 MiB RAM'
 expect_line "$c" '^vm0: hello: all 3 vCPUs said hello$'
 no_fault_lines "$c"
 
-c=bochs-vmtest-4cpu
+c='bochs-vmtest-4cpu'
 boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=all" "${bochs[@]}" --cpus 4
 expect_guest_passed "$c" vmtest
 expect_no_line "$c" '^vm0: vmtest: FAIL'
@@ -106,7 +106,7 @@ done
 
 # The design rule's checked writers fire for real: crash=design-rule makes CPU 0, after vCPU 0's
 # first exit, write vCPU 1's MSR bitmap, which only CPU 1 may do; the report shows vCPU 0's VMCS.
-c=bochs-design-rule-caught
+c='bochs-design-rule-caught'
 boot_case "$c" --hv-args "$hv crash=design-rule" --guest "$hello" "${bochs[@]}" --cpus 2
 expect_line "$c" '^PANIC on cpu0: design rule broken: the MSR bitmap of vm0 vCPU 1 written from a CPU that does not own the vCPU \(on cpu0, owner cpu1\)$'
 expect_line "$c" '^cpu1: stopped \(hypervisor RIP 0x[0-9a-f]+\)$'
@@ -116,23 +116,23 @@ expect_no_line "$c" 'the write was not caught'
 expect_line "$c" '^hv: power off$'
 
 # vm.apic=: every vCPU starts in x2APIC mode; locked, it reports the lock and cannot leave.
-c=bochs-vm-apic-x2apic
+c='bochs-vm-apic-x2apic'
 boot_case "$c" --hv-args "$hv vm.apic=x2apic" --guest "$vmtest" --guest-args "test=apicstart" "${bochs[@]}" --cpus 2
 expect_guest_passed "$c" vmtest
 no_fault_lines "$c"
-c=bochs-vm-apic-x2apic-locked
+c='bochs-vm-apic-x2apic-locked'
 boot_case "$c" --hv-args "$hv vm.apic=x2apic-locked" --guest "$vmtest" --guest-args "test=apicstart locked=1" "${bochs[@]}" --cpus 2
 expect_guest_passed "$c" vmtest
 expect_line "$c" 'IA32_APIC_BASE .*refused \(the x2APIC is locked'
 no_fault_lines "$c"
 
 # Guests that end badly: the VM is stopped with the reason, the hypervisor powers off cleanly.
-c=bochs-triple-fault
+c='bochs-triple-fault'
 boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=triplefault" "${bochs[@]}" --cpus 2
 expect_line "$c" '^vm0: stopped: triple fault on vCPU 0 at RIP 0x[0-9a-f]+'
 no_fault_lines "$c"
 
-c=bochs-ept-outside
+c='bochs-ept-outside'
 boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=ept-outside" "${bochs[@]}" --cpus 1
 expect_line "$c" '^vm0: stopped: EPT violation: vCPU 0 read at guest-physical 0xc0000000 '
 no_fault_lines "$c"
@@ -140,7 +140,7 @@ no_fault_lines "$c"
 # A reset starts the VM again from its modules, its RAM cleared (the guest marks a word before it
 # resets, and must not find it in its next life; it resets again and vm.restarts=1 stops it
 # after the second), on 2 vCPUs (vCPU 1 waits for a start in both runs).
-c=bochs-guest-reset
+c='bochs-guest-reset'
 boot_case "$c" --hv-args "$hv vm.restarts=1" --guest "$vmtest" --guest-args "test=reset" \
 	"${bochs[@]}" --cpus 2
 expect_count "$c" '^vm0: reset$' 2
@@ -152,26 +152,26 @@ expect_line "$c" '^vm0: restarting from its modules \(restart 1\)$'
 expect_line "$c" '^vm0: not restarted: vm.restarts=1 reached$'
 no_fault_lines "$c"
 
-c=bochs-halt-forever
+c='bochs-halt-forever'
 boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=halt-forever" "${bochs[@]}" --cpus 2
 expect_line "$c" '^vm0: stopped: every vCPU halted with interrupts disabled'
 no_fault_lines "$c"
 
-c=bochs-not-a-kernel
+c='bochs-not-a-kernel'
 boot_case "$c" --hv-args "$hv" --guest "$HV_ROOT/tests/system/data/not-a-kernel.txt" "${bochs[@]}" --cpus 1
 expect_line "$c" '^guest: not a kernel this loader knows: no multiboot or multiboot2 header in the first 32 KiB, no Linux bzImage header, no ELF PVH entry note$'
 expect_line "$c" '^vm0: not started$'
 no_fault_lines "$c"
 
 # CPUs that cannot run the hypervisor: refused by name, then a clean power-off.
-c=bochs-penryn-no-ept
+c='bochs-penryn-no-ept'
 boot_case "$c" --hv-args "$hv" --guest "$hello" "${bochs[@]}" --cpus 1 --model core2_penryn_t9600
 expect_line "$c" '^vmx: the CPU lacks the required control .*EPT'
 expect_line "$c" '^vmx: the CPU lacks the required control .*unrestricted guest'
 expect_no_line "$c" '^vm0: '
 no_fault_lines "$c"
 
-c=bochs-amd-no-vmx
+c='bochs-amd-no-vmx'
 boot_case "$c" --hv-args "$hv" --guest "$hello" "${bochs[@]}" --cpus 1 --model ryzen
 expect_line "$c" '^vmx: this is an AMD CPU'
 no_fault_lines "$c"
