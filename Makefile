@@ -76,6 +76,8 @@ SEAM_SRCS := \
 	vmx/exit_cr.c \
 	vmx/exit_io.c \
 	vmx/exit_string_io.c \
+	vmx/exit_insn.c \
+	vmx/exit_mmio.c \
 	vmx/exit_cpuid.c \
 	vmx/hypercall.c \
 	vmx/msr_table.c \
@@ -125,8 +127,7 @@ KERNEL_C_SRCS := \
 	vmx/vm.c \
 	guest/vm_devices.c \
 	guest/vm_build.c \
-	vmx/vm_ioapic.c \
-	vmx/exit_mmio.c
+	vmx/vm_ioapic.c
 
 KERNEL_ASM_SRCS := \
 	boot/entry.asm \

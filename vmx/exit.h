@@ -30,10 +30,21 @@ void exit_ept_misconfig(struct vcpu *v);
 void exit_apic_access(struct vcpu *v);         /* vmx/exit_apic.c */
 void exit_apic_write(struct vcpu *v);
 void exit_apic_recheck(struct vcpu *v);
-/* For handlers that emulate an instruction (vmx/exit_apic.c): the code size of the guest's CS
- * (16, 32 or 64) and up to 15 bytes at CS:RIP read through its page tables (how many). */
-unsigned exit_code_bits(void);
-unsigned exit_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits);
+/* For handlers that emulate the instruction of a fault-like exit (vmx/exit_insn.c). */
+#define EXIT_INSN_MAX 15 /* the longest x86 instruction (SDM Vol. 2A, 2.3.11) */
+struct gw_regs;
+struct mmio_insn;
+/* The code size of the guest's CS: 16, 32 or 64. */
+unsigned exit_insn_code_bits(void);
+/* The guest's CR0, CR3, CR4 and EFER, for guest_walk() (vmx/guest_walk.h). */
+struct gw_regs exit_insn_paging(void);
+/* Up to EXIT_INSN_MAX bytes at CS:RIP read through the guest's page tables: how many (it stops
+ * at the first byte that is not mapped to guest RAM). */
+unsigned exit_insn_fetch(struct vcpu *v, uint8_t buf[EXIT_INSN_MAX], unsigned bits);
+/* The instruction at CS:RIP decoded as the memory access that caused the exit (vmx/mmio_decode.h):
+ * true with *in filled; false when it cannot be read or is not one mmio_decode() knows, and the
+ * VM is then stopped with a line naming `what` (the device), `gpa`, RIP and the bytes. */
+bool exit_insn_decode_access(struct vcpu *v, const char *what, uint64_t gpa, struct mmio_insn *in);
 /* An EPT violation in a range of the VM's MMIO table: decoded and emulated (vmx/exit_mmio.c).
  * False when no range holds `gpa`. */
 bool exit_mmio_emulate(struct vcpu *v, uint64_t gpa);

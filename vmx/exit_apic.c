@@ -8,42 +8,12 @@
 #include "arch/cpu.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
-#include "vmx/guest_walk.h"
 #include "vmx/mmio_decode.h"
 #include "vmx/vapic.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm_ioapic.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
-
-unsigned exit_code_bits(void)
-{
-	uint32_t ar = vmcs_read32(VMCS_GUEST_CS_AR);
-
-	if ((vmcs_read64(VMCS_GUEST_EFER) & EFER_LMA) && (ar & (1u << 13)))
-		return 64;
-	return (ar & (1u << 14)) ? 32 : 16;
-}
-
-/* Up to 15 bytes of the instruction at CS:RIP, through the guest's own page tables (vmx/exit.h). */
-unsigned exit_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned bits)
-{
-	struct gw_regs r = { vmcs_read_natural(VMCS_GUEST_CR0), vmcs_read_natural(VMCS_GUEST_CR3),
-			     vmcs_read_natural(VMCS_GUEST_CR4), vmcs_read64(VMCS_GUEST_EFER) };
-	uint64_t lin = vmcs_read_natural(VMCS_GUEST_CS_BASE) + vmcs_read_natural(VMCS_GUEST_RIP);
-	const struct gmem ram = vm_ram(v->vm);
-	unsigned n = 0;
-
-	while (n < 15) {
-		uint64_t a = bits == 64 ? lin + n : (uint32_t)(lin + n), gpa;
-		const uint8_t *byte;
-		if (guest_walk(&r, a, vm_read_pte, v->vm, &gpa) != GW_OK ||
-		    !(byte = gmem_ptr(&ram, gpa, 1)))
-			break;
-		buf[n++] = *byte;
-	}
-	return n;
-}
 
 /* One decoded access at `offset` of an APIC page: the registers when `registers`, else a page
  * with no APIC behind it (reads all ones, writes dropped, as on a bus with nothing there).
@@ -72,20 +42,13 @@ static bool emulate_access(struct vcpu *v, struct vlapic *apic, const struct mmi
 	return !vapic_send_prepared_ipi(v, apic);
 }
 
-static void emulate_mmio(struct vcpu *v, uint32_t offset, bool registers)
+static void emulate_mmio(struct vcpu *v, uint64_t gpa, bool registers)
 {
-	uint8_t b[15] = { 0 };
-	unsigned bits = exit_code_bits(), n = exit_fetch_insn(v, b, bits);
 	struct mmio_insn in;
-	struct vlapic *apic = vcpu_apic(v);
 
-	if (!n || !mmio_decode(b, n, bits, &in)) {
-		vm_stop(v->vm, "vCPU %u: cannot emulate the local-APIC access at RIP 0x%lx (offset "
-			       "0x%x, bytes %02x %02x %02x %02x %02x %02x)", v->id,
-			vmcs_read_natural(VMCS_GUEST_RIP), offset, b[0], b[1], b[2], b[3], b[4], b[5]);
+	if (!exit_insn_decode_access(v, "local-APIC", gpa, &in))
 		return;
-	}
-	if (emulate_access(v, apic, &in, offset, registers))
+	if (emulate_access(v, vcpu_apic(v), &in, gpa & 0xfff, registers))
 		v->apic_dirty = true;
 	vcpu_advance_rip(v, in.len);
 }
@@ -101,7 +64,8 @@ void exit_apic_access(struct vcpu *v)
 			v->id, type, vmcs_read_natural(VMCS_GUEST_RIP), q & 0xfff);
 		return;
 	}
-	emulate_mmio(v, q & 0xfff, true);
+	/* The APIC-access page is mapped at the default base only (vapic_vm_create). */
+	emulate_mmio(v, APIC_BASE_DEFAULT_ADDR | (q & 0xfff), true);
 }
 
 /* Trap-like: the value is in the virtual-APIC page already (SDM Vol. 3C, 30.4.3.3). */
@@ -136,5 +100,5 @@ void vapic_mmio_emulate(struct vcpu *v, uint64_t gpa)
 	bool regs = vlapic_mode(&v->apic) == APIC_MODE_XAPIC &&
 		    (gpa & ~0xfffull) == (v->apic.apic_base & ~0xfffull);
 
-	emulate_mmio(v, gpa & 0xfff, regs);
+	emulate_mmio(v, gpa, regs);
 }

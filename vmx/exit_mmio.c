@@ -11,18 +11,12 @@
 bool exit_mmio_emulate(struct vcpu *v, uint64_t gpa)
 {
 	const struct mmio_range *r = mmio_ranges_find(&v->vm->mmio, gpa);
-	uint8_t b[15] = { 0 };
 	struct mmio_insn in;
 
 	if (!r)
 		return false;
-	unsigned bits = exit_code_bits(), n = exit_fetch_insn(v, b, bits);
-	if (!n || !mmio_decode(b, n, bits, &in)) {
-		vm_stop(v->vm, "vCPU %u: cannot emulate the %s access at guest-physical 0x%lx from RIP "
-			       "0x%lx (bytes %02x %02x %02x %02x %02x %02x)", v->id, r->name, gpa,
-			vmcs_read_natural(VMCS_GUEST_RIP), b[0], b[1], b[2], b[3], b[4], b[5]);
+	if (!exit_insn_decode_access(v, r->name, gpa, &in))
 		return true;
-	}
 	uint64_t offset = gpa - r->base;
 	vm_lock_devices(v->vm);
 	if (in.op == MMIO_LOAD) {

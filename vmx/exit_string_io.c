@@ -89,9 +89,6 @@ static bool element(struct sio_ctx *c, uint64_t reg, bool *claimed)
 
 static bool setup(struct sio_ctx *c, struct vcpu *v, uint64_t q)
 {
-	uint32_t cs_ar = vmcs_read32(VMCS_GUEST_CS_AR);
-	uint64_t efer = vmcs_read64(VMCS_GUEST_EFER);
-
 	c->v = v;
 	if (!(vmx_host_caps()->basic & VMX_BASIC_INOUT_INFO) ||
 	    !sio_decode(q, vmcs_read32(VMCS_EXIT_INSTRUCTION_INFO), &c->op)) {
@@ -100,9 +97,8 @@ static bool setup(struct sio_ctx *c, struct vcpu *v, uint64_t q)
 			(unsigned)(q >> 16) & 0xffff, vmcs_read_natural(VMCS_GUEST_RIP));
 		return false;
 	}
-	c->gw = (struct gw_regs){ vmcs_read_natural(VMCS_GUEST_CR0), vmcs_read_natural(VMCS_GUEST_CR3),
-				  vmcs_read_natural(VMCS_GUEST_CR4), efer };
-	c->long_mode = (efer & GW_EFER_LMA) && (cs_ar & (1u << 13));
+	c->gw = exit_insn_paging();
+	c->long_mode = exit_insn_code_bits() == 64;
 	c->seg_base = vmcs_read_natural(seg_base_field[c->op.seg]);
 	return true;
 }

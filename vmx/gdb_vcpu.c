@@ -82,9 +82,7 @@ void gdb_vcpu_mem(struct vcpu *v, void *arg)
 	bool wide = false;
 
 	if (v->launched) {
-		gw = (struct gw_regs){ vmcs_read_natural(VMCS_GUEST_CR0),
-				       vmcs_read_natural(VMCS_GUEST_CR3),
-				       vmcs_read_natural(VMCS_GUEST_CR4), vmcs_read64(VMCS_GUEST_EFER) };
+		gw = exit_insn_paging();
 		wide = gw.efer & EFER_LMA;
 	}
 	r->done = 0;
@@ -112,7 +110,7 @@ void gdb_vcpu_long_mode(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
-	r->ok = v->launched && exit_code_bits() == 64;
+	r->ok = v->launched && exit_insn_code_bits() == 64;
 }
 
 static void end_step(struct vcpu *v)
