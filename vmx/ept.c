@@ -4,6 +4,7 @@
 #include "vmx/ept.h"
 #include "vmx/ept_build.h"
 #include "vmx/exit.h"
+#include "vmx/mmio_ranges.h"
 #include "vmx/vapic.h"
 #include "vmx/vm.h"
 #include "vmx/vmcs_fields.h"
@@ -43,20 +44,31 @@ bool ept_map_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 }
 
 /* The guest touched a guest-physical address with no mapping: its local APIC page where the CPU
- * does not virtualize it (emulated, vmx/exit_apic.c), or outside its RAM (MMIO this VM does not
- * have, or a probe for someone else's memory): stop and say exactly where. */
+ * does not virtualize it (emulated, vmx/exit_apic.c), a range of its MMIO table (emulated,
+ * vmx/exit_mmio.c), or outside its RAM (MMIO this VM does not have, or a probe for someone else's
+ * memory): stop and say exactly where. Only the data access of the instruction at RIP is
+ * emulated: a device page the guest walks as page tables, loads PDPTEs from or delivers an event
+ * through stops the VM, named (emulating the instruction at RIP would do another access). */
 void exit_ept_violation(struct vcpu *v)
 {
 	uint64_t q = vmcs_read_natural(VMCS_EXIT_QUALIFICATION);
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYS_ADDR);
 	const char *access = (q & 2) ? "write" : (q & 4) ? "instruction fetch" : "read";
+	const char *not_own = exit_insn_ept_not_own_access(q, vmcs_read32(VMCS_IDT_VECTORING_INFO));
 
-	if (!(q & 4) && vapic_mmio_claims(v, gpa)) {
+	if (!not_own && vapic_mmio_claims(v, gpa)) {
 		vapic_mmio_emulate(v, gpa);
 		return;
 	}
-	if (!(q & 4) && exit_mmio_emulate(v, gpa))
+	if (!not_own && exit_mmio_emulate(v, gpa))
 		return;
+	if (not_own && !(q & 4) && (vapic_mmio_claims(v, gpa) || mmio_ranges_find(&v->vm->mmio, gpa))) {
+		vm_stop(v->vm, "EPT violation: vCPU %u %s at guest-physical 0x%lx, an emulated "
+			       "device's, from RIP 0x%lx: %s, and only an instruction's own data "
+			       "access is emulated", v->id, access, gpa,
+			vmcs_read_natural(VMCS_GUEST_RIP), not_own);
+		return;
+	}
 
 	vm_stop(v->vm, "EPT violation: vCPU %u %s at guest-physical 0x%lx (guest RAM ends at "
 		       "0x%lx) from RIP 0x%lx", v->id, access, gpa, v->vm->ram_size,

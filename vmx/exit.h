@@ -45,6 +45,10 @@ unsigned exit_insn_fetch(struct vcpu *v, uint8_t buf[EXIT_INSN_MAX], unsigned bi
  * true with *in filled; false when it cannot be read or is not one mmio_decode() knows, and the
  * VM is then stopped with a line naming `what` (the device), `gpa`, RIP and the bytes. */
 bool exit_insn_decode_access(struct vcpu *v, const char *what, uint64_t gpa, struct mmio_insn *in);
+/* For an EPT violation (its exit qualification and the IDT-vectoring information): NULL when it
+ * is the data access of the instruction at RIP, the one case where emulating that instruction is
+ * right; else what the access was, for the stop line. */
+const char *exit_insn_ept_not_own_access(uint64_t qualification, uint32_t idt_vectoring);
 /* An EPT violation in a range of the VM's MMIO table: decoded and emulated (vmx/exit_mmio.c).
  * False when no range holds `gpa`. */
 bool exit_mmio_emulate(struct vcpu *v, uint64_t gpa);

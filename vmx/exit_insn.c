@@ -53,6 +53,30 @@ unsigned exit_insn_fetch(struct vcpu *v, uint8_t buf[EXIT_INSN_MAX], unsigned bi
 	return n;
 }
 
+/* Table 28-7 "Exit Qualification for EPT Violations" (SDM Vol. 3C, 28.2.1). Bit 7 is clear only
+ * for the PDPTE loads of a MOV to CR0/CR3/CR4 (and trace-address pre-translation); with bit 7
+ * set, bit 8 tells the access to the translation of that linear address from one to a
+ * paging-structure entry (the walk, or its accessed/dirty update). With paging off every data
+ * access is the translation of its linear address. */
+#define EPT_Q_FETCH (1ull << 2)
+#define EPT_Q_LINEAR_VALID (1ull << 7)
+#define EPT_Q_TRANSLATION (1ull << 8)
+
+const char *exit_insn_ept_not_own_access(uint64_t qualification, uint32_t idt_vectoring)
+{
+	if (qualification & EPT_Q_FETCH)
+		return "an instruction fetch";
+	if (!(qualification & EPT_Q_LINEAR_VALID))
+		return "a PDPTE load of a MOV to a control register";
+	if (!(qualification & EPT_Q_TRANSLATION))
+		return "a paging-structure access of the guest's page walk";
+	/* During event delivery the access is the delivery's (the IDT, a gate's stack), not that
+	 * of the instruction at RIP (SDM Vol. 3C, 28.2.4). */
+	if (idt_vectoring & INTR_INFO_VALID)
+		return "an access while delivering an event";
+	return 0;
+}
+
 bool exit_insn_decode_access(struct vcpu *v, const char *what, uint64_t gpa, struct mmio_insn *in)
 {
 	uint8_t b[EXIT_INSN_MAX] = { 0 };

@@ -223,3 +223,30 @@ TEST(exit_insn_decode_access_decodes_across_a_page_boundary_in_long_mode)
 	CHECK(!exit_insn_decode_access(v, "x", 0, &in));
 	CHECK(strstr(fake_hw.stop_reason, "from RIP 0x1ffffe (bytes 48 8b 00 00 00 00)"));
 }
+
+/* Table 28-7's bits: 0 read, 1 write, 2 fetch, 7 linear address valid, 8 its translation. */
+#define EQ_READ 0x1ull
+#define EQ_WRITE 0x2ull
+#define EQ_FETCH 0x4ull
+#define EQ_LINEAR (1ull << 7)
+#define EQ_TRANSLATION (1ull << 8)
+
+TEST(exit_insn_ept_own_access_only_for_the_instruction_at_rip)
+{
+	/* an instruction's own read or write: emulated */
+	CHECK(!exit_insn_ept_not_own_access(EQ_READ | EQ_LINEAR | EQ_TRANSLATION, 0));
+	CHECK(!exit_insn_ept_not_own_access(EQ_WRITE | EQ_LINEAR | EQ_TRANSLATION, 0));
+	/* a vectoring field without its valid bit is no event */
+	CHECK(!exit_insn_ept_not_own_access(EQ_WRITE | EQ_LINEAR | EQ_TRANSLATION, 0x0e));
+	CHECK_STR(exit_insn_ept_not_own_access(EQ_FETCH | EQ_LINEAR | EQ_TRANSLATION, 0),
+		  "an instruction fetch");
+	CHECK_STR(exit_insn_ept_not_own_access(EQ_READ, 0),
+		  "a PDPTE load of a MOV to a control register");
+	CHECK_STR(exit_insn_ept_not_own_access(EQ_READ | EQ_LINEAR, 0),
+		  "a paging-structure access of the guest's page walk");
+	CHECK_STR(exit_insn_ept_not_own_access(EQ_WRITE | EQ_LINEAR, 0),
+		  "a paging-structure access of the guest's page walk"); /* an A/D update */
+	CHECK_STR(exit_insn_ept_not_own_access(EQ_WRITE | EQ_LINEAR | EQ_TRANSLATION,
+					       INTR_INFO_VALID | 0x20),
+		  "an access while delivering an event");
+}
