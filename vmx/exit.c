@@ -88,13 +88,27 @@ static void exit_triple_fault(struct vcpu *v)
 		vmcs_read32(VMCS_GUEST_IDTR_LIMIT));
 }
 
+/* Hardware task switches exit unconditionally (SDM Vol. 3C, 26.1.2) and are not emulated; the
+ * qualification names the new TSS and what started the switch (Table 28-2). */
+static void exit_task_switch(struct vcpu *v)
+{
+	static const char *const source[] = { "CALL", "IRET", "JMP", "a task gate in the IDT" };
+	uint64_t q = vmcs_read_natural(VMCS_EXIT_QUALIFICATION);
+
+	vm_stop(v->vm, "vCPU %u: a hardware task switch by %s to TSS selector 0x%lx at RIP 0x%lx, "
+		       "which this hypervisor does not emulate", v->id, source[(q >> 30) & 3],
+		(unsigned long)(q & 0xffff), guest_rip());
+}
+
 static void exit_init_signal(struct vcpu *v)
 {
 	vm_stop(v->vm, "vCPU %u received an INIT signal, which this hypervisor does not support "
 		       "in the guest's state (RIP 0x%lx)", v->id, guest_rip());
 }
 
-/* VMX instructions and MONITOR/MWAIT: hidden in CPUID, so #UD as on a CPU without them. */
+/* VMX instructions, MONITOR/MWAIT and GETSEC: hidden in CPUID, so #UD as on a CPU without them.
+ * GETSEC exits unconditionally, but only once the guest has set CR4.SMXE (SDM Vol. 3C, 26.1.2),
+ * which the VMX fixed bits may let it do although CPUID.1:ECX.SMX reads 0. */
 static void exit_undefined(struct vcpu *v)
 {
 	vcpu_inject_ud(v);
@@ -128,7 +142,9 @@ static const exit_handler_fn exit_handlers[VMX_EXIT_REASON_MAX + 1] = {
 	[VMX_EXIT_INIT] = exit_init_signal,
 	[VMX_EXIT_INTERRUPT_WINDOW] = exit_interrupt_window,
 	[VMX_EXIT_NMI_WINDOW] = exit_apic_recheck,
+	[VMX_EXIT_TASK_SWITCH] = exit_task_switch,
 	[VMX_EXIT_CPUID] = exit_cpuid,
+	[VMX_EXIT_GETSEC] = exit_undefined,
 	[VMX_EXIT_HLT] = exit_hlt,
 	[VMX_EXIT_INVD] = exit_cache_flush,
 	[VMX_EXIT_RDPMC] = exit_rdpmc,

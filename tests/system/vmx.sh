@@ -132,6 +132,11 @@ boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=triplefault"
 expect_line "$c" '^vm0: stopped: triple fault on vCPU 0 at RIP 0x[0-9a-f]+'
 no_fault_lines "$c"
 
+c='bochs-task-switch'
+boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=taskswitch" "${bochs[@]}" --cpus 1
+expect_line "$c" '^vm0: stopped: vCPU 0: a hardware task switch by JMP to TSS selector 0x18 at RIP 0x[0-9a-f]+, which this hypervisor does not emulate$'
+no_fault_lines "$c"
+
 c='bochs-ept-outside'
 boot_case "$c" --hv-args "$hv" --guest "$vmtest" --guest-args "test=ept-outside" "${bochs[@]}" --cpus 1
 expect_line "$c" '^vm0: stopped: EPT violation: vCPU 0 read at guest-physical 0xc0000000 '

@@ -42,6 +42,33 @@ void suite_ept_outside(void)
 		   "stopped)", v);
 }
 
+/* A far JMP to an available TSS: the checks of SDM Vol. 3C, 26.4.2 (present, limit, not busy)
+ * pass, so the task switch itself is what exits, unconditionally (26.1.2). A GDT of its own with
+ * the flat kernel segments at their usual selectors and the TSS at 0x18. */
+void suite_taskswitch(void)
+{
+	static uint32_t tss[26] __attribute__((aligned(16)));
+	static uint64_t gdt[4] __attribute__((aligned(8))) = {
+		0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull, 0,
+	};
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint32_t base;
+	} gdtr = { sizeof(gdt) - 1, (uint32_t)(uintptr_t)gdt };
+	struct __attribute__((packed)) {
+		uint32_t offset;
+		uint16_t sel;
+	} target = { 0, 0x18 };
+	uint32_t base = (uint32_t)(uintptr_t)tss;
+
+	/* A 32-bit available TSS (type 9, P=1, DPL 0), limit 103 (SDM Vol. 3A, 8.2.2). */
+	gdt[3] = (sizeof(tss) - 1) | (uint64_t)(base & 0xffffff) << 16 | (uint64_t)0x89 << 40 |
+		 (uint64_t)(base >> 24) << 56;
+	con_printf("task switch by JMP to TSS selector 0x18 next");
+	__asm__ volatile("lgdt %0; ljmp *%1" : : "m"(gdtr), "m"(target) : "memory");
+	check_fail("taskswitch", "far JMP to a TSS (got still running, want the VM stopped)");
+}
+
 void suite_reset(void)
 {
 	volatile uint32_t *mark = (volatile uint32_t *)(uintptr_t)LIFE_MARK_ADDR;

@@ -40,6 +40,7 @@ static const struct suite suites[] = {
 	{ "longmode", suite_longmode, false },
 	{ "triplefault", suite_triplefault, true },
 	{ "ept-outside", suite_ept_outside, true },
+	{ "taskswitch", suite_taskswitch, true },
 	{ "reset", suite_reset, true },
 	{ "halt-forever", suite_halt_forever, true },
 	{ "console", suite_console, true },
@@ -95,7 +96,7 @@ static void run(const char *name)
 		}
 	}
 	con_printf("suites: all (every non-destructive one), cpuid, exitcount, msr, ports, vmcall, "
-		   "hlt, hvmem, apic, xsetbv, cpl3, pae, longmode; destructive: triplefault, "
+		   "hlt, hvmem, apic, xsetbv, cpl3, pae, longmode; destructive: triplefault, taskswitch, "
 		   "ept-outside, reset, halt-forever, console, apicstart (with vm.apic=), "
 		   "ept-past-ram probe=ADDR, ipi-away; "
 		   "chaos [seed=N ops=N kinds=msr,io,...]");

@@ -34,6 +34,7 @@ void suite_longmode(void);
 /* Destructive: they end the VM (the hypervisor reports how), so they run only when named. */
 void suite_triplefault(void);
 void suite_ept_outside(void);
+void suite_taskswitch(void);
 void suite_ept_past_ram(void); /* multivm.c */
 void suite_ipi_away(void);
 void suite_reset(void);
