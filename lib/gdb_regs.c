@@ -82,6 +82,14 @@ const struct gdb_layout *gdb_layout_for(bool long_mode)
 	return long_mode ? &layout64 : &layout32;
 }
 
+const char *gdb_src_name(unsigned src)
+{
+	for (unsigned i = 0; i < layout64.count; i++)
+		if (layout64.regs[i].src == src)
+			return layout64.regs[i].name;
+	return "?";
+}
+
 size_t gdb_layout_bytes(const struct gdb_layout *l)
 {
 	size_t n = 0;

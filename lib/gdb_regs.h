@@ -68,6 +68,9 @@ struct gdb_layout {
 /* The layout for a guest in 64-bit mode (EFER.LMA and CS.L), or the i386 one otherwise. */
 const struct gdb_layout *gdb_layout_for(bool long_mode);
 
+/* The amd64 name of a register by where it lives ("rax", "cs", "cr3", "xmm1"), for messages. */
+const char *gdb_src_name(unsigned src);
+
 /* Bytes the `g` packet holds for the whole layout (each register bits / 8). */
 size_t gdb_layout_bytes(const struct gdb_layout *l);
 /* Register n as GDB sends it: little-endian, bits/8 bytes (values wider than 64 bits have

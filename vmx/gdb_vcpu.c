@@ -129,8 +129,8 @@ void gdb_vcpu_fx(struct vcpu *v, void *arg)
 
 static bool refused(struct vcpu *v, enum gdb_src src, uint64_t value, const char *why)
 {
-	log_info("gdb: vCPU %u: the write of 0x%lx to register %u refused: %s", v->id, value,
-		 (unsigned)src, why);
+	log_info("gdb: vCPU %u: the write of 0x%lx to %s refused: %s", v->id, value,
+		 gdb_src_name(src), why);
 	return false;
 }
 

@@ -1,6 +1,7 @@
 /* vmx/gdb_vm.c: the GDB stub's VM side on CPU 0 (see vmx/gdb_vm.h). Everything here but
  * gdb_vm_vcpu_stopped() and the two lookups runs on CPU 0 in root mode with interrupts off, in
- * its vCPU loop's host work: between two VM entries of vCPU 0, whose VMCS is current there. */
+ * its vCPU loop's host work: between two VM entries of vCPU 0, whose VMCS is current there;
+ * gdb_on_run() runs on CPU 0 too, as vm0's runner, when no vCPU of it is in the guest. */
 #include "arch/console.h"
 #include "arch/console_spec.h"
 #include "arch/cpu.h"

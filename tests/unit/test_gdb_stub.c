@@ -424,8 +424,9 @@ TEST(gdb_stub_x87_sse_registers_from_the_fxsave_image)
 	ask(&s, &f, "qSupported");
 	CHECK_STR(ask_reg(&s, &f, true, "fiseg"), "78563412");
 	CHECK(f.fx64[0]);
-	CHECK(!strcmp(gdb_layout_for(true)->regs[regnum(gdb_layout_for(true), "xmm15")].name,
-		      "xmm15"));
+	CHECK_STR(gdb_src_name(GDB_SRC_XMM0 + 15), "xmm15");
+	CHECK_STR(gdb_src_name(3), "rbx");
+	CHECK_STR(gdb_src_name(GDB_SRC_CR3), "cr3");
 }
 
 /* A zero, a special (NaN) and a valid register as ST(0..2) with TOP 5: physical 5, 6, 7. */
