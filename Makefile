@@ -20,6 +20,7 @@ PURE_SRCS := \
 	lib/gdb_regs.c \
 	lib/gdb_bp.c \
 	lib/gdb_stub.c \
+	lib/gdb_seg.c \
 	lib/logbuf.c \
 	arch/console_spec.c \
 	boot/mb2.c \

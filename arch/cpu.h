@@ -16,6 +16,8 @@
 #define EFER_NXE (1u << 11)
 
 #define CR0_PE (1ul << 0)
+#define CR0_EM (1ul << 2)
+#define CR0_TS (1ul << 3)
 #define CR0_WP (1ul << 16)
 #define CR0_NW (1ul << 29)
 #define CR0_CD (1ul << 30)
@@ -23,12 +25,15 @@
 #define CR4_PSE (1ul << 4)
 #define CR4_PAE (1ul << 5)
 #define CR4_PGE (1ul << 7)
+#define CR4_OSFXSR (1ul << 9)
+#define CR4_LA57 (1ul << 12)
 #define CR4_PCIDE (1ul << 17)
 #define CR4_VMXE (1ul << 13)
 #define CR4_OSXSAVE (1ul << 18)
 #define CR4_SMEP (1ul << 20)
 #define CR4_SMAP (1ul << 21)
 #define CR4_PKE (1ul << 22)
+#define CR4_CET (1ul << 23)
 
 #define RFLAGS_IF (1ul << 9)
 

@@ -89,6 +89,55 @@ void gdb_stub_stopped(struct gdb_stub *s, const struct gdb_stop *st)
 	stop_reply(s);
 }
 
+/* GDB's session is over (it closes the line after D, W or X, E.5): the next one starts with
+ * acks, as every connection does (E.11). */
+static void forget_session(struct gdb_stub *s)
+{
+	memset(&s->bps, 0, sizeof(s->bps));
+	s->attached = false;
+	s->running = false;
+}
+
+/* An O packet first, for GDB's console, when GDB waits for a stop reply after resuming (E.5 "O
+ * XX...": only then; `?` must get the stop reply alone), then W or X. */
+static void end_reply(struct gdb_stub *s, bool resumed)
+{
+	if (resumed && s->end.why) {
+		size_t n = strlen(s->end.why);
+		if (n > (GDB_PACKET_MAX - 1) / 2)
+			n = (GDB_PACKET_MAX - 1) / 2;
+		s->reply[0] = 'O';
+		gdb_hex_encode((const uint8_t *)s->end.why, n, s->reply + 1);
+		send_packet(s, s->reply, 1 + 2 * n);
+	}
+	reply_fmt(s, "%c%02x", s->end.signal ? 'X' : 'W', s->end.code);
+	s->owed = false;
+	s->no_ack = false;
+}
+
+void gdb_stub_ended(struct gdb_stub *s, const struct gdb_end *e)
+{
+	s->end = *e;
+	s->gone = true;
+	if (!s->attached)
+		return;
+	bool waiting = s->running;
+	forget_session(s);
+	s->owed = true;
+	if (waiting)
+		end_reply(s, true);
+}
+
+void gdb_stub_running(struct gdb_stub *s)
+{
+	s->gone = false;
+}
+
+bool gdb_stub_owes_end(const struct gdb_stub *s)
+{
+	return s->owed;
+}
+
 bool gdb_stub_owns_int3(struct gdb_stub *s, uint64_t addr)
 {
 	return gdb_sw_find(&s->bps, addr) != 0;
@@ -205,74 +254,98 @@ static void cmd_query(struct gdb_stub *s, const char *p)
 	}
 }
 
-static bool read_regs(struct gdb_stub *s, uint64_t *vals)
+static bool read_regs(struct gdb_stub *s, struct gdb_regvals *vals)
 {
+	memset(vals, 0, sizeof(*vals));
+	vals->fx64 = s->layout->fx64;
 	return s->ops->read_regs(s->ctx, s->g_vcpu, vals);
 }
 
 static void cmd_read_all(struct gdb_stub *s)
 {
-	uint64_t vals[GDB_SRC_COUNT];
+	struct gdb_regvals vals;
 	uint8_t bytes[16];
 	size_t at = 0;
 
-	if (!read_regs(s, vals)) {
+	if (!read_regs(s, &vals)) {
 		reply(s, "E01");
 		return;
 	}
 	for (unsigned i = 0; i < s->layout->count; i++) {
 		const struct gdb_reg *r = &s->layout->regs[i];
-		gdb_reg_put(r, vals[r->src], bytes);
+		gdb_reg_encode(r, &vals, bytes);
 		gdb_hex_encode(bytes, r->bits / 8u, s->reply + at);
 		at += r->bits / 4u;
 	}
 	send_packet(s, s->reply, at);
 }
 
+/* The x87/SSE state goes back whole, through FXRSTOR on the vCPU's CPU; one FXRSTOR would
+ * refuse (#GP) is refused here. */
+static bool write_fx(struct gdb_stub *s, const struct gdb_regvals *vals)
+{
+	return gdb_fx_loadable(vals->fx) && s->ops->write_fx(s->ctx, s->g_vcpu, vals);
+}
+
 static bool write_one(struct gdb_stub *s, const struct gdb_reg *r, const char *hex)
 {
 	uint8_t bytes[16];
+	struct gdb_regvals vals;
 
 	if (!gdb_hex_decode(hex, r->bits / 8u, bytes))
 		return false;
-	if (r->src == GDB_SRC_ZERO)
-		return true; /* x87/SSE writes are dropped (README) */
-	return s->ops->write_reg(s->ctx, s->g_vcpu, (enum gdb_src)r->src, gdb_reg_get(r, bytes));
+	if (!gdb_reg_is_fx(r))
+		return s->ops->write_reg(s->ctx, s->g_vcpu, (enum gdb_src)r->src,
+					 gdb_reg_get(r, bytes));
+	if (!read_regs(s, &vals)) /* the rest of the image as it is */
+		return false;
+	gdb_reg_decode(r, bytes, &vals);
+	return write_fx(s, &vals);
 }
 
-/* G: every register, in the layout's order; only those whose value changes are written, so a
- * G that repeats a g changes nothing. */
+/* G: every register, in the layout's order, decoded first; then the scalar ones whose value
+ * changes are written one by one and the x87/SSE image once if any of it changed, so a G that
+ * repeats a g changes nothing, and a malformed G or an image FXRSTOR would refuse nothing. */
 static void cmd_write_all(struct gdb_stub *s, const char *hex, size_t len)
 {
-	uint64_t vals[GDB_SRC_COUNT];
+	static struct gdb_regvals old, new; /* one stub, on one CPU at a time (gdb_stub.h) */
 	uint8_t bytes[16];
-	bool ok = len == 2 * gdb_layout_bytes(s->layout) && read_regs(s, vals);
+	bool ok = len == 2 * gdb_layout_bytes(s->layout) && read_regs(s, &old);
 
+	new = old;
 	for (unsigned i = 0; ok && i < s->layout->count; i++) {
 		const struct gdb_reg *r = &s->layout->regs[i];
 		ok = gdb_hex_decode(hex, r->bits / 8u, bytes);
-		if (ok && r->src != GDB_SRC_ZERO && gdb_reg_get(r, bytes) != vals[r->src])
-			ok = write_one(s, r, hex);
+		if (ok)
+			gdb_reg_decode(r, bytes, &new);
 		hex += r->bits / 4u;
 	}
+	bool fx_changed = ok && memcmp(old.fx, new.fx, sizeof(new.fx));
+	ok = ok && (!fx_changed || gdb_fx_loadable(new.fx));
+	for (unsigned i = 0; ok && i < GDB_SRC_COUNT; i++)
+		if (new.v[i] != old.v[i])
+			ok = s->ops->write_reg(s->ctx, s->g_vcpu, (enum gdb_src)i, new.v[i]);
+	if (ok && fx_changed)
+		ok = write_fx(s, &new);
 	reply(s, ok ? "OK" : "E01");
 }
 
 static void cmd_read_one(struct gdb_stub *s, const char *p)
 {
-	uint64_t n, vals[GDB_SRC_COUNT];
+	uint64_t n;
+	struct gdb_regvals vals;
 	uint8_t bytes[16];
 
 	if (!gdb_parse_hex(&p, &n) || *p || n >= s->layout->count) {
 		reply(s, "E01");
 		return;
 	}
-	if (!read_regs(s, vals)) {
+	if (!read_regs(s, &vals)) {
 		reply(s, "E01");
 		return;
 	}
 	const struct gdb_reg *r = &s->layout->regs[n];
-	gdb_reg_put(r, vals[r->src], bytes);
+	gdb_reg_encode(r, &vals, bytes);
 	gdb_hex_encode(bytes, r->bits / 8u, s->reply);
 	send_packet(s, s->reply, r->bits / 4u);
 }
@@ -437,8 +510,7 @@ static void detach(struct gdb_stub *s)
 	memset(&s->bps, 0, sizeof(s->bps));
 	s->ops->set_hw(s->ctx, &s->bps);
 	s->ops->attach(s->ctx, false);
-	s->attached = false;
-	s->running = false;
+	forget_session(s);
 	s->ops->resume(s->ctx, 0, false);
 }
 
@@ -517,11 +589,12 @@ static void dispatch(struct gdb_stub *s, const char *p, size_t len)
 	case 'D':
 		detach(s);
 		reply(s, "OK");
+		s->no_ack = false;
 		break;
 	case 'k':
 		s->ops->kill(s->ctx); /* no reply (E.4 "k") */
-		s->attached = false;
-		s->running = false;
+		forget_session(s);
+		s->no_ack = false;
 		break;
 	default:
 		reply(s, ""); /* vCont?, vMustReplyEmpty and the rest: not supported */
@@ -529,8 +602,45 @@ static void dispatch(struct gdb_stub *s, const char *p, size_t len)
 	}
 }
 
+/* After the VM ended (gdb_stub_ended): the stop reply is the end; the session's end packets
+ * and the queries are answered; anything that needs the target is an error. */
+static void packet_after_end(struct gdb_stub *s, const char *p)
+{
+	switch (p[0]) {
+	case '?':
+		end_reply(s, false);
+		break;
+	case 'c':
+	case 's':
+	case 'C':
+	case 'S':
+		end_reply(s, true);
+		break;
+	case 'D':
+		reply(s, "OK");
+		s->owed = false;
+		s->no_ack = false;
+		break;
+	case 'k':
+		s->owed = false;
+		s->no_ack = false;
+		break;
+	case 'q':
+	case 'Q':
+		dispatch(s, p, strlen(p));
+		break;
+	default:
+		reply(s, "E01");
+		break;
+	}
+}
+
 static void packet(struct gdb_stub *s)
 {
+	if (s->owed || s->gone) {
+		packet_after_end(s, s->rx.buf);
+		return;
+	}
 	if (!s->attached)
 		attach(s);
 	/* All-stop: GDB sends nothing but Ctrl-C while the target runs. A packet now comes from a
@@ -566,7 +676,9 @@ void gdb_stub_feed(struct gdb_stub *s, uint8_t c)
 		s->sent_len = 0;
 		break;
 	case GDB_RX_INTERRUPT:
-		if (!s->attached) {
+		if (s->owed || s->gone) {
+			end_reply(s, s->owed);
+		} else if (!s->attached) {
 			attach(s);
 			stop_reply(s);
 		} else if (s->running) {

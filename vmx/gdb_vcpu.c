@@ -1,8 +1,11 @@
 /* vmx/gdb_vcpu.c: the GDB stub's work on a vCPU's own CPU (see vmx/gdb_vcpu.h). */
 #include "arch/cpu.h"
+#include "lib/gdb_seg.h"
+#include "lib/log.h"
 #include "vmx/exit.h"
 #include "vmx/gdb_vcpu.h"
 #include "vmx/gdb_vm.h"
+#include "vmx/gmem.h"
 #include "vmx/guest_cr.h"
 #include "vmx/guest_walk.h"
 #include "vmx/vcpu.h"
@@ -14,60 +17,265 @@
 #define VEC_BP 3
 #define RFLAGS_TF (1ul << 8)
 #define RFLAGS_RF (1ul << 16)
+#define RFLAGS_VM (1ul << 17)
 #define DR6_B0_3 0xfull
 #define DR6_BS (1ull << 14)
+
+/* The guest's x87/SSE state is live in this CPU while it is in root mode: VM entries and exits
+ * neither save nor load it (SDM Vol. 3C, 27.3 and 28.3 list what they switch, and it is not
+ * there), and the hypervisor never touches it (-mgeneral-regs-only, no FXSAVE or XSAVE of its
+ * own; the guest's XCR0 stays loaded too, vmx/xcr0.h). So FXSAVE and FXRSTOR here read and
+ * write the guest's registers themselves (SDM Vol. 1, 10.5.1; the 64-bit format for amd64's
+ * layout). In root mode CR0 and CR4 are the host's, loaded from the VMCS host state at each
+ * exit: CR0.TS or CR0.EM would make both #NM, and with CR4.OSFXSR clear they may leave XMM0-15
+ * and MXCSR out (SDM Vol. 2A, FXSAVE: implementation dependent; Bochs does), so both are set
+ * for the instruction and put back. The guest's own CR0.TS does not matter: it is not loaded.
+ * The image is 16-byte aligned, as the instructions require. */
+struct fx_area {
+	uint8_t b[GDB_FX_BYTES];
+} __attribute__((aligned(16)));
+
+struct host_crs {
+	uint64_t cr0, cr4;
+};
+
+static struct host_crs fx_begin(void)
+{
+	struct host_crs h = { read_cr0(), read_cr4() };
+
+	if (h.cr0 & (CR0_TS | CR0_EM))
+		write_cr0(h.cr0 & ~(CR0_TS | CR0_EM));
+	if (!(h.cr4 & CR4_OSFXSR))
+		write_cr4(h.cr4 | CR4_OSFXSR);
+	return h;
+}
+
+static void fx_end(struct host_crs h)
+{
+	if (h.cr4 != read_cr4())
+		write_cr4(h.cr4);
+	if (h.cr0 != read_cr0())
+		write_cr0(h.cr0);
+}
+
+static void fx_save(uint8_t *out, bool fx64)
+{
+	struct fx_area a;
+	struct host_crs h = fx_begin();
+
+	if (fx64)
+		__asm__ volatile("fxsave64 %0" : "=m"(a));
+	else
+		__asm__ volatile("fxsave %0" : "=m"(a));
+	fx_end(h);
+	memcpy(out, a.b, sizeof(a.b));
+}
+
+static void fx_restore(const uint8_t *in, bool fx64)
+{
+	struct fx_area a;
+
+	memcpy(a.b, in, sizeof(a.b));
+	struct host_crs h = fx_begin();
+	if (fx64)
+		__asm__ volatile("fxrstor64 %0" : : "m"(a));
+	else
+		__asm__ volatile("fxrstor %0" : : "m"(a));
+	fx_end(h);
+}
 
 void gdb_vcpu_read_regs(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
+	uint64_t *vals = r->vals->v;
 
 	for (unsigned i = 0; i < GDB_SRC_COUNT; i++)
-		r->vals[i] = 0;
+		vals[i] = 0;
+	memset(r->vals->fx, 0, sizeof(r->vals->fx));
 	if (!v->launched) { /* not started yet: there is no guest state to show */
 		r->ok = true;
 		return;
 	}
 	for (unsigned n = 0; n < 16; n++)
-		r->vals[n] = vcpu_read_gpr(v, n);
-	r->vals[GDB_SRC_RIP] = vmcs_read_natural(VMCS_GUEST_RIP);
-	r->vals[GDB_SRC_RFLAGS] = vmcs_read_natural(VMCS_GUEST_RFLAGS);
-	r->vals[GDB_SRC_CS] = vmcs_read16(VMCS_GUEST_CS_SEL);
-	r->vals[GDB_SRC_SS] = vmcs_read16(VMCS_GUEST_SS_SEL);
-	r->vals[GDB_SRC_DS] = vmcs_read16(VMCS_GUEST_DS_SEL);
-	r->vals[GDB_SRC_ES] = vmcs_read16(VMCS_GUEST_ES_SEL);
-	r->vals[GDB_SRC_FS] = vmcs_read16(VMCS_GUEST_FS_SEL);
-	r->vals[GDB_SRC_GS] = vmcs_read16(VMCS_GUEST_GS_SEL);
-	r->vals[GDB_SRC_FS_BASE] = vmcs_read_natural(VMCS_GUEST_FS_BASE);
-	r->vals[GDB_SRC_GS_BASE] = vmcs_read_natural(VMCS_GUEST_GS_BASE);
+		vals[n] = vcpu_read_gpr(v, n);
+	vals[GDB_SRC_RIP] = vmcs_read_natural(VMCS_GUEST_RIP);
+	vals[GDB_SRC_RFLAGS] = vmcs_read_natural(VMCS_GUEST_RFLAGS);
+	vals[GDB_SRC_CS] = vmcs_read16(VMCS_GUEST_CS_SEL);
+	vals[GDB_SRC_SS] = vmcs_read16(VMCS_GUEST_SS_SEL);
+	vals[GDB_SRC_DS] = vmcs_read16(VMCS_GUEST_DS_SEL);
+	vals[GDB_SRC_ES] = vmcs_read16(VMCS_GUEST_ES_SEL);
+	vals[GDB_SRC_FS] = vmcs_read16(VMCS_GUEST_FS_SEL);
+	vals[GDB_SRC_GS] = vmcs_read16(VMCS_GUEST_GS_SEL);
+	vals[GDB_SRC_FS_BASE] = vmcs_read_natural(VMCS_GUEST_FS_BASE);
+	vals[GDB_SRC_GS_BASE] = vmcs_read_natural(VMCS_GUEST_GS_BASE);
 	/* The guest's own view: the read shadows for the bits the hypervisor owns. */
-	r->vals[GDB_SRC_CR0] = guest_cr0_current(v);
-	r->vals[GDB_SRC_CR2] = v->regs.cr2;
-	r->vals[GDB_SRC_CR3] = vmcs_read_natural(VMCS_GUEST_CR3);
-	r->vals[GDB_SRC_CR4] = guest_cr4_current(v);
-	r->vals[GDB_SRC_EFER] = vmcs_read64(VMCS_GUEST_EFER);
+	vals[GDB_SRC_CR0] = guest_cr0_current(v);
+	vals[GDB_SRC_CR2] = v->regs.cr2;
+	vals[GDB_SRC_CR3] = vmcs_read_natural(VMCS_GUEST_CR3);
+	vals[GDB_SRC_CR4] = guest_cr4_current(v);
+	vals[GDB_SRC_EFER] = vmcs_read64(VMCS_GUEST_EFER);
+	fx_save(r->vals->fx, r->vals->fx64);
 	r->ok = true;
 }
 
-/* The general registers, RIP, RFLAGS (bit 1 stays set, as the CPU requires) and CR2. Segment
- * and control registers are refused: a selector alone would leave its cached base and access
- * rights stale, and a CR write has the checks of vmx/guest_cr.c behind it (README lists it). */
+void gdb_vcpu_fx(struct vcpu *v, void *arg)
+{
+	struct gdb_vcpu_req *r = arg;
+
+	r->ok = v->launched && gdb_fx_loadable(r->vals->fx);
+	if (r->ok)
+		fx_restore(r->vals->fx, r->vals->fx64);
+}
+
+static bool refused(struct vcpu *v, enum gdb_src src, uint64_t value, const char *why)
+{
+	log_info("gdb: vCPU %u: the write of 0x%lx to %s refused: %s", v->id, value,
+		 gdb_src_name(src), why);
+	return false;
+}
+
+/* The segment's fields are 2 apart per register in each group (SDM Vol. 3D, Appendix B). */
+static void put_segment(enum gdb_seg_reg reg, const struct gdb_seg *s)
+{
+	uint32_t i = 2 * (uint32_t)reg;
+
+	vmcs_write16(VMCS_GUEST_ES_SEL + i, s->sel);
+	vmcs_write32(VMCS_GUEST_ES_LIMIT + i, s->limit);
+	vmcs_write32(VMCS_GUEST_ES_AR + i, s->ar);
+	vmcs_write_natural(VMCS_GUEST_ES_BASE + i, s->base);
+}
+
+/* In protected mode the descriptor comes from the GDT, or the LDT with TI set, by linear address
+ * through the guest's page tables (as the CPU reads it), and its accessed bit is set there as
+ * the CPU would set it. */
+static bool read_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc, uint64_t *at,
+			    const char **why)
+{
+	bool ldt = sel & 4;
+	uint64_t base = vmcs_read_natural(ldt ? VMCS_GUEST_LDTR_BASE : VMCS_GUEST_GDTR_BASE);
+	uint32_t limit = vmcs_read32(ldt ? VMCS_GUEST_LDTR_LIMIT : VMCS_GUEST_GDTR_LIMIT);
+	uint32_t off = sel & ~7u;
+
+	*why = "beyond the descriptor table's limit (#GP)";
+	if (ldt && (vmcs_read32(VMCS_GUEST_LDTR_AR) & GDB_SEG_AR_UNUSABLE)) {
+		*why = "an LDT selector, and there is no LDT (#GP)";
+		return false;
+	}
+	if (off + 7 > limit)
+		return false;
+	struct gdb_vcpu_req r = { .addr = base + off, .buf = (uint8_t *)desc, .len = 8 };
+	gdb_vcpu_mem(v, &r);
+	*at = base + off;
+	*why = "its descriptor is not in the VM's RAM";
+	return r.done == 8;
+}
+
+static void mark_accessed(struct vcpu *v, uint64_t desc, uint64_t at)
+{
+	uint8_t type = (uint8_t)(desc >> 40);
+	struct gdb_vcpu_req r = { .addr = at + 5, .buf = &type, .len = 1, .write = true };
+
+	if (type & 1)
+		return;
+	type |= 1;
+	gdb_vcpu_mem(v, &r);
+}
+
+/* Virtual-8086 mode: base selector * 16, limit 0xffff, access rights 0xf3, as VM entry requires
+ * (SDM Vol. 3C, 27.3.1.2); real mode: base selector * 16, limit and access rights left as they
+ * are, as MOV does there; protected mode: the descriptor, checked as the instruction would. */
+static bool write_segment(struct vcpu *v, enum gdb_src src, uint64_t value)
+{
+	enum gdb_seg_reg reg = (enum gdb_seg_reg[]){ GDB_SEG_CS, GDB_SEG_SS, GDB_SEG_DS, GDB_SEG_ES,
+						     GDB_SEG_FS, GDB_SEG_GS }[src - GDB_SRC_CS];
+	uint16_t sel = (uint16_t)value;
+	uint32_t i = 2 * (uint32_t)reg;
+	struct gdb_seg s = { sel, (uint64_t)sel << 4, vmcs_read32(VMCS_GUEST_ES_LIMIT + i),
+			     vmcs_read32(VMCS_GUEST_ES_AR + i) };
+	uint64_t desc = 0, at = 0;
+	const char *why = 0;
+
+	if (value > 0xffff)
+		return refused(v, src, value, "a selector has 16 bits");
+	if (vmcs_read_natural(VMCS_GUEST_RFLAGS) & RFLAGS_VM) {
+		s.limit = 0xffff, s.ar = 0xf3;
+	} else if (guest_cr0_current(v) & CR0_PE) {
+		struct gdb_seg_now now = { (vmcs_read32(VMCS_GUEST_SS_AR) >> 5) & 3,
+					   vmcs_read32(VMCS_GUEST_CS_AR) };
+		bool ok = gdb_seg_is_null(sel) && !(sel & 4)
+				  ? gdb_seg_null(reg, sel, &s, &why)
+				  : read_descriptor(v, sel, &desc, &at, &why) &&
+					    gdb_seg_load(reg, sel, desc, &now, &s, &why);
+		if (!ok)
+			return refused(v, src, value, why);
+		if (!gdb_seg_is_null(sel) || (sel & 4))
+			mark_accessed(v, desc, at);
+	}
+	put_segment(reg, &s);
+	return true;
+}
+
+/* Bits 63:47 all equal (SDM Vol. 3A, 3.3.7.1): VM entry requires it of FS and GS base. */
+static bool canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+/* What MOV to CR0/CR3/CR4 does, through the same code as the guest's own exiting writes (the
+ * VMX fixed bits, the guest/host masks and read shadows, the IA-32e switch, the PAE PDPTEs), then
+ * the VPID's cached translations flushed, as the instruction may (SDM Vol. 3A, 4.10.4.1). A
+ * top-level paging table outside the VM's RAM is refused here rather than stopping the VM. */
+static bool write_cr(struct vcpu *v, enum gdb_src src, uint64_t value)
+{
+	uint64_t cr0 = src == GDB_SRC_CR0 ? value : guest_cr0_current(v);
+	uint64_t cr3 = src == GDB_SRC_CR3 ? value : vmcs_read_natural(VMCS_GUEST_CR3);
+	const struct gmem ram = vm_ram(v->vm);
+	bool ok;
+
+	if ((cr0 & CR0_PG) && !gmem_ptr(&ram, cr3 & 0x000ffffffffff000ull, 32))
+		return refused(v, src, value, "CR3's top-level table is not in the VM's RAM");
+	if (src == GDB_SRC_CR0)
+		ok = vmcs_guest_write_cr0(v, value);
+	else if (src == GDB_SRC_CR3)
+		ok = vmcs_guest_write_cr3(v, value);
+	else
+		ok = vmcs_guest_write_cr4(v, value);
+	if (!ok)
+		return refused(v, src, value, "MOV to the register would fault (#GP)");
+	vmx_flush_vpid(v->vpid);
+	return true;
+}
+
+static bool write_reg(struct vcpu *v, enum gdb_src src, uint64_t value)
+{
+	if (src < 16)
+		vcpu_write_gpr(v, src, value);
+	else if (src == GDB_SRC_RIP)
+		vmcs_write_natural(VMCS_GUEST_RIP, value);
+	else if (src == GDB_SRC_RFLAGS) /* bit 1 stays set, as the CPU requires */
+		vmcs_write_natural(VMCS_GUEST_RFLAGS, (value & 0x3f7fd7ul) | 2);
+	else if (src == GDB_SRC_CR2)
+		v->regs.cr2 = value;
+	else if (src >= GDB_SRC_CS && src <= GDB_SRC_GS)
+		return write_segment(v, src, value);
+	else if (src == GDB_SRC_FS_BASE || src == GDB_SRC_GS_BASE) {
+		if (!canonical(value))
+			return refused(v, src, value, "not a canonical address");
+		vmcs_write_natural(src == GDB_SRC_FS_BASE ? VMCS_GUEST_FS_BASE : VMCS_GUEST_GS_BASE,
+				   value);
+	} else if (src == GDB_SRC_CR0 || src == GDB_SRC_CR3 || src == GDB_SRC_CR4)
+		return write_cr(v, src, value);
+	else
+		return refused(v, src, value, "EFER is not written (WRMSR's mode checks are not "
+					      "there for it)");
+	return true;
+}
+
 void gdb_vcpu_write_reg(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
-	r->ok = v->launched;
-	if (!r->ok)
-		return;
-	if (r->src < 16)
-		vcpu_write_gpr(v, r->src, r->value);
-	else if (r->src == GDB_SRC_RIP)
-		vmcs_write_natural(VMCS_GUEST_RIP, r->value);
-	else if (r->src == GDB_SRC_RFLAGS)
-		vmcs_write_natural(VMCS_GUEST_RFLAGS, (r->value & 0x3f7fd7ul) | 2);
-	else if (r->src == GDB_SRC_CR2)
-		v->regs.cr2 = r->value;
-	else
-		r->ok = false;
+	r->ok = v->launched && write_reg(v, r->src, r->value);
 }
 
 /* Page by page: each page through the guest's tables, then the checked RAM access (vmx/gmem.h):

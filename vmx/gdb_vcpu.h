@@ -17,7 +17,7 @@ struct vcpu;
 
 /* The arguments of one call, in the caller's frame (vcpu_debug_call). */
 struct gdb_vcpu_req {
-	uint64_t vals[GDB_SRC_COUNT]; /* read_regs: out */
+	struct gdb_regvals *vals;     /* read_regs: out (fx64 in); fx: in */
 	enum gdb_src src;             /* write_reg */
 	uint64_t value;
 	uint64_t addr;                /* mem */
@@ -27,8 +27,16 @@ struct gdb_vcpu_req {
 	const struct gdb_bps *bps;    /* set_hw */
 };
 
+/* The registers, the x87/SSE state by FXSAVE (the guest's own: see gdb_vcpu.c). */
 void gdb_vcpu_read_regs(struct vcpu *v, void *req);
+/* One scalar register: the general ones, RIP, RFLAGS, CR2; CR0, CR3 and CR4 as the guest's MOV
+ * to them would (vmx/guest_cr.c), the VPID's translations flushed; a segment selector with its
+ * descriptor from the guest's GDT or LDT (lib/gdb_seg.h); FS/GS base when canonical. Anything
+ * else (EFER), or a value the instruction would fault on, is refused (req->ok false, said on
+ * the console). */
 void gdb_vcpu_write_reg(struct vcpu *v, void *req);
+/* The x87/SSE state from req->vals by FXRSTOR. */
+void gdb_vcpu_fx(struct vcpu *v, void *req);
 void gdb_vcpu_mem(struct vcpu *v, void *req);
 /* req->ok: whether the vCPU runs 64-bit code (EFER.LMA and CS.L). */
 void gdb_vcpu_long_mode(struct vcpu *v, void *req);

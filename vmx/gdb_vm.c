@@ -1,6 +1,7 @@
 /* vmx/gdb_vm.c: the GDB stub's VM side on CPU 0 (see vmx/gdb_vm.h). Everything here but
  * gdb_vm_vcpu_stopped() and the two lookups runs on CPU 0 in root mode with interrupts off, in
- * its vCPU loop's host work: between two VM entries of vCPU 0, whose VMCS is current there. */
+ * its vCPU loop's host work: between two VM entries of vCPU 0, whose VMCS is current there;
+ * gdb_on_run() runs on CPU 0 too, as vm0's runner, when no vCPU of it is in the guest. */
 #include "arch/console.h"
 #include "arch/console_spec.h"
 #include "arch/cpu.h"
@@ -12,6 +13,7 @@
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "lib/log.h"
+#include "lib/printf.h"
 #include "vmx/gdb_vcpu.h"
 #include "vmx/gdb_vm.h"
 #include "vmx/vcpu.h"
@@ -72,14 +74,18 @@ static bool op_long_mode(void *ctx)
 	return call(0, gdb_vcpu_long_mode, &r) && r.ok;
 }
 
-static bool op_read_regs(void *ctx, unsigned vcpu, uint64_t *vals)
+static bool op_read_regs(void *ctx, unsigned vcpu, struct gdb_regvals *vals)
 {
-	struct gdb_vcpu_req r = { .ok = false };
+	struct gdb_vcpu_req r = { .vals = vals, .ok = false };
 
-	if (!call(vcpu, gdb_vcpu_read_regs, &r) || !r.ok)
-		return false;
-	memcpy(vals, r.vals, sizeof(r.vals));
-	return true;
+	return call(vcpu, gdb_vcpu_read_regs, &r) && r.ok;
+}
+
+static bool op_write_fx(void *ctx, unsigned vcpu, const struct gdb_regvals *vals)
+{
+	struct gdb_vcpu_req r = { .vals = (struct gdb_regvals *)vals, .write = true };
+
+	return call(vcpu, gdb_vcpu_fx, &r) && r.ok;
 }
 
 static bool op_write_reg(void *ctx, unsigned vcpu, enum gdb_src src, uint64_t value)
@@ -180,8 +186,8 @@ static void op_send(void *ctx, const char *bytes, size_t n)
 }
 
 static const struct gdb_target_ops ops = {
-	op_threads, op_long_mode, op_read_regs, op_write_reg, op_read_mem, op_write_mem,
-	op_stop, op_resume, op_set_hw, op_attach, op_kill, op_send,
+	op_threads, op_long_mode, op_read_regs, op_write_reg, op_write_fx, op_read_mem,
+	op_write_mem, op_stop, op_resume, op_set_hw, op_attach, op_kill, op_send,
 };
 
 /* --- the vCPUs' side, on their own CPUs --------------------------------------------------- */
@@ -267,6 +273,48 @@ static void gdb_tick(void)
 	g.chained.tick();
 }
 
+/* --- the VM's end and restart, on its runner (CPU 0 for vm0) -------------------------------- */
+
+/* A power-off is an exit with status 0; a reset ends GDB's session too, as SIGHUP (the VM GDB
+ * knew, its RAM and breakpoints, is gone; GDB attaches again to the restarted one); any stop
+ * (the shell's, a fault, a triple fault, GDB's kill) is SIGKILL. GDB's console gets the line. */
+static struct gdb_end how_it_ended(struct vm *vm)
+{
+	static char why[sizeof(vm->end_why) + 16];
+
+	fmt_snprintf(why, sizeof(why), "%s: %s\n", vm->name, vm->end_why);
+	if (vm->poweroff)
+		return (struct gdb_end){ false, 0, why };
+	return (struct gdb_end){ true, vm->reset ? 1 : 9, why };
+}
+
+/* With GDB at its prompt when the VM ended, its next command gets the end: until then this CPU
+ * serves the line (and the console it chains) instead of going on to restart the VM or to
+ * on_exit=, as it would hold a VM stopped for GDB. The bytes are out of the UART before the
+ * machine may power off. */
+static void gdb_on_run(struct vm *vm, bool running)
+{
+	if (vm != g.vm)
+		return;
+	if (running) {
+		gdb_stub_running(&g.stub);
+		return;
+	}
+	__atomic_store_n(&g.stop_state, STOP_NONE, __ATOMIC_SEQ_CST);
+	struct gdb_end e = how_it_ended(vm);
+	gdb_stub_ended(&g.stub, &e);
+	while (gdb_stub_owes_end(&g.stub)) {
+		if (gdb_waiting()) {
+			gdb_service();
+			continue;
+		}
+		irq_enable_and_halt(); /* CPU 0's tick wakes it (arch/host_timer.h) */
+		irq_disable();
+	}
+	while (!serial_tx_empty(&g.uart))
+		cpu_relax();
+}
+
 static bool find_uart(void)
 {
 	struct pci_uart p;
@@ -312,6 +360,7 @@ void gdb_vm_start(struct vm *vm)
 	gdb_stub_init(&g.stub, &ops, 0);
 	g.chained = vcpu_cpu0_work;
 	vcpu_set_cpu0_work(&(struct vcpu_host_work){ gdb_waiting, gdb_service, gdb_tick });
+	vm->on_run = gdb_on_run;
 	log_info("gdb: waiting for GDB on %s 0x%lx, %u baud, for %s (%u vCPUs)",
 		 g.uart.mmio ? "UART at" : "port", g.uart.base, spec.baud, vm->name, vm->nvcpus);
 }

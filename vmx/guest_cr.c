@@ -120,7 +120,7 @@ bool vmcs_guest_write_cr0(struct vcpu *v, uint64_t value)
 	struct guest_paging now = paging_now(v), next = now;
 
 	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
-	    ((value & CR0_NW) && !(value & CR0_CD)))
+	    ((value & CR0_NW) && !(value & CR0_CD)) || (!(value & CR0_WP) && (now.cr4 & CR4_CET)))
 		return false;
 	next.cr0 = value;
 	if (!ia32e_switch(&now, value, &next.efer))
@@ -155,15 +155,20 @@ bool vmcs_guest_write_cr3(struct vcpu *v, uint64_t value)
 	return true;
 }
 
-/* VMXE stays the hypervisor's (no nested VMX); bits the CPU cannot set are reserved; PAE cannot
- * be cleared in IA-32e mode. */
+/* VMXE stays the hypervisor's (no nested VMX); bits the CPU cannot set are reserved; in IA-32e
+ * mode PAE cannot be cleared nor LA57 changed; PCIDE can be set only in IA-32e mode with
+ * CR3[11:0] zero; CET needs CR0.WP (SDM Vol. 2B, MOV to CR4, #GP(0)). */
 bool vmcs_guest_write_cr4(struct vcpu *v, uint64_t value)
 {
 	const struct vmx_caps *c = vmx_host_caps();
 	struct guest_paging now = paging_now(v), next = now;
+	bool ia32e = now.efer & EFER_LMA;
+	bool pcide_on = (value & CR4_PCIDE) && !(now.cr4 & CR4_PCIDE);
 
-	if ((value & CR4_VMXE) || (value & ~c->cr4_fixed1) ||
-	    ((now.efer & EFER_LMA) && !(value & CR4_PAE)))
+	if ((value & CR4_VMXE) || (value & ~c->cr4_fixed1) || (ia32e && !(value & CR4_PAE)) ||
+	    (ia32e && ((value ^ now.cr4) & CR4_LA57)) ||
+	    (pcide_on && (!ia32e || (now.cr3 & 0xfff))) ||
+	    ((value & CR4_CET) && !(now.cr0 & CR0_WP)))
 		return false;
 	next.cr4 = value;
 	if (pae_paging(&next) && ((now.cr4 ^ value) & CR4_PDPTE_BITS) && !load_pdptes(v, next.cr3))

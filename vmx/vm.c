@@ -408,14 +408,24 @@ static void vm_run_once(struct vm *vm)
 			 vm->ipis_dropped);
 }
 
+static void tell_hook(struct vm *vm, bool running)
+{
+	if (vm->on_run)
+		vm->on_run(vm, running);
+}
+
 /* The runner (the CPU of vCPU 0): runs the VM, again after each reset, then marks it ended. With
- * `start`, a start from the shell: the VM is built again first. */
+ * `start`, a start from the shell: the VM is built again first. The hook hears of each life's
+ * start and end here, on the runner, with no vCPU in the guest at either point. */
 static void run_vm(struct vm *vm, bool start)
 {
-	if (!start || vm_restart(vm, false)) {
-		do
-			vm_run_once(vm);
-		while (vm->reset && vm_restart(vm, true));
+	bool again = !start || vm_restart(vm, false);
+
+	while (again) {
+		tell_hook(vm, true);
+		vm_run_once(vm);
+		tell_hook(vm, false);
+		again = vm->reset && vm_restart(vm, true);
 	}
 	__atomic_store_n(&vm->run_state, VM_ENDED, __ATOMIC_RELEASE); /* see the file's comment */
 }
@@ -512,6 +522,7 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	fmt_vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	log_error("%s: stopped: %s", vm->name, why);
+	fmt_snprintf(vm->end_why, sizeof(vm->end_why), "stopped: %s", why);
 	stop_all(vm);
 }
 
@@ -526,6 +537,7 @@ static void guest_ends(struct vm *vm, const char *what, bool reset)
 	if (vm->flush_devices)
 		vm->flush_devices(vm); /* the caller holds the device lock */
 	log_info("%s: %s", vm->name, what);
+	fmt_snprintf(vm->end_why, sizeof(vm->end_why), "%s", what);
 	kick_all(vm);
 }
 

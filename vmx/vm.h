@@ -173,6 +173,11 @@ struct vm {
 	volatile unsigned stopped_vcpus;
 	bool poweroff; /* the guest asked for it (vs. a fault) */
 	bool reset;    /* the guest reset the VM: vm_run() starts it again */
+	char end_why[120]; /* how it ended, as its "vm0: ..." line says it (without the name) */
+	/* The GDB stub's hook (vmx/gdb_vm.c), NULL without one: called by the VM's runner once every
+	 * vCPU has stopped (running false; poweroff, reset and end_why say how), and when it runs
+	 * again after a reset or `start` (running true), before any vCPU enters the guest. */
+	void (*on_run)(struct vm *vm, bool running);
 	unsigned restarts; /* how often it did */
 	const struct vm_platform *platform; /* what it is built (and rebuilt) from */
 	bool break_design_rule; /* crash=design-rule: vCPU 0 breaks it on its loop after an exit */

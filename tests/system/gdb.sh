@@ -4,7 +4,9 @@
 # lists them as threads, sets a breakpoint at a function from the guest's ELF symbols, writes
 # two variables the guest waits for, continues to the breakpoint on vCPU 1 (thread 2), reads
 # registers, an argument and a variable, backtraces, steps one instruction, sets a watchpoint
-# that vCPU 1's write hits, and detaches; the guest then finishes its run and powers off.
+# that vCPU 1's write hits, and detaches; the guest then finishes its run and powers off. It reads
+# x87/SSE registers the guest loaded and writes two the guest then reports, loads FS with DS's
+# selector and sets CR0.AM. A second run lets the guest power off while GDB waits in `continue`.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
@@ -26,6 +28,11 @@ expect_line "$c" '^gdb\| Thread 2 hit Breakpoint 1, gdbt_target \(index=1\) at t
 expect_line "$c" '^gdb\| check: stopped in thread 2$'
 expect_line "$c" '^gdb\| check: index 1 value 21$'
 expect_line "$c" '^gdb\| cs +0x8 '
+expect_line "$c" '^gdb\| check: xmm0 11111111 44444444$'
+expect_line "$c" '^gdb\| check: st0 1234$'
+expect_line "$c" '^gdb\| check: xmm1 12345678 st0 4321$'
+expect_line "$c" '^gdb\| check: fs 16 ds 16$'
+expect_line "$c" '^gdb\| check: cr0.am 1$'
 expect_line "$c" '^gdb\| #0 +gdbt_target \(index=1\)'
 expect_line "$c" '^gdb\| #1 +0x[0-9a-f]+ in guest_ap_main \(index=1\)'
 expect_line "$c" '^gdb\| check: stepi moved 1$'
@@ -36,9 +43,24 @@ expect_line "$c" '^gdb\| New value = 42$'
 expect_line "$c" '^gdb\| check: watched now 42 in thread 2$'
 expect_line "$c" '^gdb: detached from vm0 \(2 vCPUs\)$'
 expect_line "$c" '^vm0: gdbtest: vCPU 1 got value 21$'
+expect_line "$c" '^vm0: gdbtest: vCPU 1: xmm1 12345678 00000000 00000000 5a5a5a5a st0 4321$'
 expect_line "$c" '^vm0: gdbtest: armed by GDB; gdbt_watched 42$'
 expect_line "$c" '^vm0: powered off$'
 expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: )'
 expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|not responding|error|Error)'
+
+# The VM ends while GDB is attached and waits in `continue`: GDB gets the hypervisor's line and
+# a W stop reply, and says the inferior exited.
+c=bochs-gdb-end
+boot_case "$c" --hv-args "gdb=com2 on_exit=poweroff vm.mem=16" --guest "$elf" \
+	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
+	--gdb-script "$HV_ROOT/tests/system/data/gdb-end.gdb" --gdb-elf "$elf"
+expect_line "$c" '^gdb: attached to vm0 \(2 vCPUs\)$'
+expect_line "$c" '^vm0: gdbtest: armed by GDB; gdbt_watched 10$'
+expect_line "$c" '^vm0: powered off$'
+expect_line "$c" '^gdb\| vm0: powered off$'
+expect_line "$c" '^gdb\| \[Inferior 1 \(Remote target\) exited normally\]$'
+expect_line "$c" '^gdb\| check: after the end$'
+expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: )'
 
 finish_cases

@@ -247,3 +247,31 @@ TEST(cr3_write_in_ia32e_mode_checks_maxphyaddr)
 	CHECK_EQ(fake_vmcs_get(VMCS_GUEST_CR3), PDPT | 5);
 	CHECK_EQ(fake_vmcs_get(VMCS_GUEST_RIP), 0x100003);
 }
+
+/* The MOV to CR4/CR0 #GP cases of IA-32e mode and CET (SDM Vol. 2B, MOV to CR4: LA57 cannot
+ * change in IA-32e mode, PCIDE is set only there and with CR3[11:0] zero, CET needs CR0.WP;
+ * MOV to CR0: WP cannot be cleared with CET). GDB's CR writes go through these (vmx/gdb_vcpu.c). */
+TEST(cr4_la57_pcide_and_cet_checks)
+{
+	struct vcpu *v = fake_vcpu(1, 1 << 20);
+
+	fake_caps.cr4_fixed1 |= CR4_LA57 | CR4_CET; /* a CPU that has both */
+	fake_vmcs_set(VMCS_GUEST_CR0, CR0_PG | CR0_PE | ET | NE);
+	fake_vmcs_set(VMCS_GUEST_CR4, CR4_PAE | CR4_VMXE);
+	fake_vmcs_set(VMCS_GUEST_EFER, EFER_LME | EFER_LMA);
+	CHECK(!vmcs_guest_write_cr4(v, CR4_PAE | CR4_LA57));
+	fake_vmcs_set(VMCS_GUEST_CR3, 0x5001);
+	CHECK(!vmcs_guest_write_cr4(v, CR4_PAE | CR4_PCIDE)); /* CR3[11:0] not zero */
+	fake_vmcs_set(VMCS_GUEST_CR3, 0x5000);
+	CHECK(vmcs_guest_write_cr4(v, CR4_PAE | CR4_PCIDE));
+	CHECK(!vmcs_guest_write_cr4(v, CR4_PAE | CR4_PCIDE | CR4_CET)); /* CR0.WP clear */
+	fake_vmcs_set(VMCS_GUEST_CR0, CR0_PG | CR0_WP | CR0_PE | ET | NE);
+	CHECK(vmcs_guest_write_cr4(v, CR4_PAE | CR4_PCIDE | CR4_CET));
+	CHECK(!vmcs_guest_write_cr0(v, CR0_PG | CR0_PE | ET | NE)); /* WP off with CET */
+
+	CHECK(vmcs_guest_write_cr0(v, CR0_PG | CR0_WP | CR0_PE | ET | NE));
+
+	v = fake_vcpu(1, 1 << 20); /* outside IA-32e mode PCIDE cannot be set */
+	fake_vmcs_set(VMCS_GUEST_CR0, CR0_PE | ET | NE);
+	CHECK(!vmcs_guest_write_cr4(v, CR4_PCIDE));
+}

@@ -5,6 +5,9 @@
 
 struct fake {
 	uint64_t regs[2][GDB_SRC_COUNT];
+	uint8_t fx[2][GDB_FX_BYTES];
+	bool fx64[2]; /* the format the last read or write asked for */
+	unsigned fx_writes;
 	uint8_t mem[0x100]; /* guest-virtual 0x1000..0x10ff, the same for both vCPUs */
 	bool long_mode, stopped, stepping, attached;
 	unsigned resumed_vcpu, stops, kills;
@@ -16,9 +19,18 @@ struct fake {
 static struct fake *F(void *c) { return c; }
 static unsigned f_threads(void *c) { return 2; }
 static bool f_long(void *c) { return F(c)->long_mode; }
-static bool f_read_regs(void *c, unsigned v, uint64_t *vals)
+static bool f_read_regs(void *c, unsigned v, struct gdb_regvals *vals)
 {
-	memcpy(vals, F(c)->regs[v], sizeof(F(c)->regs[v]));
+	memcpy(vals->v, F(c)->regs[v], sizeof(F(c)->regs[v]));
+	memcpy(vals->fx, F(c)->fx[v], sizeof(F(c)->fx[v]));
+	F(c)->fx64[v] = vals->fx64;
+	return true;
+}
+static bool f_write_fx(void *c, unsigned v, const struct gdb_regvals *vals)
+{
+	memcpy(F(c)->fx[v], vals->fx, sizeof(vals->fx));
+	F(c)->fx64[v] = vals->fx64;
+	F(c)->fx_writes++;
 	return true;
 }
 static bool f_write_reg(void *c, unsigned v, enum gdb_src src, uint64_t value)
@@ -57,7 +69,7 @@ static void f_send(void *c, const char *b, size_t n)
 }
 
 static const struct gdb_target_ops ops = { f_threads, f_long, f_read_regs, f_write_reg,
-					   f_read_mem, f_write_mem, f_stop, f_resume, f_set_hw,
+					   f_write_fx, f_read_mem, f_write_mem, f_stop, f_resume, f_set_hw,
 					   f_attach, f_kill, f_send };
 
 /* Sends `payload` framed; returns the reply's payload (acks stripped), or "<none>". */
@@ -74,6 +86,21 @@ static const char *ask(struct gdb_stub *s, struct fake *f, const char *payload)
 	gdb_rx_init(&rx);
 	for (size_t i = 0; i < f->out_len; i++)
 		if (gdb_rx_feed(&rx, (uint8_t)f->out[i]) == GDB_RX_PACKET) {
+			memcpy(answer, rx.buf, rx.len + 1);
+			return answer;
+		}
+	return "<none>";
+}
+
+/* Packet n (from 0) of what the stub sent since out_len was last cleared, or "<none>". */
+static const char *sent_packet(struct fake *f, unsigned n)
+{
+	static char answer[GDB_PACKET_MAX + 1];
+	struct gdb_rx rx;
+
+	gdb_rx_init(&rx);
+	for (size_t i = 0; i < f->out_len; i++)
+		if (gdb_rx_feed(&rx, (uint8_t)f->out[i]) == GDB_RX_PACKET && !n--) {
 			memcpy(answer, rx.buf, rx.len + 1);
 			return answer;
 		}
@@ -326,4 +353,246 @@ TEST(gdb_bp_slots_and_dr7)
 	CHECK(gdb_sw_add(&b, 0x200000) == 0);
 	CHECK(gdb_sw_add(&b, 0x100000) == 0);
 	CHECK(gdb_sw_find(&b, 0x100003) != 0);
+}
+
+/* The number of register `name` in layout l (its index, which p/P use). */
+static unsigned regnum(const struct gdb_layout *l, const char *name)
+{
+	for (unsigned i = 0; i < l->count; i++)
+		if (!strcmp(l->regs[i].name, name))
+			return i;
+	return ~0u;
+}
+
+static const char *ask_reg(struct gdb_stub *s, struct fake *f, bool long_mode, const char *name)
+{
+	char q[16];
+
+	snprintf(q, sizeof(q), "p%x", regnum(gdb_layout_for(long_mode), name));
+	return ask(s, f, q);
+}
+
+static const char *set_reg(struct gdb_stub *s, struct fake *f, bool long_mode, const char *name,
+			   const char *hex)
+{
+	char q[96];
+
+	snprintf(q, sizeof(q), "P%x=%s", regnum(gdb_layout_for(long_mode), name), hex);
+	return ask(s, f, q);
+}
+
+/* x87/SSE registers come from the FXSAVE image at the SDM's offsets (Vol. 1, Table 10-2). */
+TEST(gdb_stub_x87_sse_registers_from_the_fxsave_image)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+	uint8_t *fx = f.fx[0];
+
+	setup(&s, &f, false);
+	fx[0] = 0x7f, fx[1] = 0x03;                   /* FCW 0x037f */
+	fx[2] = 0x00, fx[3] = 0x38;                   /* FSW: TOP 7 */
+	fx[4] = 0x80;                                 /* physical register 7 in use */
+	fx[6] = 0xdb, fx[7] = 0xff;                   /* FOP: bits 15:11 are not GDB's */
+	fx[8] = 0x44, fx[9] = 0x33, fx[10] = 0x22, fx[11] = 0x11; /* FIP */
+	fx[12] = 0x08, fx[13] = 0x00, fx[14] = 0xaa, fx[15] = 0xbb; /* FCS; then bytes not GDB's */
+	fx[24] = 0x80, fx[25] = 0x1f;                 /* MXCSR 0x1f80 */
+	fx[28] = 0xff, fx[29] = 0xff;                 /* MXCSR_MASK 0xffff */
+	/* ST(0) = 1234.0: exponent 0x4009, significand 0x9a40000000000000 */
+	static const uint8_t st0[10] = { 0, 0, 0, 0, 0, 0, 0x40, 0x9a, 0x09, 0x40 };
+	memcpy(fx + GDB_FX_ST0, st0, 10);
+	for (unsigned i = 0; i < 16; i++)
+		fx[GDB_FX_XMM0 + 16 + i] = (uint8_t)(0xa0 + i); /* xmm1 */
+	ask(&s, &f, "qSupported");
+	CHECK_STR(ask_reg(&s, &f, false, "st0"), "000000000000409a0940");
+	CHECK_STR(ask_reg(&s, &f, false, "fctrl"), "7f030000");
+	CHECK_STR(ask_reg(&s, &f, false, "fstat"), "00380000");
+	/* the full tag word: register 7 valid (00), the others empty (11) */
+	CHECK_STR(ask_reg(&s, &f, false, "ftag"), "ff3f0000");
+	CHECK_STR(ask_reg(&s, &f, false, "fop"), "db070000");
+	CHECK_STR(ask_reg(&s, &f, false, "fioff"), "44332211");
+	CHECK_STR(ask_reg(&s, &f, false, "fiseg"), "08000000"); /* i386: a 16-bit selector */
+	CHECK_STR(ask_reg(&s, &f, false, "xmm1"), "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
+	CHECK_STR(ask_reg(&s, &f, false, "mxcsr"), "801f0000");
+	CHECK(!f.fx64[0]);
+	/* the g packet has them in the layout's order, st0 right after gs */
+	const char *g = ask(&s, &f, "g");
+	CHECK(!strncmp(g + 2 * 4 * 16, "000000000000409a0940", 20));
+	/* amd64: the FXSAVE64 image, fiseg is FIP's bits 63:32 */
+	setup(&s, &f, true);
+	memset(fx, 0, GDB_FX_BYTES);
+	fx[12] = 0x78, fx[13] = 0x56, fx[14] = 0x34, fx[15] = 0x12;
+	ask(&s, &f, "qSupported");
+	CHECK_STR(ask_reg(&s, &f, true, "fiseg"), "78563412");
+	CHECK(f.fx64[0]);
+	CHECK_STR(gdb_src_name(GDB_SRC_XMM0 + 15), "xmm15");
+	CHECK_STR(gdb_src_name(3), "rbx");
+	CHECK_STR(gdb_src_name(GDB_SRC_CR3), "cr3");
+}
+
+/* A zero, a special (NaN) and a valid register as ST(0..2) with TOP 5: physical 5, 6, 7. */
+TEST(gdb_stub_ftag_classifies_registers)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+	uint8_t *fx = f.fx[0];
+
+	setup(&s, &f, false);
+	fx[3] = 5 << 3;  /* TOP 5 */
+	fx[4] = 0xe0;    /* physical 5, 6, 7 in use */
+	/* ST(0) zero: all clear */
+	memset(fx + GDB_FX_ST0 + 16, 0xff, 10);                /* ST(1): exponent 0x7fff: special */
+	fx[GDB_FX_ST0 + 32 + 7] = 0x80, fx[GDB_FX_ST0 + 32 + 8] = 0xff, fx[GDB_FX_ST0 + 32 + 9] = 0x3f;
+	ask(&s, &f, "qSupported");
+	/* physical 5: 01, 6: 10, 7: 00, 0-4: 11 -> 0x27ff */
+	CHECK_STR(ask_reg(&s, &f, false, "ftag"), "ff270000");
+	/* writing the tag keeps "empty or not" in the abridged byte */
+	CHECK_STR(set_reg(&s, &f, false, "ftag", "ffff0000"), "OK");
+	CHECK_EQ(fx[4], 0);
+	CHECK_STR(set_reg(&s, &f, false, "ftag", "fcff0000"), "OK");
+	CHECK_EQ(fx[4], 1);
+}
+
+/* P and G write the image back whole through write_fx; one FXRSTOR would #GP on is refused. */
+TEST(gdb_stub_x87_sse_writes)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+	uint8_t *fx = f.fx[0];
+
+	setup(&s, &f, false);
+	fx[6] = 0x00, fx[7] = 0xf8;   /* FOP's upper five bits, not GDB's */
+	fx[24] = 0x80, fx[25] = 0x1f; /* MXCSR */
+	fx[28] = 0xbf, fx[29] = 0xff; /* MXCSR_MASK 0xffbf: DAZ not supported */
+	fx[100] = 0x77;               /* a byte in ST(4)'s slot beyond its 10 */
+	ask(&s, &f, "qSupported");
+	CHECK_STR(set_reg(&s, &f, false, "xmm3", "00112233445566778899aabbccddeeff"), "OK");
+	CHECK_EQ(f.fx_writes, 1);
+	CHECK_EQ(fx[GDB_FX_XMM0 + 48], 0x00);
+	CHECK_EQ(fx[GDB_FX_XMM0 + 48 + 15], 0xff);
+	CHECK_EQ(fx[100], 0x77);
+	CHECK_STR(set_reg(&s, &f, false, "st1", "0102030405060708090a"), "OK");
+	CHECK_EQ(fx[GDB_FX_ST0 + 16 + 9], 0x0a);
+	CHECK_STR(set_reg(&s, &f, false, "fop", "ff070000"), "OK");
+	CHECK_EQ(fx[6], 0xff);
+	CHECK_EQ(fx[7], 0xff); /* 0x7ff from GDB, 0xf800 kept */
+	CHECK_STR(set_reg(&s, &f, false, "fiseg", "23000000"), "OK");
+	CHECK_EQ(fx[12], 0x23);
+	/* MXCSR.DAZ (bit 6) with a mask without it: FXRSTOR's #GP, so an error and no write */
+	unsigned writes = f.fx_writes;
+	CHECK_STR(set_reg(&s, &f, false, "mxcsr", "c01f0000"), "E01");
+	CHECK_EQ(f.fx_writes, writes);
+	CHECK_EQ(fx[24], 0x80);
+	CHECK_STR(set_reg(&s, &f, false, "mxcsr", "801f0000"), "OK");
+	/* G: the same registers change nothing; xmm7 changed writes the image once */
+	char G[2048] = "G";
+	strcat(G, ask(&s, &f, "g"));
+	writes = f.fx_writes;
+	CHECK_STR(ask(&s, &f, G), "OK");
+	CHECK_EQ(f.fx_writes, writes);
+	const struct gdb_layout *l = gdb_layout_for(false);
+	size_t at = 1;
+	for (unsigned i = 0; i < regnum(l, "xmm7"); i++)
+		at += l->regs[i].bits / 4u;
+	memcpy(G + at, "5a", 2);
+	CHECK_STR(ask(&s, &f, G), "OK");
+	CHECK_EQ(f.fx_writes, writes + 1);
+	CHECK_EQ(fx[GDB_FX_XMM0 + 7 * 16], 0x5a);
+	/* G with an MXCSR FXRSTOR would refuse: nothing written at all */
+	at = 1;
+	for (unsigned i = 0; i < regnum(l, "mxcsr"); i++)
+		at += l->regs[i].bits / 4u;
+	memcpy(G + at, "c0", 2);
+	memcpy(G + 1, "99", 2); /* EAX too */
+	CHECK_STR(ask(&s, &f, G), "E01");
+	CHECK_EQ(f.fx_writes, writes + 1);
+	CHECK_EQ(f.regs[0][0], 0);
+}
+
+/* The target description: the x87 registers in core, the SSE ones with GDB's vec128 type. */
+TEST(gdb_stub_target_xml_has_the_fpu)
+{
+	static char xml[16384];
+	const struct gdb_layout *l = gdb_layout_for(true);
+	size_t n = gdb_layout_xml(l, xml, sizeof(xml));
+
+	CHECK(n > 0);
+	CHECK(n < sizeof(((struct gdb_stub *)0)->xml)); /* fits the stub's buffer */
+	CHECK(strstr(xml, "<reg name=\"st0\" bitsize=\"80\" type=\"i387_ext\"/>") != 0);
+	CHECK(strstr(xml, "<feature name=\"org.gnu.gdb.i386.sse\"><vector id=\"v4f\"") != 0);
+	CHECK(strstr(xml, "<union id=\"vec128\">") != 0);
+	CHECK(strstr(xml, "<reg name=\"xmm15\" bitsize=\"128\" type=\"vec128\"/>") != 0);
+	CHECK(strstr(xml, "<reg name=\"mxcsr\" bitsize=\"32\"") != 0);
+	CHECK(gdb_layout_xml(gdb_layout_for(false), xml, sizeof(xml)) > 0);
+	CHECK(strstr(xml, "xmm8") == 0); /* i386 has eight */
+}
+
+/* The VM ends while GDB waits in `continue`: an O line, then W (power-off) or X (a stop); the
+ * stub is detached, and the VM's end is what `?` says until it runs again. */
+TEST(gdb_stub_vm_end_while_running)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+
+	setup(&s, &f, false);
+	ask(&s, &f, "qSupported");
+	ask(&s, &f, "Z0,1010,1");
+	CHECK_STR(ask(&s, &f, "c"), "<none>");
+	f.out_len = 0;
+	gdb_stub_ended(&s, &(struct gdb_end){ false, 0, "vm0: powered off\n" });
+	/* "vm0: powered off\n" in hex, then the exit */
+	CHECK_STR(sent_packet(&f, 0), "O766d303a20706f7765726564206f66660a");
+	CHECK_STR(sent_packet(&f, 1), "W00");
+	CHECK(!s.attached && !gdb_stub_owes_end(&s));
+	CHECK(!gdb_stub_owns_int3(&s, 0x1010)); /* forgotten with the VM's RAM */
+	unsigned stops = f.stops;
+	CHECK_STR(ask(&s, &f, "?"), "W00");   /* a new GDB: the VM has exited */
+	CHECK_STR(ask(&s, &f, "g"), "E01");   /* nothing of the target is asked */
+	CHECK_STR(ask(&s, &f, "qfThreadInfo"), "m1,2");
+	CHECK_EQ(f.stops, stops);
+	/* it runs again (restarted): the next packet attaches afresh */
+	gdb_stub_running(&s);
+	CHECK_STR(ask(&s, &f, "?"), "T02thread:1;");
+	CHECK(s.attached && f.stops == stops + 1);
+	/* a stop by signal: X, here SIGKILL, without an O line */
+	ask(&s, &f, "c");
+	f.out_len = 0;
+	gdb_stub_ended(&s, &(struct gdb_end){ true, 9, 0 });
+	CHECK_STR(sent_packet(&f, 0), "X09");
+}
+
+/* The VM ends while GDB has it stopped (at its prompt): nothing is sent until GDB asks; its
+ * `c` gets the end. A VM that ends with no GDB attached owes nothing. */
+TEST(gdb_stub_vm_end_while_stopped)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+
+	setup(&s, &f, false);
+	gdb_stub_ended(&s, &(struct gdb_end){ true, 1, 0 });
+	CHECK(!gdb_stub_owes_end(&s));
+	gdb_stub_running(&s);
+	ask(&s, &f, "qSupported");
+	CHECK_STR(ask(&s, &f, "QStartNoAckMode"), "OK");
+	f.out_len = 0;
+	gdb_stub_ended(&s, &(struct gdb_end){ true, 1, "vm0: reset\n" });
+	CHECK_EQ(f.out_len, 0); /* GDB is not listening: it would take it for another reply */
+	CHECK(gdb_stub_owes_end(&s));
+	gdb_stub_running(&s);   /* restarted after the reset: still owed */
+	CHECK(gdb_stub_owes_end(&s));
+	CHECK_STR(ask(&s, &f, "m1000,1"), "E01");
+	ask(&s, &f, "c");
+	CHECK(f.out[0] == '$'); /* no '+': no-ack mode still */
+	CHECK_STR(sent_packet(&f, 0), "O766d303a2072657365740a"); /* "vm0: reset\n" */
+	CHECK_STR(sent_packet(&f, 1), "X01");
+	CHECK(!gdb_stub_owes_end(&s));
+	/* the session is over: the next GDB starts with acks, and attaches to the new VM */
+	f.out_len = 0;
+	CHECK_STR(ask(&s, &f, "qSupported"), "PacketSize=800;qXfer:features:read+;swbreak+;"
+					     "hwbreak+;QStartNoAckMode+");
+	CHECK_EQ(f.out[0], '+');
+	CHECK(s.attached);
+	/* D while owed ends it too */
+	gdb_stub_ended(&s, &(struct gdb_end){ true, 9, 0 });
+	CHECK_STR(ask(&s, &f, "D"), "OK");
+	CHECK(!gdb_stub_owes_end(&s));
 }
