@@ -3,6 +3,10 @@
 
 enum mux_action console_mux_feed(struct console_mux *m, uint8_t byte, uint8_t *out)
 {
+	if (m->gdb) { /* GDB's packets may hold a Ctrl-a (X packets carry binary data) */
+		*out = byte;
+		return MUX_FOR_GDB;
+	}
 	if (!m->escape) {
 		if (byte == MUX_ESCAPE) {
 			m->escape = true;
@@ -25,6 +29,9 @@ enum mux_action console_mux_feed(struct console_mux *m, uint8_t byte, uint8_t *o
 		return MUX_SWITCHED;
 	case 'h':
 		return MUX_HELP;
+	case 'g':
+		m->gdb = true;
+		return MUX_GDB;
 	case MUX_ESCAPE:
 		*out = MUX_ESCAPE;
 		return MUX_DELIVER;
@@ -36,4 +43,10 @@ enum mux_action console_mux_feed(struct console_mux *m, uint8_t byte, uint8_t *o
 const char *console_mux_target_name(enum mux_target t)
 {
 	return t == MUX_SHELL ? "the hypervisor shell" : "the guest's COM1";
+}
+
+void console_mux_gdb_done(struct console_mux *m)
+{
+	m->gdb = false;
+	m->escape = false;
 }

@@ -62,3 +62,49 @@ TEST(console_mux_ctrl_a_c_cycles_through_the_vms_and_the_shell)
 			CHECK_EQ(m.guest, want_guest[i]);
 	}
 }
+
+TEST(console_mux_ctrl_a_g_gives_every_byte_to_gdb_until_done)
+{
+	struct console_mux m = { .nguests = 2 };
+	uint8_t out = 0;
+	/* What GDB may send: an X packet's binary data with a Ctrl-a and a c in it, a Ctrl-a h,
+	 * the interrupt byte. None of it may be taken as a key. */
+	const uint8_t gdb_bytes[] = { '$', 'X', MUX_ESCAPE, 'c', MUX_ESCAPE, 'h', MUX_ESCAPE,
+				      MUX_ESCAPE, MUX_ESCAPE, 'g', 0x03, '#' };
+
+	console_mux_feed(&m, MUX_ESCAPE, &out);
+	console_mux_feed(&m, 'c', &out); /* input to vm1 */
+	CHECK_EQ(console_mux_feed(&m, MUX_ESCAPE, &out), MUX_NONE);
+	CHECK_EQ(console_mux_feed(&m, 'g', &out), MUX_GDB);
+	CHECK(m.gdb);
+	for (unsigned i = 0; i < sizeof(gdb_bytes); i++) {
+		out = 0;
+		CHECK_EQ(console_mux_feed(&m, gdb_bytes[i], &out), MUX_FOR_GDB);
+		CHECK_EQ(out, gdb_bytes[i]);
+	}
+	CHECK_EQ(m.target, MUX_GUEST);
+	CHECK_EQ(m.guest, 1);
+	console_mux_gdb_done(&m);
+	CHECK(!m.gdb);
+	/* The keys work again, and input goes to vm1 as before; a Ctrl-a that was the last byte
+	 * GDB sent does not start an escape afterwards. */
+	CHECK_EQ(console_mux_feed(&m, 'c', &out), MUX_DELIVER);
+	CHECK_EQ(out, 'c');
+	CHECK_EQ(m.guest, 1);
+	console_mux_feed(&m, MUX_ESCAPE, &out);
+	CHECK_EQ(console_mux_feed(&m, 'c', &out), MUX_SWITCHED);
+	CHECK_EQ(m.target, MUX_SHELL);
+}
+
+TEST(console_mux_gdb_done_ends_a_pending_escape)
+{
+	struct console_mux m = { 0 };
+	uint8_t out = 0;
+
+	console_mux_feed(&m, MUX_ESCAPE, &out);
+	console_mux_feed(&m, 'g', &out);
+	console_mux_feed(&m, MUX_ESCAPE, &out); /* GDB's last byte */
+	console_mux_gdb_done(&m);
+	CHECK_EQ(console_mux_feed(&m, 'x', &out), MUX_DELIVER);
+	CHECK_EQ(out, 'x');
+}

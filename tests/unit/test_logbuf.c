@@ -154,3 +154,58 @@ TEST(logbuf_flush_empties_it)
 	drain(&b, out, sizeof(out) - 1, 16);
 	CHECK_STR(out, "last\n");
 }
+
+TEST(logbuf_held_lines_stay_in_until_let_go_then_come_out_in_order)
+{
+	static char mem[256];
+	struct logbuf b;
+	char out[512];
+	const char *p;
+
+	logbuf_init(&b, mem, sizeof(mem));
+	CHECK(logbuf_put_line(&b, "p ", "before"));
+	drain(&b, out, sizeof(out) - 1, 16);
+	CHECK_STR(out, "p before\n");
+	logbuf_hold(&b, true);
+	CHECK(logbuf_put_line(&b, "p ", "vm0: one"));
+	CHECK(logbuf_put_bytes(&b, "hv> "));
+	CHECK(logbuf_put_line(&b, "p ", "two"));
+	CHECK_EQ(logbuf_ready(&b), 0); /* the line is GDB's: nothing for the UART */
+	CHECK_EQ(logbuf_peek(&b, &p), 0);
+	CHECK_EQ(logbuf_pending(&b), 11 + 4 + 6);
+	logbuf_hold(&b, false);
+	CHECK_EQ(logbuf_ready(&b), 11 + 4 + 6);
+	drain(&b, out, sizeof(out) - 1, 16);
+	CHECK_STR(out, "p vm0: one\nhv> p two\n");
+}
+
+TEST(logbuf_lines_that_overflow_while_held_are_counted_as_gdbs)
+{
+	static char mem[256];
+	struct logbuf b;
+	char out[1024];
+	const char *line = "0123456789012345678901234567890123456789012345678901234567890123456789";
+
+	logbuf_init(&b, mem, sizeof(mem));
+	logbuf_hold(&b, true);
+	unsigned put = 0;
+	for (unsigned i = 0; i < 10; i++)
+		put += logbuf_put_line(&b, "p ", line); /* 73 bytes each: three fit */
+	CHECK_EQ(put, 3);
+	CHECK_EQ(b.dropped, 7);
+	CHECK(!logbuf_note_drops(&b, "q ")); /* no room while held */
+	logbuf_hold(&b, false);
+	drain(&b, out, 80, 80);
+	CHECK(logbuf_note_drops(&b, "q "));
+	drain(&b, out, sizeof(out) - 1, 16);
+	CHECK(strstr(out, "q console: 7 lines dropped while GDB had the line (the buffer holds 256 "
+			  "bytes)\n") != 0);
+	/* Said once; a later drop that is not GDB's says the usual reason again. */
+	CHECK(!b.dropped_held);
+	for (unsigned i = 0; i < 5; i++)
+		logbuf_put_line(&b, "p ", line);
+	drain(&b, out, 80, 80);
+	CHECK(logbuf_note_drops(&b, "q "));
+	drain(&b, out, sizeof(out) - 1, 16);
+	CHECK(strstr(out, "q console: 2 lines dropped: the log came faster") != 0);
+}
