@@ -5,7 +5,9 @@
  * transmitter holds (one FIFO's worth) each time a line goes in and at the drain points
  * (console_drain(): CPU 0's tick and vCPU loop, idle CPUs, busy waits), so no CPU waits for the
  * serial line while it logs. A panic, a fault report, the shell's answers and the end (arch/power.c)
- * flush it, waiting, so the last words are never lost. The framebuffer mirror stays synchronous:
+ * flush it, waiting, so the last words are never lost. While GDB has the line (Ctrl-a g,
+ * console_hold()) the buffer keeps everything in and the UART carries GDB's packets alone; a
+ * panic or the end lets it go. The framebuffer mirror stays synchronous:
  * drawing is CPU work, not a wait for a device, and the screen then shows the last line even when
  * the machine stops without a word. */
 #include <stdarg.h>
@@ -89,7 +91,7 @@ static enum { FBCON_AUTO, FBCON_ON, FBCON_OFF } fbcon_mode;
  * there is any UART (a machine without COM1, before the SPCR or PCI one is found) it keeps what
  * is said until one appears: the first lines say the most, so a full buffer drops new lines. */
 static char out_mem[32768];
-static struct logbuf out = { out_mem, sizeof(out_mem), 0, 0, 0, 0 };
+static struct logbuf out = { .mem = out_mem, .size = sizeof(out_mem) };
 static bool cr_sent;          /* a newline goes out as CR LF: the CR went, the LF not yet */
 
 static void screen_write(const char *s)
@@ -117,7 +119,7 @@ static bool send_burst(void)
 
 	if (!console_present || !serial_tx_empty(&console_uart))
 		return false;
-	while (room && logbuf_pending(&out)) {
+	while (room && logbuf_ready(&out)) {
 		size_t n = logbuf_peek(&out, &p), i;
 		for (i = 0; i < n && room; i++) {
 			if (p[i] == '\n' && !cr_sent) {
@@ -163,7 +165,7 @@ static void flush(void)
 	uint64_t flags = lock(), until = out.head;
 	unsigned stuck = 0;
 
-	while (console_present && out.tail < until) {
+	while (console_present && out.tail < until && !out.held) {
 		if (send_burst())
 			stuck = 0;
 		else if (++stuck == 1000000)
@@ -175,16 +177,41 @@ static void flush(void)
 	unlock(flags);
 }
 
+/* The end: the last words go out even when GDB has the line. */
 void console_flush(void)
 {
-	flush();
+	console_hold(false);
+}
+
+void console_hold(bool on)
+{
+	uint64_t flags;
+
+	if (on)
+		flush(); /* what was said before goes out before GDB's first byte */
+	flags = lock();
+	logbuf_hold(&out, on);
+	unlock(flags);
+	if (!on)
+		flush();
+}
+
+void console_gdb_putc(char c)
+{
+	if (console_present && out.held)
+		serial_putc(&console_uart, c);
+}
+
+bool console_uart_is(const struct uart *u)
+{
+	return console_present && u->mmio == console_uart.mmio && u->base == console_uart.base;
 }
 
 void console_drain(void)
 {
 	uint64_t flags;
 
-	if (!console_present || !logbuf_pending(&out) || panic_mode)
+	if (!console_present || !logbuf_ready(&out) || panic_mode)
 		return;
 	flags = read_rflags();
 	irq_disable();
@@ -199,7 +226,7 @@ void console_drain(void)
 
 bool console_output_pending(void)
 {
-	return console_present && logbuf_pending(&out);
+	return console_present && logbuf_ready(&out);
 }
 
 size_t console_output_room(void)
@@ -280,6 +307,7 @@ int console_getc(void)
 void console_enter_panic_mode(void)
 {
 	panic_mode = true;
+	logbuf_hold(&out, false); /* GDB's session ends with the machine */
 	flush();
 }
 

@@ -45,8 +45,16 @@ void console_drain(void);
  * COM1 holds off a polling guest when it runs low, guest/vm_devices.c). */
 bool console_output_pending(void);
 size_t console_output_room(void);
-/* Waits until what is buffered has gone to the UART: the end (arch/power.c), a panic. */
+/* Waits until what is buffered has gone to the UART: the end (arch/power.c), a panic. Also
+ * when GDB has the line: the last words go out. */
 void console_flush(void);
+/* The line is GDB's (true: what is buffered goes out first, then every later line is held in
+ * the buffer) or the console's again (false: the held lines go out, waiting). CPU 0. */
+void console_hold(bool on);
+/* While held: one byte of GDB's straight to the UART, waiting for it. */
+void console_gdb_putc(char c);
+/* Whether `u` is the console's UART (gdb= naming it means the one-line mode). */
+bool console_uart_is(const struct uart *u);
 /* A byte typed on the console's UART, or -1. */
 int console_getc(void);
 

@@ -24,6 +24,12 @@ static struct {
 	const char *name;
 } sinks[CONSOLE_SINKS];
 static bool started;
+static console_gdb_fn gdb_take; /* the GDB stub's, for Ctrl-a g */
+
+void console_set_gdb_hook(console_gdb_fn fn)
+{
+	gdb_take = fn;
+}
 
 void console_set_guest_sink(unsigned index, const char *name, console_sink_fn fn, void *ctx)
 {
@@ -77,7 +83,7 @@ bool console_input_waiting(void)
 	static uint64_t next;
 	uint64_t now;
 
-	if (!started)
+	if (!started || mux.gdb) /* GDB's bytes: console_gdb_getc() takes them */
 		return false;
 	if ((now = rdtsc()) >= next) {
 		next = now + time_tsc_hz() / 100;
@@ -103,6 +109,9 @@ static void help(void)
 
 	console_printf("hv: keys: Ctrl-a c  switch input between the guest's COM1 and the shell "
 		       "(now: %s)", target_name(name, sizeof(name)));
+	console_printf("hv: keys: Ctrl-a g  the line to GDB for %s until it detaches",
+		       mux.target == MUX_GUEST && mux.nguests > 1 && sinks[mux.guest].name ?
+		       sinks[mux.guest].name : "vm0");
 	console_printf("hv: keys: Ctrl-a h  this list; Ctrl-a Ctrl-a  a Ctrl-a for the guest");
 }
 
@@ -122,6 +131,54 @@ static void deliver(uint8_t byte)
 	}
 }
 
+/* Ctrl-a g: the stub takes the line for the VM input goes to (vm0 from the shell), or says
+ * why not; then the line carries GDB's packets alone until console_gdb_done(). */
+static void give_to_gdb(void)
+{
+	unsigned guest = mux.target == MUX_GUEST ? mux.guest : 0;
+	const char *vm = gdb_take ? gdb_take(guest) : 0;
+
+	if (!vm) {
+		if (!gdb_take)
+			console_printf("gdb: no VM to debug (Ctrl-a g)");
+		console_mux_gdb_done(&mux);
+		return;
+	}
+	if (mux.target == MUX_SHELL)
+		console_write_bytes("\r\n"); /* end the prompt's line */
+	console_printf("gdb: console line is GDB's for %s until detach; Ctrl-a g was pressed", vm);
+	console_hold(true);
+}
+
+int console_gdb_getc(void)
+{
+	uint8_t out = 0;
+	int c;
+
+	if (!mux.gdb)
+		return -1;
+	if (ring_tail != ring_head) /* typed before the stub looked: older than the UART's */
+		c = ring[ring_tail++ % RING];
+	else if ((c = console_getc()) < 0)
+		return -1;
+	console_mux_feed(&mux, (uint8_t)c, &out); /* MUX_FOR_GDB: no key means anything now */
+	return out;
+}
+
+void console_gdb_done(void)
+{
+	char name[24];
+
+	console_mux_gdb_done(&mux);
+	console_gdb_putc('\r'); /* GDB's last packet ended without one: the first line starts */
+	console_gdb_putc('\n'); /* at a line's start (still held: the bytes go to the UART) */
+	console_hold(false);
+	console_printf("gdb: console line is the console's again; input goes to %s",
+		       target_name(name, sizeof(name)));
+	if (mux.target == MUX_SHELL)
+		shell_prompt();
+}
+
 void console_service(void)
 {
 	if (overruns) {
@@ -129,7 +186,7 @@ void console_service(void)
 			       overruns);
 		overruns = 0;
 	}
-	while (ring_tail != ring_head) {
+	while (ring_tail != ring_head && !mux.gdb) { /* after Ctrl-a g the rest is GDB's */
 		uint8_t in = ring[ring_tail % RING], out = 0;
 		char name[24];
 		ring_tail++;
@@ -148,6 +205,10 @@ void console_service(void)
 		case MUX_HELP:
 			help();
 			break;
+		case MUX_GDB:
+			give_to_gdb();
+			break;
+		case MUX_FOR_GDB: /* not while mux.gdb: the loop stops */
 		case MUX_NONE:
 			break;
 		}

@@ -29,4 +29,16 @@ void console_cpu0_service(void);
 typedef bool (*console_sink_fn)(void *ctx, uint8_t byte);
 void console_set_guest_sink(unsigned index, const char *name, console_sink_fn fn, void *ctx);
 
+/* The line to GDB (Ctrl-a g, README "Debugging a guest with GDB"). The hook is the stub's
+ * (vmx/gdb_vm.c): asked on CPU 0 for the VM input goes to (its index; 0 from the shell), it
+ * takes the line and gives that VM's name, or says why not and gives NULL. Then the console
+ * says so, holds its output (console_hold()) and reads no key until console_gdb_done();
+ * console_gdb_getc() gives the stub the line's bytes meanwhile (what was typed after Ctrl-a g
+ * first), or -1 (also when the line is not GDB's). CPU 0. */
+typedef const char *(*console_gdb_fn)(unsigned index);
+void console_set_gdb_hook(console_gdb_fn fn);
+int console_gdb_getc(void);
+/* GDB detached or killed the VM: the held lines go out, the keys work again. */
+void console_gdb_done(void);
+
 #endif

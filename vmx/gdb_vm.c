@@ -1,8 +1,10 @@
 /* vmx/gdb_vm.c: the GDB stub's VM side on CPU 0 (see vmx/gdb_vm.h). Everything here but
  * gdb_vm_vcpu_stopped() and the two lookups runs on CPU 0 in root mode with interrupts off, in
  * its vCPU loop's host work: between two VM entries of vCPU 0, whose VMCS is current there;
- * gdb_on_run() runs on CPU 0 too, as vm0's runner, when no vCPU of it is in the guest. */
+ * gdb_on_run() runs on CPU 0 too, as vm0's runner, when no vCPU of it is in the guest (on the
+ * console's line only vm0's end is told to GDB: another VM's runner is another CPU). */
 #include "arch/console.h"
+#include "arch/console_input.h"
 #include "arch/console_spec.h"
 #include "arch/cpu.h"
 #include "arch/lapic.h"
@@ -37,20 +39,35 @@ struct gdb_vm {
 	struct gdb_stop stop;
 	struct vcpu_host_work chained; /* the console's work, which runs first */
 	int byte;                      /* read ahead by waiting(), or -1 */
+	/* The one-line mode: the stub is on the console's line, which it has (has_line) from
+	 * Ctrl-a g to a detach, a kill (then give_back is set, and the line goes back once the
+	 * packet is answered) or the VM's end told to GDB. */
+	bool on_console, has_line, give_back;
 };
 
+/* gdb=: a UART of GDB's own, the console's line after Ctrl-a g (the default), or neither. */
+static enum { LINE_CONSOLE, LINE_UART, LINE_OFF } line_kind;
 static struct console_spec spec;
-static bool wanted;
 /* One UART, one debugger: the stub's state. The VM it debugs is g.vm, set by gdb_vm_start(). */
 static struct gdb_vm g;
 
 bool gdb_option(const char *value, void *ctx)
 {
+	if (!strcmp(value, "console") || !strcmp(value, "off")) {
+		line_kind = value[0] == 'c' ? LINE_CONSOLE : LINE_OFF;
+		return true;
+	}
 	if (!console_parse_spec(value, &spec) || spec.kind == CONSOLE_SPCR ||
 	    spec.kind == CONSOLE_AUTO)
 		return false;
-	wanted = true;
+	line_kind = LINE_UART;
 	return true;
+}
+
+/* The line's bytes, on whichever it is. */
+static int line_getc(void)
+{
+	return g.on_console ? console_gdb_getc() : serial_getc(&g.uart);
 }
 
 /* --- the target operations (lib/gdb_stub.h), CPU 0 --------------------------------------- */
@@ -170,10 +187,12 @@ static void op_attach(void *ctx, bool on)
 	}
 	console_printf("gdb: %s %s (%u vCPUs)", on ? "attached to" : "detached from", g.vm->name,
 		       g.vm->nvcpus);
+	g.give_back = !on && g.on_console;
 }
 
 static void op_kill(void *ctx)
 {
+	g.give_back = g.on_console;
 	vm_stop(g.vm, "killed by GDB");
 	for (unsigned i = 0; i < g.vm->nvcpus; i++)
 		unpause(g.vm->vcpus[i]); /* each loop then sees the VM stopping */
@@ -181,8 +200,12 @@ static void op_kill(void *ctx)
 
 static void op_send(void *ctx, const char *bytes, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		serial_putc(&g.uart, bytes[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (g.on_console)
+			console_gdb_putc(bytes[i]);
+		else
+			serial_putc(&g.uart, bytes[i]);
+	}
 }
 
 static const struct gdb_target_ops ops = {
@@ -232,9 +255,16 @@ static bool gdb_waiting(void)
 	bool console = g.chained.waiting();
 
 	if (g.byte < 0)
-		g.byte = serial_getc(&g.uart);
+		g.byte = line_getc();
 	return console || g.byte >= 0 ||
 	       __atomic_load_n(&g.stop_state, __ATOMIC_ACQUIRE) == STOP_READY;
+}
+
+static void give_back(void)
+{
+	g.give_back = false;
+	g.has_line = false;
+	console_gdb_done();
 }
 
 /* The line is read while a packet lasts: a 16550's FIFO holds 16 bytes, and the loop comes
@@ -246,13 +276,18 @@ static void read_line(void)
 	while (g.byte >= 0 || gdb_rx_busy(&g.stub.rx)) {
 		if (g.byte >= 0) {
 			gdb_stub_feed(&g.stub, (uint8_t)g.byte);
+			g.byte = -1;
 			last = rdtsc();
+			if (g.give_back) { /* the reply went out: what follows is the console's */
+				give_back();
+				return;
+			}
 		} else if (rdtsc() - last > gap) {
 			break;
 		} else {
 			cpu_relax();
 		}
-		g.byte = serial_getc(&g.uart);
+		g.byte = line_getc();
 	}
 }
 
@@ -294,7 +329,7 @@ static struct gdb_end how_it_ended(struct vm *vm)
  * machine may power off. */
 static void gdb_on_run(struct vm *vm, bool running)
 {
-	if (vm != g.vm)
+	if (vm != g.vm || (g.on_console && !g.has_line))
 		return;
 	if (running) {
 		gdb_stub_running(&g.stub);
@@ -311,8 +346,11 @@ static void gdb_on_run(struct vm *vm, bool running)
 		irq_enable_and_halt(); /* CPU 0's tick wakes it (arch/host_timer.h) */
 		irq_disable();
 	}
-	while (!serial_tx_empty(&g.uart))
-		cpu_relax();
+	if (g.on_console && g.has_line) /* the session is over: its last reply went out */
+		give_back();
+	else if (!g.on_console)
+		while (!serial_tx_empty(&g.uart))
+			cpu_relax();
 }
 
 static bool find_uart(void)
@@ -350,16 +388,67 @@ static bool find_uart(void)
 	return true;
 }
 
-void gdb_vm_start(struct vm *vm)
+/* gdb= naming the console's own UART: the one-line mode, as Ctrl-a g gives it. */
+static bool names_the_console(void)
 {
-	if (!wanted || !vm || !find_uart())
-		return;
+	struct uart u = { spec.kind == CONSOLE_MMIO, spec.kind == CONSOLE_MMIO ? spec.mmio :
+			  spec.port, 1 };
+
+	return (spec.kind == CONSOLE_IO || spec.kind == CONSOLE_MMIO) && console_uart_is(&u);
+}
+
+static void session_init(struct vm *vm)
+{
 	g.vm = vm;
 	g.byte = -1;
+	g.give_back = false;
 	g.stop_state = STOP_NONE;
 	gdb_stub_init(&g.stub, &ops, 0);
+}
+
+/* Ctrl-a g (arch/console_input.h's hook), CPU 0: a new session on the console's line for VM
+ * `index`, or why not. */
+static const char *take_console(unsigned index)
+{
+	struct vm *vm = vm_get(index);
+
+	if (line_kind == LINE_OFF) {
+		console_printf("gdb: Ctrl-a g is off (gdb=off)");
+		return 0;
+	}
+	if (!g.on_console) {
+		console_printf("gdb: GDB's line is %s 0x%lx (gdb=), not the console's",
+			       g.uart.mmio ? "the UART at" : "port", g.uart.base);
+		return 0;
+	}
+	if (!vm || vm->run_state != VM_RUNNING) {
+		console_printf("gdb: vm%u is not running: nothing for GDB", index);
+		return 0;
+	}
+	session_init(vm);
+	g.has_line = true;
+	if (vm->id == 0)
+		vm->on_run = gdb_on_run; /* vm0's runner is CPU 0, where the stub runs */
+	return vm->name;
+}
+
+void gdb_vm_start(struct vm *vm)
+{
+	if (!vm)
+		return;
+	console_set_gdb_hook(take_console);
+	if (line_kind == LINE_UART && names_the_console()) {
+		log_info("gdb: gdb= names the console's line: Ctrl-a g gives it to GDB");
+		line_kind = LINE_CONSOLE;
+	}
+	if (line_kind == LINE_OFF || (line_kind == LINE_UART && !find_uart()))
+		return;
+	g.on_console = line_kind == LINE_CONSOLE;
+	session_init(g.on_console ? 0 : vm);
 	g.chained = vcpu_cpu0_work;
 	vcpu_set_cpu0_work(&(struct vcpu_host_work){ gdb_waiting, gdb_service, gdb_tick });
+	if (g.on_console)
+		return;
 	vm->on_run = gdb_on_run;
 	log_info("gdb: waiting for GDB on %s 0x%lx, %u baud, for %s (%u vCPUs)",
 		 g.uart.mmio ? "UART at" : "port", g.uart.base, spec.baud, vm->name, vm->nvcpus);

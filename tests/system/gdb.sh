@@ -63,4 +63,34 @@ expect_line "$c" '^gdb\| \[Inferior 1 \(Remote target\) exited normally\]$'
 expect_line "$c" '^gdb\| check: after the end$'
 expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: )'
 
+# The same guest with GDB on the console's own line (no gdb= option: Ctrl-a g is there by
+# default): scripts/boot --gdb-console types Ctrl-a g once the guest is up and gives the line to
+# GDB after the hypervisor's answer, until the first byte that is not the remote protocol's. The
+# lines said meanwhile (GDB's attach, vCPU 1's line during the finish) must be held until the
+# detach: printed during the session they would end it (scripts/gdb-relay) and GDB's checks
+# would fail. The X packet that sets gdbt_armed to 1 carries a Ctrl-a.
+c=bochs-gdb-console
+boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$elf" \
+	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
+	--gdb-script "$HV_ROOT/tests/system/data/gdb-console.gdb" --gdb-elf "$elf" \
+	--gdb-console 'vm0: gdbtest: waiting for GDB'
+expect_in_order "$c" '^vm0: gdbtest: waiting for GDB to set gdbt_armed$' \
+	"^gdb: console line is GDB's for vm0 until detach; Ctrl-a g was pressed$" \
+	"^gdb-relay: GDB's session on the console line ended$" \
+	'^gdb: attached to vm0 \(2 vCPUs\)$' \
+	'^vm0: gdbtest: vCPU 1 got value 21$' \
+	'^gdb: detached from vm0 \(2 vCPUs\)$' \
+	"^gdb: console line is the console's again; input goes to the guest's COM1$" \
+	'^vm0: gdbtest: armed by GDB; gdbt_watched 42$' \
+	'^vm0: powered off$'
+expect_line "$c" '^gdb\| check: threads 2$'
+expect_line "$c" '^gdb\| Thread 2 hit Breakpoint 1, gdbt_target \(index=1\)'
+expect_line "$c" '^gdb\| check: stopped in thread 2$'
+expect_line "$c" '^gdb\| 0x[0-9a-f]+ in guest_ap_main \(index=1\) at tests/guests/gdbtest/main.c:[0-9]+$'
+expect_line "$c" '^gdb\| check: watched 42 after the finish$'
+expect_line "$c" '^gdb\| \[Inferior 1 \(Remote target\) detached\]$'
+expect_count "$c" '^vm0: gdbtest: vCPU 1 got value 21$' 1
+expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: |lines dropped)'
+expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|not responding|error|Error)'
+
 finish_cases
