@@ -1,5 +1,5 @@
 /* vmx/gdb_vm.h: the GDB stub for one VM on a UART of its own (`gdb=`, README "Debugging a
- * guest with GDB"). The stub's protocol is lib/gdb_stub.c; this file gives it the VM: each vCPU
+ * guest with GDB"), or on the console's line after Ctrl-a g (arch/console_input.h). The stub's protocol is lib/gdb_stub.c; this file gives it the VM: each vCPU
  * a thread, all-stop through the vCPUs' `paused` holds and the request path, registers and
  * memory read on each vCPU's own CPU (vmx/gdb_vcpu.c). The stub runs on CPU 0, from its vCPU
  * loop's host work (vcpu_cpu0_work, which gdb_vm_start() chains after the console's). */
@@ -14,12 +14,14 @@
 struct vm;
 struct vcpu;
 
-/* Boot option `gdb=`: the forms of `console=` that name one UART (com1..com4, 0xPORT, io:,
- * mmio:, mmio32:, pci:), with an optional ,BAUD. */
+/* Boot option `gdb=`: `console` (the default: Ctrl-a g gives the console's line to GDB), `off`,
+ * or the forms of `console=` that name one UART (com1..com4, 0xPORT, io:, mmio:, mmio32:, pci:),
+ * with an optional ,BAUD; one that is the console's UART means `console`. */
 bool gdb_option(const char *value, void *ctx);
 
-/* BSP, after the VM is built and CPU 0's console work is set, before it runs: when `gdb=` was
- * given, finds and programs the UART and makes `vm` the one GDB attaches to. */
+/* BSP, after the VM is built and CPU 0's console work is set, before it runs: with a UART of
+ * GDB's own, finds and programs it and makes `vm` the one GDB attaches to; on the console's
+ * line, Ctrl-a g picks the VM (the one input goes to). */
 void gdb_vm_start(struct vm *vm);
 
 /* For vmx/gdb_vcpu.c, on the vCPU's own CPU in an exit handler: the vCPU stopped for GDB (it

@@ -46,4 +46,23 @@ expect_line "$c" '^vm0: vmtest: console: got "quit"$'
 expect_line "$c" '^vm0: powered off$'
 expect_no_line "$c" '(PANIC|design rule|did not answer)'
 
+# Ctrl-a g without GDB (tests/system/data/shell-gdb-keys.txt): once the line is GDB's, a line
+# typed is not the guest's and a Ctrl-a c is no key; GDB's detach packet, typed, gives the line
+# back (to the guest, then, from the shell, to the shell).
+c=bochs-shell-gdb-keys
+boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$vmtest" --guest-args "test=console" \
+	--emulator bochs --mem 128 --cpus 2 --timeout 240 \
+	--serial-script "$HV_ROOT/tests/system/data/shell-gdb-keys.txt"
+expect_in_order "$c" "^gdb: console line is GDB's for vm0 until detach; Ctrl-a g was pressed$" \
+	'^gdb: attached to vm0 \(2 vCPUs\)$' '^gdb: detached from vm0 \(2 vCPUs\)$' \
+	"^gdb: console line is the console's again; input goes to the guest's COM1$" \
+	'^vm0: vmtest: console: got "after"$' \
+	'^hv: console input now goes to the hypervisor shell$' \
+	"^gdb: console line is GDB's for vm0 until detach; Ctrl-a g was pressed$" \
+	"^gdb: console line is the console's again; input goes to the hypervisor shell$" \
+	'^hv: console input now goes to the guest.s COM1$' \
+	'^vm0: vmtest: console: got "quit"$' '^vm0: powered off$'
+expect_count "$c" '^hv: console input now goes to' 2
+expect_no_line "$c" '(got "hello"|PANIC|design rule|did not answer)'
+
 finish_cases
