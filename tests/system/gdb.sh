@@ -93,4 +93,22 @@ expect_count "$c" '^vm0: gdbtest: vCPU 1 got value 21$' 1
 expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: |lines dropped)'
 expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|not responding|error|Error)'
 
+# vm0 powers off while GDB has the console's line and waits in `continue`: GDB gets its W stop
+# reply on that line, then the line is the console's again and the held lines come.
+c=bochs-gdb-console-end
+boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$elf" \
+	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
+	--gdb-script "$HV_ROOT/tests/system/data/gdb-end.gdb" --gdb-elf "$elf" \
+	--gdb-console 'vm0: gdbtest: waiting for GDB'
+expect_in_order "$c" "^gdb: console line is GDB's for vm0 until detach; Ctrl-a g was pressed$" \
+	"^gdb-relay: GDB's session on the console line ended$" \
+	'^gdb: attached to vm0 \(2 vCPUs\)$' \
+	'^vm0: gdbtest: armed by GDB; gdbt_watched 10$' '^vm0: powered off$' \
+	"^gdb: console line is the console's again; input goes to the guest's COM1$" \
+	'^hv: power off$'
+expect_line "$c" '^gdb\| vm0: powered off$'
+expect_line "$c" '^gdb\| \[Inferior 1 \(Remote target\) exited normally\]$'
+expect_line "$c" '^gdb\| check: after the end$'
+expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: |lines dropped)'
+
 finish_cases
