@@ -25,11 +25,15 @@ static uint32_t answered; /* vCPUs other than 0 that said hello */
 static uint64_t spin_until; /* spin=: the TSC the vCPUs spin to; 0 for none */
 
 /* The busy loop: no instruction in it exits (README, "Performance": the exit costs of a VM beside
- * a busy one). */
+ * a busy one). With interrupts on: the hypervisor's kick (a host interrupt, which exits) then
+ * stops the VM at once from the shell; Bochs 2.7 does not take it while the guest runs with
+ * RFLAGS.IF clear (README, "Not there yet"). The guest has no interrupt source of its own. */
 static void spin(void)
 {
+	irq_enable();
 	while (rdtsc() < spin_until)
 		;
+	irq_disable();
 }
 
 /* spin=M: M million TSC ticks from reset, or forever; vCPU 0 reads it before it starts the
