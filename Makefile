@@ -56,6 +56,7 @@ PURE_SRCS := \
 	vmx/posted_intr.c \
 	vmx/xcr0.c \
 	vmx/event_combine.c \
+	vmx/vapic_route.c \
 	apic/apic_base.c \
 	apic/vlapic.c \
 	apic/vlapic_regs.c \

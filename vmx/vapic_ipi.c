@@ -1,58 +1,12 @@
 /* vmx/vapic_ipi.c: delivering the IPIs a vCPU's virtual APIC sends (Intel SDM Vol. 3A, 11.6
- * "Issuing Interprocessor Interrupts"). The destination is matched against each vCPU's APIC
- * (apic/vlapic_dest.c), reading, never writing, the other vCPUs' registers; delivery to another
- * vCPU is a request plus a kick (vmx/vapic_irq.c), so no structure of a running vCPU is
- * touched. */
+ * "Issuing Interprocessor Interrupts"). Which vCPUs of its VM an IPI reaches, and whether it is
+ * dropped, is vmx/vapic_route.h's (pure, host-tested), reading, never writing, the other vCPUs'
+ * registers; delivery to another vCPU is a request plus a kick (vmx/vapic_irq.c), so no
+ * structure of a running vCPU is touched. */
 #include "lib/log.h"
 #include "vmx/vapic.h"
+#include "vmx/vapic_route.h"
 #include "vmx/vcpu.h"
-
-static bool is_target(const struct vcpu *v, const struct vcpu *t, const struct vlapic_ipi *ipi)
-{
-	switch (ipi->shorthand) {
-	case VLAPIC_SH_SELF:
-		return t == v;
-	case VLAPIC_SH_ALL:
-		return true;
-	case VLAPIC_SH_OTHERS:
-		return t != v;
-	default:
-		return vlapic_match_dest(&t->apic, ipi->dest, ipi->logical, ipi->x2apic);
-	}
-}
-
-struct vcpu *vapic_lowest_priority(struct vm *vm, bool (*accept)(const struct vcpu *t,
-								 const void *ctx),
-				   const void *ctx)
-{
-	struct vcpu *best = 0;
-	uint32_t best_tpr = 0x100;
-
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		struct vcpu *t = vm->vcpus[i];
-		if (!accept(t, ctx))
-			continue;
-		uint32_t tpr = vlapic_reg(&t->apic, APIC_TPR) & 0xff;
-		if (tpr < best_tpr) {
-			best = t;
-			best_tpr = tpr;
-		}
-	}
-	return best;
-}
-
-/* The sender and its IPI, for vapic_lowest_priority(). */
-struct ipi_from {
-	struct vcpu *v;
-	const struct vlapic_ipi *ipi;
-};
-
-static bool ipi_target(const struct vcpu *t, const void *ctx)
-{
-	const struct ipi_from *f = ctx;
-
-	return is_target(f->v, t, f->ipi);
-}
 
 static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi)
 {
@@ -83,14 +37,12 @@ static void deliver(struct vcpu *v, struct vcpu *t, const struct vlapic_ipi *ipi
 	}
 }
 
-/* An IPI whose destination matches none of the VM's own APIC ids: the VM's vCPUs are all there
- * is on its bus (the APIC ids of other VMs, and the physical CPUs, are not), so it reaches no
- * one, as on a machine with no such CPU. Counted in the VM (said when it ends and by `vms`) and
- * the first ones said. */
-static void dropped(struct vcpu *v, const struct vlapic_ipi *ipi)
+/* An IPI whose destination matches none of the VM's own APIC ids (vapic_ipi_route counted it
+ * as the VM's `n`th): the VM's vCPUs are all there is on its bus (the APIC ids of other VMs, and
+ * the physical CPUs, are not), so it reaches no one, as on a machine with no such CPU. The count
+ * is said when the VM ends and by `vms`; the first ones are said here. */
+static void say_dropped(const struct vcpu *v, const struct vlapic_ipi *ipi, uint64_t n)
 {
-	uint64_t n = __atomic_add_fetch(&v->vm->ipis_dropped, 1, __ATOMIC_RELAXED);
-
 	if (n <= 4)
 		log_info("%s: vCPU %u: IPI to %s destination 0x%x dropped: no vCPU of %s has it (%lu "
 			 "so far)", v->vm->name, v->id, ipi->logical ? "logical" : "APIC id",
@@ -111,25 +63,9 @@ static void send_ipi(struct vcpu *v, struct vlapic *apic)
 				 v->vm->name, v->id, ipi.delivery);
 		return;
 	}
-	if (ipi.delivery == VLAPIC_DM_LOWEST) {
-		const struct ipi_from from = { v, &ipi };
-		struct vcpu *t = vapic_lowest_priority(v->vm, ipi_target, &from);
-		if (t)
-			deliver(v, t, &ipi);
-		else
-			dropped(v, &ipi);
-		return;
-	}
-	bool sent = false;
-	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
-		struct vcpu *t = v->vm->vcpus[i];
-		if (is_target(v, t, &ipi)) {
-			deliver(v, t, &ipi);
-			sent = true;
-		}
-	}
-	if (!sent && ipi.shorthand == VLAPIC_SH_NONE)
-		dropped(v, &ipi);
+	uint64_t dropped = vapic_ipi_route(v, &ipi, deliver);
+	if (dropped)
+		say_dropped(v, &ipi, dropped);
 }
 
 bool vapic_send_prepared_ipi(struct vcpu *v, struct vlapic *apic)
