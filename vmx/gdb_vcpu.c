@@ -17,16 +17,13 @@
 #define DR6_B0_3 0xfull
 #define DR6_BS (1ull << 14)
 
+/* Every call here is answered from the vCPU's loop, which begins after vmcs_setup() and after
+ * the vCPU's boot state (if it has one yet) is loaded: the VMCS holds the guest's state also
+ * before the first VM entry (gdb=...,wait), the state it will start in. */
 void gdb_vcpu_read_regs(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
-	for (unsigned i = 0; i < GDB_SRC_COUNT; i++)
-		r->vals[i] = 0;
-	if (!v->launched) { /* not started yet: there is no guest state to show */
-		r->ok = true;
-		return;
-	}
 	for (unsigned n = 0; n < 16; n++)
 		r->vals[n] = vcpu_read_gpr(v, n);
 	r->vals[GDB_SRC_RIP] = vmcs_read_natural(VMCS_GUEST_RIP);
@@ -55,9 +52,7 @@ void gdb_vcpu_write_reg(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
-	r->ok = v->launched;
-	if (!r->ok)
-		return;
+	r->ok = true;
 	if (r->src < 16)
 		vcpu_write_gpr(v, r->src, r->value);
 	else if (r->src == GDB_SRC_RIP)
@@ -77,16 +72,12 @@ void gdb_vcpu_write_reg(struct vcpu *v, void *arg)
 void gdb_vcpu_mem(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
-	struct gw_regs gw = { 0, 0, 0, 0 };
+	const struct gw_regs gw = { vmcs_read_natural(VMCS_GUEST_CR0),
+				    vmcs_read_natural(VMCS_GUEST_CR3),
+				    vmcs_read_natural(VMCS_GUEST_CR4), vmcs_read64(VMCS_GUEST_EFER) };
 	const struct gmem ram = vm_ram(v->vm);
-	bool wide = false;
+	bool wide = gw.efer & EFER_LMA;
 
-	if (v->launched) {
-		gw = (struct gw_regs){ vmcs_read_natural(VMCS_GUEST_CR0),
-				       vmcs_read_natural(VMCS_GUEST_CR3),
-				       vmcs_read_natural(VMCS_GUEST_CR4), vmcs_read64(VMCS_GUEST_EFER) };
-		wide = gw.efer & EFER_LMA;
-	}
 	r->done = 0;
 	while (r->done < r->len) {
 		uint64_t lin = r->addr + r->done, gpa;
@@ -112,7 +103,7 @@ void gdb_vcpu_long_mode(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
-	r->ok = v->launched && exit_code_bits() == 64;
+	r->ok = exit_code_bits() == 64;
 }
 
 static void end_step(struct vcpu *v)
