@@ -61,7 +61,7 @@ static const struct cmdline_opt boot_options[] = {
 	{ "host_timer", host_timer_option, "auto, deadline or periodic" },
 	{ "gdb", gdb_option,
 	  "console (default: Ctrl-a g), off, or com1..com4, io:0xPORT, mmio:0xADDR or pci:BB:DD.F, "
-	  "optionally ,BAUD: GDB's own line" },
+	  "optionally ,BAUD, then optionally ,wait (held until GDB continues): GDB's own line" },
 	{ "crash", crash_option, "ud, pf, stack, panic or design-rule: fault on purpose (tests)" },
 };
 

@@ -67,6 +67,8 @@ hv_secs() { local us=$1; printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 1000
 #                                     some message matches, and its first capture group is a
 #                                     number in [LO, HI]
 #   finish_cases                      waits for the boots, prints one line per case
+#   case_selected NAME                true when the run's case filter (scripts/test-all GLOB)
+#                                     lets NAME run: for set-up only that case needs
 #
 # REGEX is a Perl regex matched against each serial line's message part: the "[  0.123456 cpu0] "
 # prefix, carriage returns and terminal escapes are removed first. Assertions are evaluated when
@@ -93,6 +95,10 @@ HV_A_CASE=() HV_A_KIND=() HV_A_X=() HV_A_Y=() HV_A_Z=()
 HV_NEXT_REAP=0
 HV_PASSED=0 HV_FAILED=0
 HV_FINISHED=0 # set by finish_cases, read by the clean-up command
+
+case_selected() {
+	_hv_selected "$1"
+}
 
 _hv_selected() {
 	local pat pats

@@ -84,6 +84,10 @@ static void fx_restore(const uint8_t *in, bool fx64)
 	fx_end(h);
 }
 
+
+/* Every call here is answered from the vCPU's loop, which begins after vmcs_setup() and after
+ * the vCPU's boot state (if it has one yet) is loaded: the VMCS holds the guest's state also
+ * before the first VM entry (gdb=...,wait), the state it will start in. */
 void gdb_vcpu_read_regs(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
@@ -91,11 +95,6 @@ void gdb_vcpu_read_regs(struct vcpu *v, void *arg)
 
 	for (unsigned i = 0; i < GDB_SRC_COUNT; i++)
 		vals[i] = 0;
-	memset(r->vals->fx, 0, sizeof(r->vals->fx));
-	if (!v->launched) { /* not started yet: there is no guest state to show */
-		r->ok = true;
-		return;
-	}
 	for (unsigned n = 0; n < 16; n++)
 		vals[n] = vcpu_read_gpr(v, n);
 	vals[GDB_SRC_RIP] = vmcs_read_natural(VMCS_GUEST_RIP);
@@ -122,7 +121,7 @@ void gdb_vcpu_fx(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
-	r->ok = v->launched && gdb_fx_loadable(r->vals->fx);
+	r->ok = gdb_fx_loadable(r->vals->fx);
 	if (r->ok)
 		fx_restore(r->vals->fx, r->vals->fx64);
 }
@@ -275,7 +274,7 @@ void gdb_vcpu_write_reg(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
-	r->ok = v->launched && write_reg(v, r->src, r->value);
+	r->ok = write_reg(v, r->src, r->value);
 }
 
 /* Page by page: each page through the guest's tables, then the checked RAM access (vmx/gmem.h):
@@ -285,14 +284,10 @@ void gdb_vcpu_write_reg(struct vcpu *v, void *arg)
 void gdb_vcpu_mem(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
-	struct gw_regs gw = { 0, 0, 0, 0 };
+	const struct gw_regs gw = exit_insn_paging();
 	const struct gmem ram = vm_ram(v->vm);
-	bool wide = false;
+	bool wide = gw.efer & EFER_LMA;
 
-	if (v->launched) {
-		gw = exit_insn_paging();
-		wide = gw.efer & EFER_LMA;
-	}
 	r->done = 0;
 	while (r->done < r->len) {
 		uint64_t lin = r->addr + r->done, gpa;
@@ -318,7 +313,7 @@ void gdb_vcpu_long_mode(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
-	r->ok = v->launched && exit_insn_code_bits() == 64;
+	r->ok = exit_insn_code_bits() == 64;
 }
 
 static void end_step(struct vcpu *v)

@@ -48,19 +48,34 @@ struct gdb_vm {
 /* gdb=: a UART of GDB's own, the console's line after Ctrl-a g (the default), or neither. */
 static enum { LINE_CONSOLE, LINE_UART, LINE_OFF } line_kind;
 static struct console_spec spec;
+static bool wait_first; /* gdb=...,wait: the VM's vCPUs hold before their first instruction */
 /* One UART, one debugger: the stub's state. The VM it debugs is g.vm, set by gdb_vm_start(). */
 static struct gdb_vm g;
 
+#define WAIT_SUFFIX ",wait"
+
+/* The UART's part is console=''s; a trailing ",wait" is this option's own. */
 bool gdb_option(const char *value, void *ctx)
 {
+	char where[64];
+	size_t len = strlen(value), suffix = strlen(WAIT_SUFFIX);
+	bool wait = len > suffix && !strcmp(value + len - suffix, WAIT_SUFFIX);
+
 	if (!strcmp(value, "console") || !strcmp(value, "off")) {
 		line_kind = value[0] == 'c' ? LINE_CONSOLE : LINE_OFF;
 		return true;
 	}
-	if (!console_parse_spec(value, &spec) || spec.kind == CONSOLE_SPCR ||
+	if (wait)
+		len -= suffix;
+	if (len >= sizeof(where))
+		return false;
+	memcpy(where, value, len);
+	where[len] = 0;
+	if (!console_parse_spec(where, &spec) || spec.kind == CONSOLE_SPCR ||
 	    spec.kind == CONSOLE_AUTO)
 		return false;
 	line_kind = LINE_UART;
+	wait_first = wait;
 	return true;
 }
 
@@ -450,6 +465,12 @@ void gdb_vm_start(struct vm *vm)
 	if (g.on_console)
 		return;
 	vm->on_run = gdb_on_run;
-	log_info("gdb: waiting for GDB on %s 0x%lx, %u baud, for %s (%u vCPUs)",
-		 g.uart.mmio ? "UART at" : "port", g.uart.base, spec.baud, vm->name, vm->nvcpus);
+	/* ,wait: each vCPU's loop starts held, as after a stop, so GDB's first look is at the
+	 * guest's first instruction (its boot state is loaded while held: vmx/vcpu.c); GDB's
+	 * continue lets it go. Nothing runs the vCPUs yet, so the plain stores are seen. */
+	for (unsigned i = 0; wait_first && i < vm->nvcpus; i++)
+		vm->vcpus[i]->paused = true;
+	log_info("gdb: waiting for GDB on %s 0x%lx, %u baud, for %s (%u vCPUs)%s",
+		 g.uart.mmio ? "UART at" : "port", g.uart.base, spec.baud, vm->name, vm->nvcpus,
+		 wait_first ? ", held before its first instruction" : "");
 }

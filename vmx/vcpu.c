@@ -99,15 +99,13 @@ void vcpu_kick(struct vcpu *v)
 		lapic_send_fixed(cpus[v->owner.cpu]->apic_id, VEC_IPI_KICK);
 }
 
-/* Whether the vCPU can enter the guest now; false means "sleep until kicked" (or until its
- * timer, vcpu_sleep()). A SIPI (vmx/vapic_irq.c) or HC_START_VCPU starts a waiting vCPU. */
-static bool ready_to_run(struct vcpu *v)
+/* A start that was asked for (a SIPI, HC_START_VCPU, or the boot state of the VM's first vCPU)
+ * loads its state. Taken also while held (gdb=...,wait, or a GDB stop): GDB then sees the state
+ * the vCPU starts in (vmx/gdb_vcpu.c). Acquire: start_eip/eax/ebx were written before READY was
+ * released. RUNNING is stored before the request is dropped, so a claim that wins after the
+ * drop sees RUNNING (vcpu_claim_start). */
+static void take_start(struct vcpu *v)
 {
-	if (v->paused)
-		return false;
-	/* Acquire: start_eip/eax/ebx were written before READY was released. RUNNING is stored
-	 * before the request is dropped, so a claim that wins after the drop sees RUNNING
-	 * (vcpu_claim_start). */
 	if (v->state == VCPU_WAIT_START &&
 	    __atomic_load_n(&v->start_request, __ATOMIC_ACQUIRE) == VCPU_START_READY) {
 		if (v->start_long) {
@@ -122,6 +120,15 @@ static bool ready_to_run(struct vcpu *v)
 		__atomic_store_n(&v->start_request, VCPU_START_NONE, __ATOMIC_SEQ_CST);
 		v->apic_dirty = true;
 	}
+}
+
+/* Whether the vCPU can enter the guest now; false means "sleep until kicked" (or until its
+ * timer, vcpu_sleep()). A SIPI (vmx/vapic_irq.c) or HC_START_VCPU starts a waiting vCPU. */
+static bool ready_to_run(struct vcpu *v)
+{
+	take_start(v);
+	if (v->paused)
+		return false;
 	if (v->state == VCPU_HALTED && vapic_wakes_halt(v)) {
 		v->state = VCPU_RUNNING;
 		v->halted_with_if_clear = false;
@@ -270,6 +277,7 @@ void vcpu_run(void *arg)
 		stop_self(v);
 		return;
 	}
+	take_start(v); /* before GDB's first look (gdb=...,wait): the boot state is in the VMCS */
 	for (;;) {
 		irq_disable();
 		if (v->vm->stopping)

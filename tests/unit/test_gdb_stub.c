@@ -211,6 +211,54 @@ TEST(gdb_stub_registers_in_gdbs_order)
 	CHECK(!strncmp(ask(&s, &f, "g") + 16, "0807060504030201", 16));
 }
 
+/* The value at byte offset `at` of a g reply, `bytes` wide, little-endian hex. */
+static uint64_t g_value(const char *g, size_t at, unsigned bytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < bytes; i++) {
+		unsigned b;
+		sscanf(g + 2 * (at + i), "%2x", &b);
+		v |= (uint64_t)b << (8 * i);
+	}
+	return v;
+}
+
+/* The amd64 g packet where GDB reads it for a 64-bit guest (Linux): offsets restated from GDB's
+ * gdb/features/i386/64bit-core.xml, 64bit-sse.xml and 64bit-segments.xml, each register a value
+ * of its own, so a register taken from the wrong place (RSP for RBP, one shifted by a wrong
+ * width) shows. */
+TEST(gdb_stub_amd64_g_packet_offsets)
+{
+	static struct gdb_stub s;
+	static struct fake f;
+	static const struct { size_t at; unsigned bytes; unsigned src; } want[] = {
+		{ 0, 8, 0 }, { 8, 8, 3 }, { 16, 8, 1 }, { 24, 8, 2 },      /* rax rbx rcx rdx */
+		{ 32, 8, 6 }, { 40, 8, 7 }, { 48, 8, 5 }, { 56, 8, 4 },    /* rsi rdi rbp rsp */
+		{ 64, 8, 8 }, { 120, 8, 15 },                              /* r8 .. r15 */
+		{ 128, 8, GDB_SRC_RIP }, { 136, 4, GDB_SRC_RFLAGS },
+		{ 140, 4, GDB_SRC_CS }, { 144, 4, GDB_SRC_SS }, { 148, 4, GDB_SRC_DS },
+		{ 152, 4, GDB_SRC_ES }, { 156, 4, GDB_SRC_FS }, { 160, 4, GDB_SRC_GS },
+		/* st0-7 (8 x 10), fctrl..fop (8 x 4), xmm0-15 (16 x 16), mxcsr (4) */
+		{ 164 + 80 + 32 + 256 + 4, 8, GDB_SRC_FS_BASE },
+		{ 164 + 80 + 32 + 256 + 4 + 8, 8, GDB_SRC_GS_BASE },
+	};
+
+	setup(&s, &f, true);
+	for (unsigned i = 0; i < GDB_SRC_COUNT; i++)
+		f.regs[0][i] = 0x1020304050607000ull + i;
+	ask(&s, &f, "qSupported");
+	const char *g = ask(&s, &f, "g");
+	CHECK_EQ(strlen(g), 2 * gdb_layout_bytes(gdb_layout_for(true)));
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		uint64_t v = f.regs[0][want[i].src];
+		if (want[i].bytes < 8)
+			v &= (1ull << (8 * want[i].bytes)) - 1;
+		CHECK_EQ(g_value(g, want[i].at, want[i].bytes), v);
+	}
+	CHECK_EQ(g_value(g, 164, 8), 0); /* st0: x87 state reads as 0 */
+}
+
 TEST(gdb_stub_memory_reads_writes_and_faults)
 {
 	static struct gdb_stub s;
