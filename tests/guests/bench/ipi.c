@@ -15,6 +15,7 @@
 static uint32_t phase;  /* 0 starting, 1 spin, 2 halt */
 static uint32_t ready;
 static uint32_t handled;
+static uint32_t back;   /* `handled` as the target last saw it back in its loop */
 static uint64_t handled_at;
 
 static bool on_ipi(struct trap_frame *f)
@@ -29,12 +30,28 @@ void bench_ipi_target(void)
 {
 	*apic_reg(APIC_SVR) = 0x1ff;
 	atomic_store(&ready, 1);
+	/* Interrupts on once, then a spin without STI, whose interrupt shadow (SDM Vol. 3C,
+	 * 25.4.2) would hold off some of the IPIs, each for an interrupt-window exit more. */
+	irq_enable();
 	for (;;) {
+		atomic_store(&back, atomic_load(&handled));
 		if (atomic_load(&phase) == 2)
 			irq_enable_and_halt();
 		else
-			irq_enable();
+			cpu_relax();
 	}
+}
+
+/* Waits for the target to be out of its handler (IF set again, the EOI done). An IPI sent while
+ * the handler still runs waits for its IRET, and without virtual-interrupt delivery that is an
+ * interrupt-window exit of the target's: the exits per IPI would count how the two vCPUs' paths
+ * happen to interleave, not what one IPI costs. */
+static void wait_target_back(void)
+{
+	uint32_t h = atomic_load(&handled);
+
+	for (uint32_t i = 0; i < POLLS && atomic_load(&back) != h; i++)
+		cpu_relax();
 }
 
 static bool send_and_wait(void)
@@ -73,9 +90,12 @@ void bench_ipi(void)
 	for (uint32_t i = 0; i < POLLS && !atomic_load(&ready); i++)
 		cpu_relax();
 	latency("ticks from ICR write to handler, target running");
+	wait_target_back();
 	int32_t before = hc_exit_count(1, HC_EXIT_ALL);
-	for (uint32_t i = 0; i < BENCH_N; i++)
+	for (uint32_t i = 0; i < BENCH_N; i++) {
 		send_and_wait();
+		wait_target_back();
+	}
 	bench_result("target exits per 1000 IPIs, target running", hc_exit_count(1, HC_EXIT_ALL) - before);
 	atomic_store(&phase, 2);
 	latency("ticks from ICR write to handler, target halted");
