@@ -93,6 +93,37 @@ expect_count "$c" '^vm0: gdbtest: vCPU 1 got value 21$' 1
 expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: |lines dropped)'
 expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|not responding|error|Error)'
 
+# Ctrl-a g for another VM than vm0: hello on vm0 (cpu0-1), gdbtest on vm1 (cpu2-3); Ctrl-a c
+# moves input to vm1's COM1, then Ctrl-a g gives the line to GDB for vm1, whose vCPUs are all
+# on other CPUs than the stub's (CPU 0). GDB's threads are vm1's vCPUs; the breakpoint is hit on
+# vm1's vCPU 1 and the detach leaves input with vm1. vm1 runs on while CPU 0 gives the line
+# back, so its lines after the detach may come (held) before the "console's again" line.
+c=bochs-gdb-console-vm1
+boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16 vm1.cpus=2-3 vm1.mem=16" \
+	--guest "$HV_BUILD/guests/hello.elf" --module "$elf:vm=1" \
+	--emulator bochs --mem 256 --cpus 4 --timeout 300 \
+	--gdb-script "$HV_ROOT/tests/system/data/gdb-console.gdb" --gdb-elf "$elf" \
+	--gdb-console 'vm1: gdbtest: waiting for GDB' --gdb-keys '\001c\001g'
+expect_in_order "$c" '^vm1: gdbtest: waiting for GDB to set gdbt_armed$' \
+	"^hv: console input now goes to vm1's COM1$" \
+	"^gdb: console line is GDB's for vm1 until detach; Ctrl-a g was pressed$" \
+	"^gdb-relay: GDB's session on the console line ended$" \
+	'^gdb: attached to vm1 \(2 vCPUs\)$' \
+	'^vm1: gdbtest: vCPU 1 got value 21$' \
+	'^gdb: detached from vm1 \(2 vCPUs\)$' \
+	'^vm1: gdbtest: armed by GDB; gdbt_watched 42$' \
+	'^vm1: powered off$' '^hv: every VM has ended$'
+expect_in_order "$c" '^gdb: detached from vm1 \(2 vCPUs\)$' \
+	"^gdb: console line is the console's again; input goes to vm1's COM1$" '^hv: power off$'
+expect_line "$c" '^vm0: powered off$'
+expect_line "$c" '^gdb\| check: threads 2$'
+expect_line "$c" '^gdb\| Thread 2 hit Breakpoint 1, gdbt_target \(index=1\)'
+expect_line "$c" '^gdb\| check: watched 42 after the finish$'
+expect_line "$c" '^gdb\| \[Inferior 1 \(Remote target\) detached\]$'
+expect_no_line "$c" '^gdb: .*vm0'
+expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: |lines dropped)'
+expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|not responding|error|Error)'
+
 # vm0 powers off while GDB has the console's line and waits in `continue`: GDB gets its W stop
 # reply on that line, then the line is the console's again and the held lines come.
 c=bochs-gdb-console-end
