@@ -4,7 +4,7 @@
 # from its -dbg package (scripts/linux-deps --debug-symbols): a hardware breakpoint at
 # start_kernel and its backtrace, a software breakpoint in rest_init after ftrace_init, its
 # backtrace, variables read through the kernel's 4-level paging (image mapping and direct map),
-# a Ctrl-C (the 0x03 interrupt) while the kernel runs, and a kill, which stops the VM.
+# a stepi, a hardware watchpoint on system_state that rest_init's write hits, a Ctrl-C (the 0x03 interrupt) while the kernel runs, and a kill, which stops the VM.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
@@ -52,6 +52,13 @@ expect_no_line "$c" 'vm0: .*ftrace (bug|failed|faulted)'
 expect_line "$c" '^gdb\| check: system_state 0 comm swapper/0$'
 expect_line "$c" '^gdb\| [$]1 = 0xffffffff[0-9a-f]+ <linux_banner> "Linux version 6\.1\.'
 expect_line "$c" '^gdb\| check: direct map 1$'
+# stepi from rest_init+5, and a hardware watchpoint hit by rest_init's own write
+expect_line "$c" '^gdb\| check: stepi in rest_init from 5 moved 1$'
+expect_line "$c" '^gdb\| Hardware watchpoint [0-9]+: system_state$'
+expect_line "$c" '^gdb\| Thread 1 hit Hardware watchpoint [0-9]+: system_state$'
+expect_line "$c" '^gdb\| Old value = SYSTEM_BOOTING$'
+expect_line "$c" '^gdb\| New value = SYSTEM_SCHEDULING$'
+expect_line "$c" '^gdb\| check: watched system_state 1 in thread 1$'
 # Ctrl-C while Linux runs: both vCPUs stop (all-stop), each in some kernel function
 expect_line "$c" '^gdb\| Thread [12] received signal SIGINT, Interrupt\.$'
 expect_line "$c" '^gdb\| check: interrupted in thread [12]$'

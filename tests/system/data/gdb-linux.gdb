@@ -36,6 +36,16 @@ print linux_banner
 set $phys = (unsigned long)&linux_banner - 0xffffffff80000000 + phys_base
 printf "check: direct map %d\n", *(unsigned long *)(page_offset_base + $phys) == *(unsigned long *)&linux_banner
 delete
+# One instruction from rest_init+5 (the step GDB makes by itself off a breakpoint, and stepi).
+set $before = $pc
+stepi
+printf "check: stepi in rest_init from %d moved %d\n", $before - (unsigned long)&rest_init, $pc != $before
+# A hardware watchpoint (a debug register of each vCPU): rest_init itself sets system_state to
+# SYSTEM_SCHEDULING once it has started kernel_init's and kthreadd's threads, on vCPU 0.
+watch system_state
+continue
+printf "check: watched system_state %d in thread %d\n", system_state, $_thread
+delete
 # Ctrl-C: a SIGINT to gdb while it waits for the VM, which it passes on as the remote
 # protocol's interrupt (0x03). Batch gdb reads no terminal, so a shell in the background sends
 # it, a few host seconds after this continue began.
