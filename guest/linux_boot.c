@@ -153,6 +153,7 @@ bool linux_load_bzimage(struct gmem *gm, const struct guest_boot_params *p,
 	write_page_tables(gm);
 	out->proto = GUEST_LINUX;
 	out->long_mode = true;
+	out->code64 = true;
 	out->rip = load + BZ_ENTRY64_OFFSET;
 	out->rsi = LINUX_ZERO_PAGE;
 	out->cr3 = LINUX_PML4;

@@ -426,6 +426,7 @@ static bool load_multiboot(struct gmem *gm, const struct guest_boot_params *p,
 	if (!entry_point(r, &e, &out->eip) || !place_segments(gm, k, &e, &out->kernel_end))
 		return false;
 	out->proto = r->proto;
+	out->code64 = e.is64;
 	if (!build_info(gm, p, out))
 		return false;
 	out->eax = r->proto == GUEST_MULTIBOOT2 ? MB2_BOOTLOADER_MAGIC : MB1_BOOTLOADER_MAGIC;
@@ -463,6 +464,7 @@ static bool load_pvh(struct gmem *gm, const struct guest_boot_params *p, uint32_
 	    !place_segments(gm, k, &e, &out->kernel_end))
 		return false;
 	out->eip = eip;
+	out->code64 = e.is64;
 	if (!linux_pvh_info(gm, p, out))
 		return false;
 	log_info("guest: PVH kernel (ELF with XEN_ELFNOTE_PHYS32_ENTRY), entry 0x%x, %u modules",

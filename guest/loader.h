@@ -43,6 +43,10 @@ struct guest_entry {
 	enum guest_proto proto;
 	uint32_t eip, eax, ebx; /* ebx = info_gpa */
 	bool long_mode;
+	/* The kernel is x86-64 code (an ELF64, a bzImage): one that starts in 32-bit mode (PVH, a
+	 * multiboot ELF64) is in 64-bit mode soon, so GDB gets the amd64 layout from the first
+	 * instruction on (vmx/gdb_vcpu.c): a layout GDB takes once, at attach. */
+	bool code64;
 	uint64_t rip, rsi, cr3, gdt_base;
 	uint16_t gdt_limit;
 	uint64_t kernel_end;    /* one past the highest kernel byte (bss included) */

@@ -74,7 +74,10 @@ static bool load_guest(struct vm *vm, const struct platform_ctx *c, struct guest
 		.rsdp = gmem_ptr(&gm, rsdp_gpa, RSDP_V2_LEN),
 		.rsdp_len = RSDP_V2_LEN,
 	};
-	return guest_load(&gm, &p, entry);
+	if (!guest_load(&gm, &p, entry))
+		return false;
+	vm->kernel64 = entry->code64;
+	return true;
 }
 
 static const char *proto_name(enum guest_proto p)

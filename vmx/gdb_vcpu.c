@@ -245,12 +245,26 @@ static bool write_cr(struct vcpu *v, enum gdb_src src, uint64_t value)
 	return true;
 }
 
+/* A RIP VM entry would refuse (SDM Vol. 3C, 27.3.1.4) fails the entry and stops the VM: with
+ * the amd64 layout on 32-bit code GDB's 8 bytes may carry an upper half. In 64-bit mode, a
+ * non-canonical one is the CPU's #GP at the next fetch: refused too. */
+static bool write_rip(struct vcpu *v, uint64_t value)
+{
+	bool in64 = exit_insn_code_bits() == 64;
+
+	if (in64 ? !canonical(value) : value >> 32)
+		return refused(v, GDB_SRC_RIP, value, in64 ? "not a canonical address" :
+			       "above 4 GiB outside 64-bit mode");
+	vmcs_write_natural(VMCS_GUEST_RIP, value);
+	return true;
+}
+
 static bool write_reg(struct vcpu *v, enum gdb_src src, uint64_t value)
 {
 	if (src < 16)
 		vcpu_write_gpr(v, src, value);
 	else if (src == GDB_SRC_RIP)
-		vmcs_write_natural(VMCS_GUEST_RIP, value);
+		return write_rip(v, value);
 	else if (src == GDB_SRC_RFLAGS) /* bit 1 stays set, as the CPU requires */
 		vmcs_write_natural(VMCS_GUEST_RFLAGS, (value & 0x3f7fd7ul) | 2);
 	else if (src == GDB_SRC_CR2)
@@ -309,11 +323,14 @@ void gdb_vcpu_mem(struct vcpu *v, void *arg)
 	}
 }
 
+/* The layout GDB gets (asked once, at attach): amd64 in 64-bit mode, and for a 64-bit kernel
+ * from its first instruction on, 32-bit as it may still be there (PVH, a multiboot ELF64), as
+ * GDB keeps the layout of its attach for the whole session; i386 otherwise. */
 void gdb_vcpu_long_mode(struct vcpu *v, void *arg)
 {
 	struct gdb_vcpu_req *r = arg;
 
-	r->ok = exit_insn_code_bits() == 64;
+	r->ok = exit_insn_code_bits() == 64 || v->vm->kernel64;
 }
 
 static void end_step(struct vcpu *v)

@@ -181,6 +181,9 @@ struct vm {
 	unsigned restarts; /* how often it did */
 	const struct vm_platform *platform; /* what it is built (and rebuilt) from */
 	bool break_design_rule; /* crash=design-rule: vCPU 0 breaks it on its loop after an exit */
+	/* Its kernel is x86-64 code (guest/loader.h, code64), set by the platform at each load:
+	 * the GDB stub's amd64 layout also while that kernel still runs 32-bit code. */
+	bool kernel64;
 };
 
 /* What the VM's platform (guest/vm_build.c) adds while vm_build() builds it: RAM of at most

@@ -4,14 +4,16 @@
 # from its -dbg package (scripts/linux-deps --debug-symbols): a hardware breakpoint at
 # start_kernel and its backtrace, a software breakpoint in rest_init after ftrace_init, its
 # backtrace, variables read through the kernel's 4-level paging (image mapping and direct map),
-# a stepi, a hardware watchpoint on system_state that rest_init's write hits, a Ctrl-C (the 0x03 interrupt) while the kernel runs, and a kill, which stops the VM.
+# a stepi, a hardware watchpoint on system_state that rest_init's write hits, a Ctrl-C (the 0x03
+# interrupt) while the kernel runs, and a kill, which stops the VM. Then the PVH ELF, attached at
+# its 32-bit entry in the amd64 layout, up to start_kernel.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
 c=bochs-gdb-linux
 # the -dbg package is 859 MB: fetched only when this case runs
-if case_selected "$c"; then
+if case_selected "$c" || case_selected bochs-gdb-linux-pvh; then
 	"$HV_ROOT/scripts/linux-deps" --debug-symbols >/dev/null ||
 		hv_die "scripts/linux-deps --debug-symbols failed: no Linux guest or no symbols"
 fi
@@ -72,5 +74,30 @@ expect_line "$c" '^gdb\| \[Inferior 1 \(Remote target\) killed\]$'
 expect_count "$c" '^vm0: stopped: killed by GDB$' 1
 expect_line "$c" '^hv: power off$'
 expect_no_line "$c" '(PANIC|design rule|did not answer|vm0: stopped: (?!killed by GDB$))'
+expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|not responding|Cannot (insert|access)|error|Error)'
+# The PVH ELF under GDB: it starts in 32-bit protected mode, but it is an ELF64, so GDB is given
+# the amd64 layout from its first instruction on (it keeps the layout of its attach): a stepi
+# there, then start_kernel in 64-bit mode with the same session.
+c=bochs-gdb-linux-pvh
+boot_case "$c" --hv-args "gdb=com2,wait on_exit=poweroff vm.mem=192" --guest "$HV_BUILD/linux/vmlinux" \
+	--guest-args "console=ttyS0" --module "$HV_BUILD/linux/initrd.gz" \
+	--emulator bochs --mem 512 --cpus 1 --timeout 600 \
+	--gdb-script "$HV_ROOT/tests/system/data/gdb-linux-pvh.gdb" --gdb-elf "$HV_BUILD/linux/vmlinux-dbg"
+expect_line "$c" '^guest: PVH kernel '
+expect_line "$c" '^gdb: attached to vm0 \(1 vCPU'
+expect_line "$c" '^gdb\| check: attached in 64-bit layout$'
+expect_line "$c" '^gdb\| check: at pvh_start_xen 1$'
+expect_line "$c" '^gdb\| check: stepi in 32-bit code moved 1, below 4 GiB 1$'
+# (one thread: GDB leaves out "Thread 1 hit"; init_task is "swapper" until sched_init names it
+# swapper/0)
+expect_line "$c" '^gdb\| Breakpoint 1, start_kernel \(\) at init/main\.c:[0-9]+$'
+expect_line "$c" '^gdb\| check: start_kernel in thread 1$'
+expect_line "$c" '^gdb\| #0 +start_kernel \(\) at init/main\.c:[0-9]+$'
+expect_line "$c" '^gdb\| rip +0x([0-9a-f]+) +0x\1 <start_kernel>$'
+expect_line "$c" '^gdb\| cs +0x10 +16$'
+expect_line "$c" '^gdb\| check: system_state 0 comm swapper$'
+expect_line "$c" '^gdb\| \[Inferior 1 \(Remote target\) killed\]$'
+expect_count "$c" '^vm0: stopped: killed by GDB$' 1
+expect_no_line "$c" '(PANIC|design rule|did not answer|vm0: stopped: (?!killed by GDB$)|refused)'
 expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|not responding|Cannot (insert|access)|error|Error)'
 finish_cases

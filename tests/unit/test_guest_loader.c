@@ -171,6 +171,7 @@ TEST(loader_mb1_elf32_places_segments_and_entry_state)
 	mb1_kernel(&k);
 	MUST(load(&k, &e));
 	CHECK_EQ(e.proto, GUEST_MULTIBOOT1);
+	CHECK(!e.code64); /* ELF32: GDB's i386 layout */
 	CHECK_EQ(e.eax, 0x2badb002);
 	CHECK_EQ(e.eip, 0x100040);
 	CHECK_EQ(e.ebx, e.info_gpa);
@@ -372,6 +373,8 @@ TEST(loader_mb2_elf64)
 	mb2_header(&k, SEG_FILE(0), 0, 0);
 	MUST(load(&k, &e));
 	CHECK_EQ(e.proto, GUEST_MULTIBOOT2);
+	CHECK(e.code64); /* entered in 32-bit mode, but x86-64 code: GDB's amd64 layout */
+	CHECK(!e.long_mode);
 	CHECK_EQ(e.eip, 0x200080);
 	CHECK_EQ(e.kernel_end, 0x400020);
 	CHECK(!memcmp(test_ram_at(0x200000, 0x400), k.b + SEG_FILE(0), 0x400));
@@ -431,6 +434,7 @@ TEST(loader_mb1_aout_kludge)
 	w32(k.b + 0x58, 0x102000), w32(k.b + 0x5c, 0x100080);
 	MUST(load(&k, &e));
 	CHECK_EQ(e.proto, GUEST_MULTIBOOT1);
+	CHECK(!e.code64); /* no ELF header to say so */
 	CHECK_EQ(e.eip, 0x100080);
 	CHECK_EQ(e.kernel_end, 0x102000);
 	CHECK(!memcmp(test_ram_at(0x100000, 0x800), k.b, 0x800));

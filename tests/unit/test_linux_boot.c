@@ -135,6 +135,7 @@ TEST(bzimage_loads_zero_page_kernel_initrd_and_tables)
 	/* the entry state: 64-bit, load address + 0x200, RSI the zero page */
 	CHECK_EQ(e.proto, GUEST_LINUX);
 	CHECK(e.long_mode);
+	CHECK(e.code64);
 	CHECK_EQ(e.rip, PREF + 0x200);
 	CHECK_EQ(e.rsi, LINUX_ZERO_PAGE);
 	CHECK_EQ(e.cr3, LINUX_PML4);
@@ -277,6 +278,7 @@ TEST(pvh_loads_segments_and_start_info)
 	MUST(guest_load(test_ram_fresh(RAM), &p, &e));
 	CHECK_EQ(e.proto, GUEST_PVH);
 	CHECK(!e.long_mode);
+	CHECK(e.code64); /* an ELF64 entered in 32-bit mode: GDB's amd64 layout from the start */
 	CHECK_EQ(e.eip, PVH_ENTRY);
 	CHECK_EQ(e.ebx, LINUX_ZERO_PAGE);
 	CHECK(!memcmp(test_ram_at(PVH_PADDR, 0x200), pvh + 0x1000, 0x200));
