@@ -142,4 +142,21 @@ expect_line "$c" '^gdb\| \[Inferior 1 \(Remote target\) exited normally\]$'
 expect_line "$c" '^gdb\| check: after the end$'
 expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: |lines dropped)'
 
+# kill on the console's line: the VM stops (on_exit=poweroff then ends the machine), and the line
+# goes back to the console after GDB's reply.
+c=bochs-gdb-console-kill
+boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$elf" \
+	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
+	--gdb-script "$HV_ROOT/tests/system/data/gdb-kill.gdb" --gdb-elf "$elf" \
+	--gdb-console 'vm0: gdbtest: waiting for GDB'
+expect_in_order "$c" "^gdb: console line is GDB's for vm0 until detach; Ctrl-a g was pressed$" \
+	"^gdb-relay: GDB's session on the console line ended$" \
+	'^gdb: attached to vm0 \(2 vCPUs\)$' '^vm0: stopped: killed by GDB$' \
+	"^gdb: console line is the console's again; input goes to the guest's COM1$" \
+	'^hv: power off$'
+expect_line "$c" '^gdb\| check: threads 2 before the kill$'
+expect_line "$c" '^gdb\| \[Inferior 1 \(Remote target\) killed\]$'
+expect_line "$c" '^gdb\| check: after the kill$'
+expect_no_line "$c" '^vm0: gdbtest: armed by GDB'
+expect_no_line "$c" '(PANIC|design rule|did not answer|lines dropped)'
 finish_cases
