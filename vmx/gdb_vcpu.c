@@ -84,7 +84,6 @@ static void fx_restore(const uint8_t *in, bool fx64)
 	fx_end(h);
 }
 
-
 /* Every call here is answered from the vCPU's loop, which begins after vmcs_setup() and after
  * the vCPU's boot state (if it has one yet) is loaded: the VMCS holds the guest's state also
  * before the first VM entry (gdb=...,wait), the state it will start in. */

@@ -12,10 +12,23 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
 elf=$HV_BUILD/guests/gdbtest.elf
+
+# gdbtest_case CASE com2|console SCRIPT: the gdbtest guest on 2 vCPUs in Bochs, and Debian's gdb
+# running tests/system/data/SCRIPT against it, over COM2 (gdb=com2) or on the console's own line
+# (Ctrl-a g once the guest waits for GDB).
+gdbtest_case() {
+	local hv="on_exit=poweroff vm.mem=16" line=()
+	case $2 in
+	com2) hv="gdb=com2 $hv" ;;
+	console) line=(--gdb-console 'vm0: gdbtest: waiting for GDB') ;;
+	*) hv_die "gdbtest_case: no line '$2'" ;;
+	esac
+	boot_case "$1" --hv-args "$hv" --guest "$elf" --emulator bochs --mem 128 --cpus 2 \
+		--timeout 300 --gdb-script "$HV_ROOT/tests/system/data/$3" --gdb-elf "$elf" "${line[@]}"
+}
+
 c=bochs-gdb
-boot_case "$c" --hv-args "gdb=com2 on_exit=poweroff vm.mem=16" --guest "$elf" \
-	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
-	--gdb-script "$HV_ROOT/tests/system/data/gdb-session.gdb" --gdb-elf "$elf"
+gdbtest_case "$c" com2 gdb-session.gdb
 expect_line "$c" '^gdb: waiting for GDB on port 0x2f8, 115200 baud, for vm0 \(2 vCPUs\)$'
 expect_line "$c" '^gdb: attached to vm0 \(2 vCPUs\)$'
 expect_line "$c" '^gdb\| check: threads 2$'
@@ -52,9 +65,7 @@ expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|no
 # The VM ends while GDB is attached and waits in `continue`: GDB gets the hypervisor's line and
 # a W stop reply, and says the inferior exited.
 c=bochs-gdb-end
-boot_case "$c" --hv-args "gdb=com2 on_exit=poweroff vm.mem=16" --guest "$elf" \
-	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
-	--gdb-script "$HV_ROOT/tests/system/data/gdb-end.gdb" --gdb-elf "$elf"
+gdbtest_case "$c" com2 gdb-end.gdb
 expect_line "$c" '^gdb: attached to vm0 \(2 vCPUs\)$'
 expect_line "$c" '^vm0: gdbtest: armed by GDB; gdbt_watched 10$'
 expect_line "$c" '^vm0: powered off$'
@@ -70,10 +81,7 @@ expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: )'
 # detach: printed during the session they would end it (scripts/gdb-relay) and GDB's checks
 # would fail. The X packet that sets gdbt_armed to 1 carries a Ctrl-a.
 c=bochs-gdb-console
-boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$elf" \
-	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
-	--gdb-script "$HV_ROOT/tests/system/data/gdb-console.gdb" --gdb-elf "$elf" \
-	--gdb-console 'vm0: gdbtest: waiting for GDB'
+gdbtest_case "$c" console gdb-console.gdb
 expect_in_order "$c" '^vm0: gdbtest: waiting for GDB to set gdbt_armed$' \
 	"^gdb: console line is GDB's for vm0 until detach; Ctrl-a g was pressed$" \
 	"^gdb-relay: GDB's session on the console line ended$" \
@@ -127,10 +135,7 @@ expect_no_line "$c" '^gdb\| .*(Remote connection closed|Ignoring packet error|no
 # vm0 powers off while GDB has the console's line and waits in `continue`: GDB gets its W stop
 # reply on that line, then the line is the console's again and the held lines come.
 c=bochs-gdb-console-end
-boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$elf" \
-	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
-	--gdb-script "$HV_ROOT/tests/system/data/gdb-end.gdb" --gdb-elf "$elf" \
-	--gdb-console 'vm0: gdbtest: waiting for GDB'
+gdbtest_case "$c" console gdb-end.gdb
 expect_in_order "$c" "^gdb: console line is GDB's for vm0 until detach; Ctrl-a g was pressed$" \
 	"^gdb-relay: GDB's session on the console line ended$" \
 	'^gdb: attached to vm0 \(2 vCPUs\)$' \
@@ -145,10 +150,7 @@ expect_no_line "$c" '(PANIC|design rule|did not answer|stopped: |lines dropped)'
 # kill on the console's line: the VM stops (on_exit=poweroff then ends the machine), and the line
 # goes back to the console after GDB's reply.
 c=bochs-gdb-console-kill
-boot_case "$c" --hv-args "on_exit=poweroff vm.mem=16" --guest "$elf" \
-	--emulator bochs --mem 128 --cpus 2 --timeout 300 \
-	--gdb-script "$HV_ROOT/tests/system/data/gdb-kill.gdb" --gdb-elf "$elf" \
-	--gdb-console 'vm0: gdbtest: waiting for GDB'
+gdbtest_case "$c" console gdb-kill.gdb
 expect_in_order "$c" "^gdb: console line is GDB's for vm0 until detach; Ctrl-a g was pressed$" \
 	"^gdb-relay: GDB's session on the console line ended$" \
 	'^gdb: attached to vm0 \(2 vCPUs\)$' '^vm0: stopped: killed by GDB$' \

@@ -30,6 +30,8 @@ static uint64_t spin_until; /* spin=: the TSC the vCPUs spin to; 0 for none */
  * RFLAGS.IF clear (README, "Not there yet"). The guest has no interrupt source of its own. */
 static void spin(void)
 {
+	if (!spin_until)
+		return;
 	irq_enable();
 	while (rdtsc() < spin_until)
 		;
